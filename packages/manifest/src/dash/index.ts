@@ -1,0 +1,6 @@
+import type { ParseContext } from "../parse.js";
+import type { ParsedManifest } from "../types.js";
+
+export function parseDash(_text: string, _context: ParseContext): ParsedManifest {
+  throw new Error("not implemented yet");
+}

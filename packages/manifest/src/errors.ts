@@ -1,0 +1,80 @@
+/**
+ * Typed errors of packages/manifest. `name` is stable: the state machine Retries/Catches on it, the command line
+ * maps every ManifestError to exit code 2 (bad input).
+ */
+export type ManifestErrorCode =
+  // ManifestParseError
+  | "UNRECOGNIZED_MANIFEST"
+  | "MALFORMED_MANIFEST"
+  | "INVALID_URL"
+  // ManifestLimitError
+  | "MANIFEST_TOO_LARGE"
+  | "TOO_MANY_RESOURCES"
+  | "TOO_MANY_MANIFESTS"
+  | "XML_DTD_REFUSED"
+  // UnsafeReferenceError
+  | "UNSUPPORTED_SCHEME"
+  | "FORBIDDEN_ADDRESS"
+  | "FOREIGN_ORIGIN"
+  | "KEY_ESCAPES_ROOT"
+  // KeyCollisionError
+  | "KEY_COLLISION";
+
+export class ManifestError extends Error {
+  readonly code: ManifestErrorCode;
+  constructor(code: ManifestErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ManifestError";
+    this.code = code;
+  }
+}
+
+/** The text is not a manifest we know, or is broken beyond reading. */
+export class ManifestParseError extends ManifestError {
+  constructor(
+    code: "UNRECOGNIZED_MANIFEST" | "MALFORMED_MANIFEST" | "INVALID_URL",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = "ManifestParseError";
+  }
+}
+
+/** Hostile or absurd input refused before it can hang or exhaust memory. */
+export class ManifestLimitError extends ManifestError {
+  constructor(
+    code: "MANIFEST_TOO_LARGE" | "TOO_MANY_RESOURCES" | "TOO_MANY_MANIFESTS" | "XML_DTD_REFUSED",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = "ManifestLimitError";
+  }
+}
+
+/** A reference the key rule refuses: another origin, a bad scheme, a metadata address, a key escaping root. */
+export class UnsafeReferenceError extends ManifestError {
+  readonly url: string;
+  constructor(
+    code: "UNSUPPORTED_SCHEME" | "FORBIDDEN_ADDRESS" | "FOREIGN_ORIGIN" | "KEY_ESCAPES_ROOT",
+    url: string,
+    message: string,
+  ) {
+    super(code, message);
+    this.name = "UnsafeReferenceError";
+    this.url = url;
+  }
+}
+
+/** Two different URLs would be stored under one key. */
+export class KeyCollisionError extends ManifestError {
+  readonly key: string;
+  readonly urls: readonly [string, string];
+  constructor(key: string, first: string, second: string) {
+    super("KEY_COLLISION", `two different URLs map to the key "${key}": ${first} and ${second}`);
+    this.name = "KeyCollisionError";
+    this.key = key;
+    this.urls = [first, second];
+  }
+}

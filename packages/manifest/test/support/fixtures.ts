@@ -1,0 +1,37 @@
+import { readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { Reference } from "../../src/types.js";
+
+export const FIXTURES_DIR = new URL("../fixtures/", import.meta.url).pathname;
+/** Every fixture is parsed as if served from here, plus its path under test/fixtures. */
+export const FIXTURE_ORIGIN = "https://origin.example/vod/";
+export const EXPECTED_SUFFIX = ".expected.json";
+
+export interface ExpectedReference {
+  url: string;
+  kind: string;
+  byteRange?: { offset: number; length: number };
+  role?: string;
+}
+
+export type Expected = { options?: { role?: string; now?: string } } & (
+  | { references: ExpectedReference[] }
+  | { error: { name: string; code: string } }
+);
+
+export function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** The JSON shape a resolved reference is compared in. */
+export function referenceToJson(reference: Reference): ExpectedReference {
+  return {
+    url: reference.url.href,
+    kind: reference.kind,
+    ...(reference.byteRange ? { byteRange: { ...reference.byteRange } } : {}),
+    ...(reference.role ? { role: reference.role } : {}),
+  };
+}
