@@ -1,0 +1,36 @@
+import type { Readable } from "node:stream";
+
+/** An object already present in a sink; `key` is relative to the sink's root. */
+export interface ObjectInfo {
+  readonly key: string;
+  readonly size: number;
+}
+
+export interface PutOptions {
+  /** Replace an existing object. Without it the write is a conditional create and fails with ALREADY_EXISTS. */
+  readonly overwrite?: boolean;
+  /** Defaults to a type derived from the key's extension (see contentTypeFor). */
+  readonly contentType?: string;
+  /** When known, the sink refuses to commit a body of another size (nothing is left under the key). */
+  readonly expectedSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface PutResult {
+  readonly key: string;
+  readonly size: number;
+}
+
+/**
+ * Where harvested objects go. Keys are `/`-separated, relative to the sink's root, never empty, never with
+ * `.`/`..` segments. A put is atomic: either the whole body is stored under the key or nothing is.
+ */
+export interface ObjectSink {
+  /** Human-readable destination, e.g. `s3://bucket/prefix/` or `/abs/dir/`. Never holds credentials. */
+  readonly location: string;
+  head(key: string, signal?: AbortSignal): Promise<ObjectInfo | undefined>;
+  /** Every object under `prefix` (relative to the root; default all), in no guaranteed order. */
+  list(prefix?: string, signal?: AbortSignal): AsyncIterable<ObjectInfo>;
+  put(key: string, body: Readable | Uint8Array | string, options?: PutOptions): Promise<PutResult>;
+  delete(key: string, signal?: AbortSignal): Promise<void>;
+}
