@@ -1,10 +1,19 @@
-import type { ManifestLimits, ParsedManifest, Resource } from "./types.js";
+import { ManifestLimitError, ManifestParseError } from "./errors.js";
+import { assignKeys, type LocatedResource, resourceHref } from "./keys.js";
+import { resolveLimits } from "./limits.js";
+import { parseManifest } from "./parse.js";
+import { resolveReferences } from "./resolve.js";
+import { checkReference, createOriginPolicy } from "./safety.js";
+import type { ManifestLimits, MediaRole, ParsedManifest, Resource } from "./types.js";
 
 export interface EnumerateOptions {
   /** Hosts (hostname or hostname:port) besides the entry's origin whose resources may be copied. */
   readonly allowHosts?: readonly string[];
   readonly now?: Date;
   readonly limits?: Partial<ManifestLimits>;
+  /** Child manifests loaded at once; results are still taken in document order. Default 8. */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
   /** Called once per manifest fetched, in crawl order (the entry first). */
   readonly onManifest?: (manifest: LoadedManifest) => void;
 }
@@ -21,17 +30,90 @@ export interface AssetPlan {
   readonly entry: Resource;
   /** Origin + root directory every key is relative to, e.g. `https://host/out/v1/group/`. */
   readonly root: string;
-  /** Every file once, entry first, then document order of the crawl. */
+  /** Every file once, entry first, then in crawl order: each manifest's references in document order. */
   readonly resources: readonly Resource[];
 }
 
 /** Fetches manifest text: the caller owns the network (HTTP in harvest, files in tests). */
 export type ManifestLoader = (url: URL, signal?: AbortSignal) => Promise<string>;
 
+export function parseEntryUrl(entryUrl: string | URL): URL {
+  if (entryUrl instanceof URL) return entryUrl;
+  try {
+    return new URL(entryUrl);
+  } catch (cause) {
+    throw new ManifestParseError("INVALID_URL", `invalid entry URL "${entryUrl}"`, { cause });
+  }
+}
+
+interface PendingManifest {
+  readonly url: URL;
+  readonly role: MediaRole;
+  readonly text: Promise<string>;
+}
+
+/**
+ * Crawls an asset from its entry manifest: every child manifest is loaded (a few at a time) and parsed in turn,
+ * breadth first, so resources come in document order of each manifest. Every URL is checked against the origin
+ * policy before it is loaded or listed; duplicates (same URL, any byte range) are one resource, first kind wins.
+ */
 export async function enumerateAsset(
-  _entryUrl: string | URL,
-  _load: ManifestLoader,
-  _options: EnumerateOptions = {},
+  entryUrl: string | URL,
+  load: ManifestLoader,
+  options: EnumerateOptions = {},
 ): Promise<AssetPlan> {
-  throw new Error("not implemented yet");
+  const entry = parseEntryUrl(entryUrl);
+  entry.hash = "";
+  const policy = createOriginPolicy(entry, options.allowHosts);
+  checkReference(entry, policy);
+  const limits = resolveLimits(options.limits);
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+
+  const found = new Map<string, LocatedResource>([[entry.href, { url: entry, kind: "manifest" }]]);
+  const queue: { url: URL; role: MediaRole }[] = [{ url: entry, role: "media" }];
+  const inFlight: PendingManifest[] = [];
+  let manifests = 0;
+
+  const startLoads = () => {
+    while (inFlight.length < concurrency && queue.length > 0) {
+      const next = queue.shift() as { url: URL; role: MediaRole };
+      const text = load(next.url, options.signal);
+      text.catch(() => {}); // observed below, in order; avoid an unhandled rejection meanwhile
+      inFlight.push({ ...next, text });
+    }
+  };
+
+  startLoads();
+  while (inFlight.length > 0) {
+    const current = inFlight.shift() as PendingManifest;
+    options.signal?.throwIfAborted();
+    const text = await current.text;
+    const parsed = parseManifest(text, { role: current.role, now: options.now, limits: options.limits });
+    options.onManifest?.({ url: current.url, text, parsed });
+    for (const reference of resolveReferences(parsed, current.url)) {
+      const href = resourceHref(reference.url);
+      if (found.has(href)) continue;
+      checkReference(reference.url, policy);
+      if (found.size >= limits.maxResources) {
+        throw new ManifestLimitError(
+          "TOO_MANY_RESOURCES",
+          `more than ${limits.maxResources} resources in one asset`,
+        );
+      }
+      found.set(href, { url: reference.url, kind: reference.kind });
+      if (reference.kind === "manifest") {
+        if (++manifests >= limits.maxManifests) {
+          throw new ManifestLimitError(
+            "TOO_MANY_MANIFESTS",
+            `more than ${limits.maxManifests} manifests in one asset`,
+          );
+        }
+        queue.push({ url: reference.url, role: reference.role ?? "media" });
+      }
+    }
+    startLoads();
+  }
+
+  const { root, resources } = assignKeys([...found.values()], policy);
+  return { entry: resources[0] as Resource, root, resources };
 }

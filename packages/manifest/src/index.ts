@@ -4,9 +4,20 @@ export {
   enumerateAsset,
   type LoadedManifest,
   type ManifestLoader,
+  parseEntryUrl,
 } from "./enumerate.js";
 export * from "./errors.js";
+export {
+  assignKeys,
+  commonDirectory,
+  decodeKey,
+  directoryOf,
+  EXTERNAL_PREFIX,
+  type LocatedResource,
+  resourceHref,
+} from "./keys.js";
 export { DEFAULT_LIMITS, ResourceBudget, resolveLimits } from "./limits.js";
 export { detectFormat, type ParseContext, parseManifest, prepareText, type TextFormat } from "./parse.js";
 export { resolveReferences } from "./resolve.js";
+export { checkReference, createOriginPolicy, isForbiddenHost, type OriginPolicy } from "./safety.js";
 export type * from "./types.js";
