@@ -1,5 +1,5 @@
 import { ManifestLimitError, ManifestParseError } from "./errors.js";
-import { assignKeys, type LocatedResource, resourceHref } from "./keys.js";
+import { assignKeys, decodeKey, type LocatedResource, resourceHref } from "./keys.js";
 import { resolveLimits } from "./limits.js";
 import { parseManifest } from "./parse.js";
 import { resolveReferences } from "./resolve.js";
@@ -102,6 +102,7 @@ export async function enumerateAsset(
       }
       found.set(href, { url: reference.url, kind: reference.kind });
       if (reference.kind === "manifest") {
+        decodeKey(reference.url.pathname, href); // refuse a `..%2F` escape before fetching, not after
         if (++manifests >= limits.maxManifests) {
           throw new ManifestLimitError(
             "TOO_MANY_MANIFESTS",

@@ -21,3 +21,4 @@ export { detectFormat, type ParseContext, parseManifest, prepareText, type TextF
 export { resolveReferences } from "./resolve.js";
 export { checkReference, createOriginPolicy, isForbiddenHost, type OriginPolicy } from "./safety.js";
 export type * from "./types.js";
+export { isAbsoluteReference, relativeReference, type RewriteOptions, type RewriteResult, rewriteManifest, storagePath } from "./rewrite.js";

@@ -10,6 +10,8 @@ export interface LocatedResource {
   readonly kind: ResourceKind;
 }
 
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
+
 /** The directory part of a URL path, ending in `/`. */
 export function directoryOf(path: string): string {
   return path.slice(0, path.lastIndexOf("/") + 1);
@@ -37,17 +39,18 @@ export function commonDirectory(paths: Iterable<string>): string {
  * empty (a URL naming a directory cannot be stored as an object).
  */
 export function decodeKey(encodedKey: string, url: string): string {
-  let key: string;
-  try {
-    key = decodeURIComponent(encodedKey);
-  } catch (cause) {
-    throw new ManifestParseError("INVALID_URL", `invalid percent-encoding in ${url}`, { cause });
+  let key = encodedKey;
+  if (encodedKey.includes("%")) {
+    try {
+      key = decodeURIComponent(encodedKey);
+    } catch (cause) {
+      throw new ManifestParseError("INVALID_URL", `invalid percent-encoding in ${url}`, { cause });
+    }
   }
   if (key === "" || key.endsWith("/")) {
     throw new ManifestParseError("INVALID_URL", `${url} names a directory, not a file`);
   }
-  const segments = key.split("/");
-  if (key.includes("\0") || segments.some((segment) => segment === ".." || segment === ".")) {
+  if (key.includes("\0") || DOT_SEGMENT.test(key)) {
     throw new UnsafeReferenceError(
       "KEY_ESCAPES_ROOT",
       url,

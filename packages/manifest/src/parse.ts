@@ -29,7 +29,8 @@ export function prepareText(text: string, limits: ManifestLimits): string {
 /** Tells the format from the content alone: extensions lie (`.ismc`, none at all, `.xml`). */
 export function detectFormat(text: string): TextFormat {
   const head = text.slice(0, 4096).trimStart();
-  if (head.startsWith("#EXTM3U")) return "hls";
+  // RFC 8216 requires #EXTM3U first, but packagers omit it and players accept a playlist that starts with a tag.
+  if (head.startsWith("#EXTM3U") || /^#EXT(?:INF:|-X-)/.test(head)) return "hls";
   // Skip the XML declaration, comments and processing instructions to reach the root element.
   const root = /<(?![?!])\s*(?:[\w.-]+:)?([\w.-]+)/.exec(head)?.[1];
   if (root === "MPD") return "dash";

@@ -29,7 +29,8 @@ export function resolveReferences(parsed: ParsedManifest, manifestUrl: URL | str
   };
   return parsed.references.map((raw: RawReference): Reference => {
     const url = toUrl(raw.uri, baseFor(raw.bases), "reference");
-    url.hash = "";
+    // Only the reference itself can carry a fragment; clearing it unconditionally costs a setter per segment.
+    if (raw.uri.includes("#")) url.hash = "";
     return {
       url,
       kind: raw.kind,

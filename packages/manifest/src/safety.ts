@@ -45,10 +45,16 @@ export interface OriginPolicy {
   readonly origin: string;
   /** Extra hosts (`hostname` or `hostname:port`) whose resources may be copied. */
   readonly allowHosts: ReadonlySet<string>;
+  /** Verdicts by `protocol//host`: an asset has a handful of hosts and up to millions of references. */
+  readonly verdicts: Map<string, boolean>;
 }
 
 export function createOriginPolicy(entry: URL, allowHosts: readonly string[] = []): OriginPolicy {
-  return { origin: entry.origin, allowHosts: new Set(allowHosts.map((host) => host.toLowerCase())) };
+  return {
+    origin: entry.origin,
+    allowHosts: new Set(allowHosts.map((host) => host.toLowerCase())),
+    verdicts: new Map(),
+  };
 }
 
 /**
@@ -56,6 +62,15 @@ export function createOriginPolicy(entry: URL, allowHosts: readonly string[] = [
  * (false: an allowed external host). Call it before fetching anything, the entry included.
  */
 export function checkReference(url: URL, policy: OriginPolicy): boolean {
+  const authority = `${url.protocol}//${url.host}`;
+  const known = policy.verdicts.get(authority);
+  if (known !== undefined) return known;
+  const onOrigin = judgeReference(url, policy);
+  policy.verdicts.set(authority, onOrigin);
+  return onOrigin;
+}
+
+function judgeReference(url: URL, policy: OriginPolicy): boolean {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new UnsafeReferenceError(
       "UNSUPPORTED_SCHEME",

@@ -1,0 +1,67 @@
+/** What a SegmentTemplate identifier is replaced with, for one segment. */
+export interface TemplateValues {
+  readonly representationId: string;
+  readonly bandwidth: string;
+  readonly number: number;
+  readonly time: number;
+}
+
+type Part = string | ((values: TemplateValues) => string);
+
+/** A template compiled once per Representation and filled once per segment (100,000 fills must stay cheap). */
+export type CompiledTemplate = (values: TemplateValues) => string;
+
+// ISO/IEC 23009-1 5.3.9.4.4: $<Identifier>$ or $<Identifier>%0<width>d$; `$$` is a literal `$`.
+const IDENTIFIER = /\$([A-Za-z]*)(?:%0?(\d+)d)?\$/g;
+
+function padded(value: string, width: number): string {
+  return value.length >= width ? value : value.padStart(width, "0");
+}
+
+function identifierPart(identifier: string, width: number): Part | undefined {
+  switch (identifier) {
+    case "RepresentationID":
+      // The format tag is not allowed on RepresentationID: the identifier is used as written.
+      return (values) => values.representationId;
+    case "Bandwidth":
+      return (values) => padded(values.bandwidth, width);
+    case "Number":
+      return (values) => padded(String(values.number), width);
+    case "Time":
+      return (values) => padded(String(values.time), width);
+    default:
+      return undefined;
+  }
+}
+
+/** Compiles `media`/`initialization`/`index` template text. Unknown identifiers stay as written. */
+export function compileTemplate(template: string): CompiledTemplate {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const match of template.matchAll(IDENTIFIER)) {
+    const [whole, identifier = "", width = "0"] = match;
+    const part = whole === "$$" ? "$" : identifierPart(identifier, Number(width));
+    if (part === undefined) continue;
+    parts.push(template.slice(last, match.index), part);
+    last = match.index + whole.length;
+  }
+  parts.push(template.slice(last));
+  const pieces = parts.filter((part) => part !== "");
+  if (pieces.every((part) => typeof part === "string")) {
+    const constant = pieces.join("");
+    return () => constant;
+  }
+  return (values) => {
+    let out = "";
+    for (const part of pieces) out += typeof part === "string" ? part : part(values);
+    return out;
+  };
+}
+
+/** True when the template names a per-segment value, i.e. expands to more than one file. */
+export function isPerSegment(template: string): boolean {
+  for (const match of template.matchAll(IDENTIFIER)) {
+    if (match[1] === "Number" || match[1] === "Time") return true;
+  }
+  return false;
+}

@@ -1,0 +1,73 @@
+import { ManifestParseError } from "../errors.js";
+import type { ResourceBudget } from "../limits.js";
+import { parseNumber } from "./values.js";
+import { childrenNamed, type XmlElement } from "./xml.js";
+
+/** One `S` element: start time `t` (optional), duration `d`, repeat count `r` (-1: up to the next t or the end). */
+export interface TimelineEntry {
+  readonly t: number | undefined;
+  readonly d: number;
+  readonly r: number;
+}
+
+/** Where an open `r="-1"` at the end of the timeline stops, in the timeline's own units (timescale, with PTO). */
+export interface TimelineBounds {
+  /** End of the Period; the last segment may be partial, so counts round up. */
+  readonly periodEnd: number | undefined;
+  /** Live edge of a dynamic MPD: only segments complete by then exist, so counts round down. */
+  readonly liveEdge: number | undefined;
+}
+
+// Durations in seconds times timescale are not exact in binary; a millionth of a segment is rounding noise.
+const EPSILON = 1e-6;
+
+export function readTimeline(timeline: XmlElement): TimelineEntry[] {
+  return childrenNamed(timeline, "S").map((s) => {
+    const t = s.attributes.get("t");
+    const d = parseNumber(s.attributes.get("d") ?? "", "S@d");
+    const r = parseNumber(s.attributes.get("r") ?? "0", "S@r");
+    if (d <= 0 || !Number.isInteger(r) || r < -1) {
+      throw new ManifestParseError("MALFORMED_MANIFEST", `invalid SegmentTimeline S (d="${d}", r="${r}")`);
+    }
+    return { t: t === undefined ? undefined : parseNumber(t, "S@t"), d, r };
+  });
+}
+
+/** How many segments an open `S@r="-1"` starting at `time` yields (one at least: the S itself). */
+export function openRepeatCount(time: number, d: number, nextT: number | undefined, bounds: TimelineBounds): number {
+  if (nextT !== undefined) return Math.max(1, Math.ceil((nextT - time) / d - EPSILON));
+  const { periodEnd, liveEdge } = bounds;
+  if (liveEdge !== undefined && (periodEnd === undefined || liveEdge < periodEnd)) {
+    return Math.max(0, Math.floor((liveEdge - time) / d + EPSILON));
+  }
+  // A static MPD whose Period has no known end gives no bound: the S stands for itself only.
+  if (periodEnd === undefined) return 1;
+  return Math.max(0, Math.ceil((periodEnd - time) / d - EPSILON));
+}
+
+/**
+ * Expands a SegmentTimeline into the start time of every segment (ISO/IEC 23009-1 5.3.9.6): `t` defaults to
+ * 0 for the first S and to the previous end after; `r` counts extra repeats. Reserves each count from the
+ * budget before expanding it, so a hostile `r` fails at once. Stops after `maxCount` segments (endNumber).
+ */
+export function expandTimeline(
+  entries: readonly TimelineEntry[],
+  bounds: TimelineBounds,
+  budget: ResourceBudget,
+  maxCount = Number.POSITIVE_INFINITY,
+): number[] {
+  const times: number[] = [];
+  let time = 0;
+  for (let index = 0; index < entries.length && times.length < maxCount; index++) {
+    const entry = entries[index] as TimelineEntry;
+    if (entry.t !== undefined) time = entry.t;
+    const wanted = entry.r >= 0 ? entry.r + 1 : openRepeatCount(time, entry.d, entries[index + 1]?.t, bounds);
+    const count = Math.min(wanted, maxCount - times.length);
+    budget.reserve(count, "SegmentTimeline segments");
+    for (let repeat = 0; repeat < count; repeat++) {
+      times.push(time);
+      time += entry.d;
+    }
+  }
+  return times;
+}

@@ -1,0 +1,248 @@
+import { ManifestParseError, UnsafeReferenceError } from "./errors.js";
+import { EXTERNAL_PREFIX } from "./keys.js";
+import { detectFormat, type TextFormat } from "./parse.js";
+import type { ParsedManifest } from "./types.js";
+
+/**
+ * DESIGN.md "Changes" 2026-11-24: a manifest that refers to resources by absolute URL or path-absolute reference
+ * is stored with only those references made relative (from the manifest's key to the target's key), every other
+ * byte unchanged, so the copy plays from any bucket and prefix.
+ */
+
+export interface RewriteOptions {
+  /** Where the manifest was fetched from. */
+  readonly manifestUrl: URL;
+  /** The asset's root (AssetPlan.root): origin + root directory every key is relative to. */
+  readonly root: string;
+  /** The manifest's own parse: only the absolute references (and bases) it produced are rewritten. */
+  readonly parsed: ParsedManifest;
+}
+
+export interface RewriteResult {
+  readonly text: string;
+  /** How many reference texts were replaced. */
+  readonly rewritten: number;
+  /** Absolute references found in reference positions that the parse did not produce (kept as written). */
+  readonly kept: readonly string[];
+}
+
+/** A reference text in the manifest: `[start, end)` of the raw span and its decoded value. */
+export interface ReferenceSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly value: string;
+}
+
+/** True for `scheme:…`, `//host/…` and `/path` references: the ones that do not follow the copy. */
+export function isAbsoluteReference(reference: string): boolean {
+  return /^[a-z][a-z\d+.-]*:/i.test(reference) || reference.startsWith("/");
+}
+
+/**
+ * The path of a URL in the copy's key space, still percent-encoded as a URL path (so it can be written back into a
+ * manifest): relative to root on the entry's origin, `_external/<host>/<path>` elsewhere. Query and fragment are
+ * not part of a key. Refuses a URL on the origin but outside root: no relative reference could reach it.
+ */
+export function storagePath(url: URL, root: URL): string {
+  if (url.origin === root.origin) {
+    if (!url.pathname.startsWith(root.pathname)) {
+      throw new UnsafeReferenceError(
+        "KEY_ESCAPES_ROOT",
+        url.href,
+        `cannot make ${url.href} relative: it lies outside the asset's root ${root.href}`,
+      );
+    }
+    return url.pathname.slice(root.pathname.length);
+  }
+  return `${EXTERNAL_PREFIX}${url.host}${url.pathname}`;
+}
+
+/**
+ * Relative reference from the object at `fromPath` to `toPath` (both `/`-separated paths in key space; a `toPath`
+ * ending in `/` names a directory). Never empty; `./` guards a first segment that would read as a scheme.
+ */
+export function relativeReference(fromPath: string, toPath: string): string {
+  const fromDirs = fromPath.split("/").slice(0, -1);
+  const toSegments = toPath.split("/");
+  const toDirs = toSegments.slice(0, -1);
+  let common = 0;
+  while (common < fromDirs.length && common < toDirs.length && fromDirs[common] === toDirs[common]) common++;
+  const relative = "../".repeat(fromDirs.length - common) + toSegments.slice(common).join("/");
+  if (relative === "") return "./";
+  return relative.split("/")[0]?.includes(":") ? `./${relative}` : relative;
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+export function decodeXmlText(text: string): string {
+  return text.replace(/&(?:#x([\da-f]+)|#(\d+)|(amp|lt|gt|quot|apos));/gi, (whole, hex, dec, name) => {
+    if (hex !== undefined) return String.fromCodePoint(Number.parseInt(hex, 16));
+    if (dec !== undefined) return String.fromCodePoint(Number.parseInt(dec, 10));
+    return XML_ENTITIES[String(name).toLowerCase()] ?? whole;
+  });
+}
+
+const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
+export function encodeXmlText(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char);
+}
+
+/** Trims a span to its non-blank part, so surrounding whitespace is kept byte for byte. */
+function trimmedSpan(text: string, start: number, end: number, decode: (raw: string) => string): ReferenceSpan {
+  const raw = text.slice(start, end);
+  const lead = raw.length - raw.trimStart().length;
+  const trail = raw.length - raw.trimEnd().length;
+  const inner = text.slice(start + lead, end - trail);
+  return { start: start + lead, end: end - trail, value: decode(inner) };
+}
+
+/** HLS: every URI line, and every `URI="…"` attribute of a tag line. */
+export function hlsReferenceSpans(text: string): ReferenceSpan[] {
+  const spans: ReferenceSpan[] = [];
+  const lines = /[^\r\n]+/g;
+  for (let line = lines.exec(text); line; line = lines.exec(text)) {
+    const start = line.index;
+    const content = line[0];
+    if (content.trim() === "") continue;
+    if (!content.startsWith("#")) {
+      spans.push(trimmedSpan(text, start, start + content.length, (raw) => raw));
+      continue;
+    }
+    if (!content.startsWith("#EXT")) continue; // a comment
+    const attributes = /([:,]\s*)URI="([^"]*)"/g;
+    for (let match = attributes.exec(content); match; match = attributes.exec(content)) {
+      const valueStart = start + match.index + (match[1] as string).length + 'URI="'.length;
+      spans.push(trimmedSpan(text, valueStart, valueStart + (match[2] as string).length, (raw) => raw));
+    }
+  }
+  return spans;
+}
+
+/** The values of the named XML attributes, in document order. */
+function xmlAttributeSpans(text: string, names: readonly string[]): ReferenceSpan[] {
+  const spans: ReferenceSpan[] = [];
+  const pattern = new RegExp(`\\s(?:${names.join("|")})\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, "g");
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const value = (match[1] ?? match[2]) as string;
+    const end = match.index + match[0].length - 1; // before the closing quote
+    spans.push(trimmedSpan(text, end - value.length, end, decodeXmlText));
+  }
+  return spans;
+}
+
+/** DASH: BaseURL element text and the media / initialization / sourceURL / index attributes. */
+export function dashReferenceSpans(text: string): ReferenceSpan[] {
+  const spans = xmlAttributeSpans(text, ["media", "initialization", "sourceURL", "index"]);
+  const baseUrls = /<((?:[\w.-]+:)?BaseURL)\b[^>]*>([^<]*)<\/\1\s*>/g;
+  for (let match = baseUrls.exec(text); match; match = baseUrls.exec(text)) {
+    const inner = match[2] as string;
+    const innerEnd = match.index + match[0].lastIndexOf("</");
+    spans.push(trimmedSpan(text, innerEnd - inner.length, innerEnd, decodeXmlText));
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** MSS: the StreamIndex `Url` template. */
+export function mssReferenceSpans(text: string): ReferenceSpan[] {
+  return xmlAttributeSpans(text, ["Url"]);
+}
+
+function resolve(reference: string, base: URL): URL {
+  try {
+    const url = new URL(reference, base);
+    url.hash = "";
+    return url;
+  } catch (cause) {
+    throw new ManifestParseError("INVALID_URL", `invalid reference "${reference}" (base ${base.href})`, { cause });
+  }
+}
+
+/** Each base chain's resolved URL, and every absolute reference text the parse produced → its target. */
+function parsedTargets(parsed: ParsedManifest, manifestUrl: URL) {
+  const exact = new Map<string, URL>();
+  const chains: { uri: string; base: URL }[] = [];
+  const add = (text: string, url: URL) => {
+    const previous = exact.get(text);
+    if (previous !== undefined && previous.href !== url.href) {
+      throw new ManifestParseError(
+        "MALFORMED_MANIFEST",
+        `cannot make "${text}" relative: it names both ${previous.href} and ${url.href}`,
+      );
+    }
+    exact.set(text, url);
+  };
+  const resolvedChains = new Map<readonly string[], URL>();
+  for (const reference of parsed.references) {
+    let base = resolvedChains.get(reference.bases);
+    if (base === undefined) {
+      base = manifestUrl;
+      for (const baseText of reference.bases) {
+        const next = resolve(baseText.trim(), base);
+        if (isAbsoluteReference(baseText.trim())) add(baseText.trim(), next);
+        base = next;
+      }
+      resolvedChains.set(reference.bases, base);
+    }
+    const uri = reference.uri.trim();
+    if (isAbsoluteReference(uri)) add(uri, resolve(uri, base));
+    chains.push({ uri, base });
+  }
+  return { exact, chains };
+}
+
+/** Where a template's placeholders start, or -1: DASH `$…$`, MSS `{…}`. */
+function templateMarker(format: TextFormat, value: string): number {
+  if (format === "dash") return value.indexOf("$");
+  if (format === "mss") return value.indexOf("{");
+  return -1;
+}
+
+export function referenceSpans(text: string, format: TextFormat): ReferenceSpan[] {
+  if (format === "hls") return hlsReferenceSpans(text);
+  return format === "dash" ? dashReferenceSpans(text) : mssReferenceSpans(text);
+}
+
+/**
+ * Rewrites the absolute and path-absolute references of one manifest into references relative to its own key.
+ * Targets come from the manifest's parse (so a reference means what the parser resolved it to, BaseURL chains
+ * included); a template (`$Number$`, `{start time}`) has its literal directory prefix rewritten.
+ */
+export function rewriteManifest(text: string, options: RewriteOptions): RewriteResult {
+  const format = detectFormat(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const root = new URL(options.root);
+  const fromPath = storagePath(options.manifestUrl, root);
+  const { exact, chains } = parsedTargets(options.parsed, options.manifestUrl);
+  const encode = format === "hls" ? (value: string) => value : encodeXmlText;
+
+  const replacementFor = (value: string): string | undefined => {
+    const target = exact.get(value);
+    if (target !== undefined) return relativeReference(fromPath, storagePath(target, root));
+    const marker = templateMarker(format, value);
+    if (marker < 0) return undefined;
+    // The literal directory before the first placeholder is a URL of its own; the rest stays as written.
+    const prefix = value.slice(0, value.lastIndexOf("/", marker) + 1);
+    if (prefix === "" || !isAbsoluteReference(prefix)) return undefined;
+    const user = chains.find((chain) => chain.uri.startsWith(prefix));
+    if (user === undefined) return undefined;
+    const directory = relativeReference(fromPath, storagePath(resolve(prefix, user.base), root));
+    return directory + value.slice(prefix.length);
+  };
+
+  let out = "";
+  let last = 0;
+  let rewritten = 0;
+  const kept: string[] = [];
+  for (const span of referenceSpans(text, format)) {
+    if (span.start < last || !isAbsoluteReference(span.value)) continue;
+    const replacement = replacementFor(span.value);
+    if (replacement === undefined) {
+      kept.push(span.value);
+      continue;
+    }
+    out += text.slice(last, span.start) + encode(replacement);
+    last = span.end;
+    rewritten++;
+  }
+  return { text: rewritten === 0 ? text : out + text.slice(last), rewritten, kept };
+}

@@ -1,0 +1,121 @@
+import { describe, expect, test } from "vitest";
+import { enumerateAsset } from "../src/enumerate.js";
+
+/** An origin in memory: URL → text; records what was loaded, in order. */
+function memoryOrigin(files: Record<string, string>) {
+  const loaded: string[] = [];
+  const load = async (url: URL) => {
+    loaded.push(url.href);
+    const text = files[url.href];
+    if (text === undefined) throw new Error(`404 ${url.href}`);
+    return text;
+  };
+  return { load, loaded };
+}
+
+const base = "https://egress.example.com/out/v1/group/hls/asset/";
+const multivariant = `#EXTM3U
+#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",URI="../subs/en.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=800000,SUBTITLES="subs"
+../video/low.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=2000000,SUBTITLES="subs"
+/out/v1/group/hls/video/high.m3u8
+#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=100000,URI="../video/iframes.m3u8"
+`;
+const media = (name: string) => `#EXTM3U
+#EXT-X-TARGETDURATION:6
+#EXT-X-KEY:METHOD=AES-128,URI="../keys/k1.key"
+#EXTINF:6,
+${name}_0.ts
+#EXTINF:6,
+${name}_1.ts
+#EXT-X-ENDLIST
+`;
+const files: Record<string, string> = {
+  [`${base}index.m3u8`]: multivariant,
+  "https://egress.example.com/out/v1/group/hls/subs/en.m3u8":
+    "#EXTM3U\n#EXTINF:6,\nen_0.vtt\n#EXT-X-ENDLIST\n",
+  "https://egress.example.com/out/v1/group/hls/video/low.m3u8": media("low"),
+  "https://egress.example.com/out/v1/group/hls/video/high.m3u8": media("high"),
+  "https://egress.example.com/out/v1/group/hls/video/iframes.m3u8":
+    "#EXTM3U\n#EXT-X-I-FRAMES-ONLY\n#EXT-X-BYTERANGE:1000@376\n#EXTINF:6,\nlow_0.ts\n#EXT-X-BYTERANGE:900@376\n#EXTINF:6,\nlow_1.ts\n#EXT-X-ENDLIST\n",
+};
+
+describe("enumerateAsset", () => {
+  test("crawls every child, keys by the common root, one resource per URL, entry first", async () => {
+    const origin = memoryOrigin(files);
+    const plan = await enumerateAsset(`${base}index.m3u8`, origin.load);
+    expect(plan.root).toBe("https://egress.example.com/out/v1/group/hls/");
+    expect(plan.entry).toEqual({ url: `${base}index.m3u8`, key: "asset/index.m3u8", kind: "manifest" });
+    expect(plan.resources.map((resource) => `${resource.kind} ${resource.key}`)).toEqual([
+      "manifest asset/index.m3u8",
+      "manifest subs/en.m3u8",
+      "manifest video/low.m3u8",
+      "manifest video/high.m3u8",
+      "manifest video/iframes.m3u8",
+      "subtitle subs/en_0.vtt",
+      "key keys/k1.key",
+      "media video/low_0.ts",
+      "media video/low_1.ts",
+      "media video/high_0.ts",
+      "media video/high_1.ts",
+    ]);
+    expect(new Set(origin.loaded).size).toBe(origin.loaded.length);
+    expect(origin.loaded).toHaveLength(5);
+  });
+
+  test("a playlist cycle is loaded once", async () => {
+    const origin = memoryOrigin({
+      "https://o.example/a.m3u8": "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nb.m3u8\n",
+      "https://o.example/b.m3u8": "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\na.m3u8\n",
+    });
+    const plan = await enumerateAsset("https://o.example/a.m3u8", origin.load);
+    expect(plan.resources.map((resource) => resource.key)).toEqual(["a.m3u8", "b.m3u8"]);
+    expect(origin.loaded).toEqual(["https://o.example/a.m3u8", "https://o.example/b.m3u8"]);
+  });
+
+  test.each([
+    ["a child on another origin", "https://other.example/v.m3u8", "FOREIGN_ORIGIN"],
+    ["an instance-metadata child", "http://169.254.169.254/latest/meta-data/v.m3u8", "FORBIDDEN_ADDRESS"],
+    ["a key escaping the root", "..%2F..%2Fescape.m3u8", "KEY_ESCAPES_ROOT"],
+  ])("%s is refused before it is loaded", async (_, child, code) => {
+    const origin = memoryOrigin({
+      "https://o.example/a/m.m3u8": `#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n${child}\n`,
+    });
+    await expect(enumerateAsset("https://o.example/a/m.m3u8", origin.load)).rejects.toMatchObject({ code });
+    expect(origin.loaded).toEqual(["https://o.example/a/m.m3u8"]);
+  });
+
+  test("an allowed host is stored under _external/<host>/", async () => {
+    const origin = memoryOrigin({
+      "https://o.example/a/m.m3u8": "#EXTM3U\n#EXTINF:4,\nhttps://cdn2.example:8443/x/s.ts\n#EXT-X-ENDLIST\n",
+    });
+    const plan = await enumerateAsset("https://o.example/a/m.m3u8", origin.load, {
+      allowHosts: ["cdn2.example"],
+    });
+    expect(plan.resources.map((resource) => resource.key)).toEqual([
+      "m.m3u8",
+      "_external/cdn2.example:8443/x/s.ts",
+    ]);
+  });
+
+  test.each([
+    ["ftp://o.example/m.m3u8", "UNSUPPORTED_SCHEME"],
+    ["http://[fd00:ec2::254]/m.m3u8", "FORBIDDEN_ADDRESS"],
+    ["not a url", "INVALID_URL"],
+  ])("the entry %s is refused without loading anything", async (entry, code) => {
+    const origin = memoryOrigin({});
+    await expect(enumerateAsset(entry, origin.load)).rejects.toMatchObject({ code });
+    expect(origin.loaded).toEqual([]);
+  });
+
+  test("the manifest count limit stops a crawl that never ends", async () => {
+    const origin = {
+      load: async (url: URL) =>
+        `#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n${Number(url.pathname.slice(1)) + 1}\n`,
+    };
+    await expect(
+      enumerateAsset("https://o.example/0", origin.load, { limits: { maxManifests: 50 } }),
+    ).rejects.toMatchObject({ name: "ManifestLimitError", code: "TOO_MANY_MANIFESTS" });
+  });
+});

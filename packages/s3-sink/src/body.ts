@@ -1,0 +1,50 @@
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { SizeMismatchError } from "./errors.js";
+
+export type PutBody = Readable | Uint8Array | string;
+
+/** A body already in memory, as a Buffer (no copy for Buffers and Uint8Arrays). */
+export function bufferedBody(body: PutBody): Buffer | undefined {
+  if (typeof body === "string") return Buffer.from(body, "utf8");
+  if (body instanceof Uint8Array)
+    return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return undefined;
+}
+
+/**
+ * Passes bytes through, counting them. With an expected size it fails as soon as the body grows past it, and at
+ * the end if the body fell short, so a wrong-sized body errors before any sink commits it.
+ */
+export class ByteCounter extends Transform {
+  bytes = 0;
+  readonly #key: string;
+  readonly #expectedSize: number | undefined;
+
+  constructor(key: string, expectedSize: number | undefined) {
+    super();
+    this.#key = key;
+    this.#expectedSize = expectedSize;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.#expectedSize !== undefined && this.bytes > this.#expectedSize) {
+      callback(new SizeMismatchError(this.#key, this.#expectedSize, this.bytes));
+      return;
+    }
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.#expectedSize !== undefined && this.bytes !== this.#expectedSize) {
+      callback(new SizeMismatchError(this.#key, this.#expectedSize, this.bytes));
+      return;
+    }
+    callback();
+  }
+}
+
+export function readableOf(buffer: Buffer): Readable {
+  // An array, so the whole buffer is one chunk (Readable.from(buffer) would iterate it byte by byte).
+  return Readable.from([buffer], { objectMode: false });
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from "node:crypto";
+import { lstat, mkdir, open, realpath } from "node:fs/promises";
+import { join, sep } from "node:path";
+import {
+  InvalidKeyError,
+  SinkAbortedError,
+  SinkAccessDeniedError,
+  type SinkError,
+  SinkIoError,
+  SinkNotFoundError,
+} from "./errors.js";
+
+/** `.<name>.<16 hex>.partial`: hidden, and recognisable so list skips it and cleanupPartials removes it. */
+const TEMP_NAME = /^\..*\.[0-9a-f]{16}\.partial$/;
+
+export function isTempName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
+export function tempNameFor(name: string): string {
+  // Cut long names so the temp name stays within NAME_MAX (255 bytes) whatever the final name.
+  return `.${name.slice(0, 96)}.${randomBytes(8).toString("hex")}.partial`;
+}
+
+export function errnoOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export function isInside(realRoot: string, realPath: string): boolean {
+  return realPath === realRoot || realPath.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+}
+
+/**
+ * The real path of the directory `dirSegments` below `realRoot`, walked one component at a time so that a
+ * symbolic link pointing outside the root is refused before anything is created through it (mkdir -p would follow
+ * it). Symbolic links that stay inside the root are followed. Returns undefined when a component is missing and
+ * `create` is false. Not proof against someone swapping directories for links while we write: the root is ours.
+ */
+export async function resolveDirectory(
+  realRoot: string,
+  dirSegments: readonly string[],
+  key: string,
+  create: boolean,
+): Promise<string | undefined> {
+  let current = realRoot;
+  for (const segment of dirSegments) {
+    const next = join(current, segment);
+    let stats = await lstat(next).catch((error: unknown) => {
+      if (errnoOf(error) === "ENOENT") return undefined;
+      throw error;
+    });
+    if (stats === undefined) {
+      if (!create) return undefined;
+      await mkdir(next).catch((error: unknown) => {
+        if (errnoOf(error) !== "EEXIST") throw error; // created meanwhile by a concurrent put: fine
+      });
+      stats = await lstat(next);
+    }
+    if (stats.isSymbolicLink()) {
+      const target = await realpath(next).catch(() => undefined);
+      if (target === undefined || !isInside(realRoot, target)) {
+        throw new InvalidKeyError(key, "a symbolic link on its path leads outside the sink's root");
+      }
+      if (!(await lstat(target)).isDirectory()) return notADirectory(key, create);
+      current = target;
+    } else if (stats.isDirectory()) {
+      current = next;
+    } else {
+      return notADirectory(key, create);
+    }
+  }
+  return current;
+}
+
+function notADirectory(key: string, create: boolean): undefined {
+  if (!create) return undefined;
+  throw new SinkIoError("WRITE_FAILED", `${key}: a file stands where a directory of the key is needed`);
+}
+
+/** Maps a file-system failure to a typed SinkError. */
+export function mapFsError(error: unknown, write: boolean, what: string): SinkError {
+  const errno = errnoOf(error);
+  if (errno === "EACCES" || errno === "EPERM" || errno === "EROFS") {
+    return new SinkAccessDeniedError(`${what}: permission denied (${errno})`, { cause: error });
+  }
+  const detail = errno ?? (error instanceof Error ? error.message : String(error));
+  return new SinkIoError(write ? "WRITE_FAILED" : "READ_FAILED", `${what} failed (${detail})`, {
+    cause: error,
+  });
+}
+
+/** Creates the root if needed and returns its real path. */
+export async function prepareRoot(root: string): Promise<string> {
+  let real: string;
+  try {
+    await mkdir(root, { recursive: true });
+    real = await realpath(root);
+  } catch (error) {
+    if (errnoOf(error) === "ENOTDIR" || errnoOf(error) === "EEXIST") {
+      throw new SinkNotFoundError(`${root} is not a directory`, { cause: error });
+    }
+    throw mapFsError(error, true, `prepare ${root}`);
+  }
+  if (!(await lstat(real)).isDirectory()) throw new SinkNotFoundError(`${root} is not a directory`);
+  return real;
+}
+
+/** Makes a rename/link durable: the new directory entry survives a power cut. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, "r").catch(() => undefined);
+  if (handle === undefined) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems cannot fsync a directory (EINVAL); the data file itself was synced.
+  } finally {
+    await handle.close();
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new SinkAbortedError(`${what}: aborted`, { cause: signal.reason });
+}

@@ -1,0 +1,43 @@
+import { InvalidKeyError } from "./errors.js";
+
+/**
+ * The key rule shared by every sink: `/`-separated, relative, each segment non-empty and neither `.` nor `..`,
+ * no backslash (a separator on Windows, and never produced by the key rule), no NUL (truncates C paths).
+ * Returns the segments.
+ */
+export function keySegments(key: string): string[] {
+  if (typeof key !== "string" || key.length === 0) throw new InvalidKeyError(String(key), "empty");
+  if (key.includes("\0")) throw new InvalidKeyError(key, "contains NUL");
+  if (key.includes("\\")) throw new InvalidKeyError(key, "contains a backslash");
+  if (key.startsWith("/")) throw new InvalidKeyError(key, "absolute");
+  const segments = key.split("/");
+  for (const segment of segments) {
+    if (segment === "") throw new InvalidKeyError(key, "empty path segment");
+    if (segment === "." || segment === "..") throw new InvalidKeyError(key, `"${segment}" segment`);
+  }
+  return segments;
+}
+
+export function validateKey(key: string): string {
+  keySegments(key);
+  return key;
+}
+
+export function isValidKey(key: string): boolean {
+  try {
+    keySegments(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A list prefix: empty (everything) or a key-like string, optionally ending with `/`. It matches keys as a string
+ * prefix, as S3 does, in every sink.
+ */
+export function validateListPrefix(prefix: string): string {
+  if (prefix === "") return prefix;
+  keySegments(prefix.endsWith("/") ? prefix.slice(0, -1) : prefix);
+  return prefix;
+}

@@ -1,0 +1,66 @@
+import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { InvalidDestinationError } from "./errors.js";
+
+export interface S3ClientFromEnvOptions {
+  /** Path-style addressing (`http://host/bucket/key`), needed by most S3-compatible stores and by moto. */
+  readonly forcePathStyle?: boolean;
+  /** Read instead of process.env (tests, or a child's environment). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Merged last: credentials, retries, a custom request handler… */
+  readonly clientConfig?: S3ClientConfig;
+}
+
+/**
+ * The endpoint override the SDK itself honours (AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, unless
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), or undefined for AWS S3.
+ */
+export function s3EndpointOverride(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true") return undefined;
+  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  if (endpoint === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch (error) {
+    // The value is not echoed: an endpoint URL may carry credentials.
+    throw new InvalidDestinationError("AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL is not a valid URL", {
+      cause: error,
+    });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidDestinationError("AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL must be an http or https URL");
+  }
+  return endpoint;
+}
+
+/**
+ * An S3 client from the standard credential chain and environment. The SDK already reads AWS_ENDPOINT_URL_S3 /
+ * AWS_ENDPOINT_URL (checked in @smithy/core's getEndpointUrlConfig); we read them too, to pass the endpoint
+ * explicitly (so `env` works) and, for an S3-compatible store, to send checksums only when an operation requires
+ * them: many such stores reject the CRC32 trailers the SDK adds by default since 3.729.
+ */
+export function createS3ClientFromEnv(options: S3ClientFromEnvOptions = {}): S3Client {
+  const env = options.env ?? process.env;
+  const endpoint = s3EndpointOverride(env);
+  const config: S3ClientConfig = {};
+  if (options.forcePathStyle !== undefined) config.forcePathStyle = options.forcePathStyle;
+  if (endpoint !== undefined) {
+    config.endpoint = endpoint;
+    config.requestChecksumCalculation = "WHEN_REQUIRED";
+    config.responseChecksumValidation = "WHEN_REQUIRED";
+    // S3-compatible stores mostly ignore the region, but the SDK needs one to sign.
+    if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) config.region = "us-east-1";
+  }
+  if (options.env !== undefined) {
+    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (region) config.region = region;
+    if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+      config.credentials = {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+      };
+    }
+  }
+  return new S3Client({ ...config, ...options.clientConfig });
+}
