@@ -19,6 +19,13 @@ export {
 export { DEFAULT_LIMITS, ResourceBudget, resolveLimits } from "./limits.js";
 export { detectFormat, type ParseContext, parseManifest, prepareText, type TextFormat } from "./parse.js";
 export { resolveReferences } from "./resolve.js";
+export {
+  isAbsoluteReference,
+  type RewriteOptions,
+  type RewriteResult,
+  relativeReference,
+  rewriteManifest,
+  storagePath,
+} from "./rewrite.js";
 export { checkReference, createOriginPolicy, isForbiddenHost, type OriginPolicy } from "./safety.js";
 export type * from "./types.js";
-export { isAbsoluteReference, relativeReference, type RewriteOptions, type RewriteResult, rewriteManifest, storagePath } from "./rewrite.js";

@@ -82,14 +82,25 @@ export function decodeXmlText(text: string): string {
   });
 }
 
-const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+const XML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+};
 
 export function encodeXmlText(text: string): string {
   return text.replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char);
 }
 
 /** Trims a span to its non-blank part, so surrounding whitespace is kept byte for byte. */
-function trimmedSpan(text: string, start: number, end: number, decode: (raw: string) => string): ReferenceSpan {
+function trimmedSpan(
+  text: string,
+  start: number,
+  end: number,
+  decode: (raw: string) => string,
+): ReferenceSpan {
   const raw = text.slice(start, end);
   const lead = raw.length - raw.trimStart().length;
   const trail = raw.length - raw.trimEnd().length;
@@ -154,7 +165,9 @@ function resolve(reference: string, base: URL): URL {
     url.hash = "";
     return url;
   } catch (cause) {
-    throw new ManifestParseError("INVALID_URL", `invalid reference "${reference}" (base ${base.href})`, { cause });
+    throw new ManifestParseError("INVALID_URL", `invalid reference "${reference}" (base ${base.href})`, {
+      cause,
+    });
   }
 }
 

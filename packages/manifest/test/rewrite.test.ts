@@ -76,7 +76,11 @@ describe("XML text", () => {
   });
 });
 
-const ref = (uri: string, bases: readonly string[] = [], kind: RawReference["kind"] = "media"): RawReference => ({
+const ref = (
+  uri: string,
+  bases: readonly string[] = [],
+  kind: RawReference["kind"] = "media",
+): RawReference => ({
   uri,
   bases,
   kind,
@@ -140,7 +144,8 @@ describe("rewriteManifest: HLS", () => {
   });
 
   test("an absolute reference the parse did not produce is kept and reported", () => {
-    const text = '#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID="x",URI="https://other.example/d.json"\n#EXTINF:6,\nseg1.ts\n';
+    const text =
+      '#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID="x",URI="https://other.example/d.json"\n#EXTINF:6,\nseg1.ts\n';
     const parsed: ParsedManifest = { format: "hls-media", references: [ref("seg1.ts")] };
     const result = rewriteManifest(text, { manifestUrl: new URL(`${ROOT}index.m3u8`), root: ROOT, parsed });
     expect(result.text).toBe(text);
@@ -237,13 +242,13 @@ describe("rewriteManifest: DASH and MSS (parses given by hand: the text is all t
   });
 
   test("one text naming two targets (path-absolute under two bases) is refused", () => {
-    const text = "<MPD><SegmentURL media=\"/s.m4s\"/></MPD>";
+    const text = '<MPD><SegmentURL media="/s.m4s"/></MPD>';
     const parsed: ParsedManifest = {
       format: "dash",
       references: [ref("/s.m4s", ["https://a.example/"]), ref("/s.m4s", ["https://b.example/"])],
     };
-    expect(() =>
-      rewriteManifest(text, { manifestUrl: new URL(`${ROOT}m.mpd`), root: ROOT, parsed }),
-    ).toThrow(ManifestParseError);
+    expect(() => rewriteManifest(text, { manifestUrl: new URL(`${ROOT}m.mpd`), root: ROOT, parsed })).toThrow(
+      ManifestParseError,
+    );
   });
 });

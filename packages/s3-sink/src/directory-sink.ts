@@ -82,6 +82,18 @@ export function createDirectorySink(rootDir: string): DirectorySink {
     }
   }
 
+  async function read(key: string, signal?: AbortSignal): Promise<Readable> {
+    throwIfAborted(signal, `read ${location}${key}`);
+    try {
+      const place = await locate(key, false);
+      // Open before returning, so a missing file is a typed error here rather than a stream 'error' later.
+      const handle = await open(place ? join(place.dir, place.name) : join(await ready(), key), "r");
+      return handle.createReadStream({ signal });
+    } catch (error) {
+      throw toSinkError(error, false, `read ${location}${key}`);
+    }
+  }
+
   async function* list(prefix = "", signal?: AbortSignal): AsyncIterable<ObjectInfo> {
     validateListPrefix(prefix);
     const dirSegments = prefix.split("/").slice(0, -1);
@@ -184,7 +196,7 @@ export function createDirectorySink(rootDir: string): DirectorySink {
     return removed;
   }
 
-  return { location, root, head, list, put, delete: remove, cleanupPartials };
+  return { location, root, head, list, put, read, delete: remove, cleanupPartials };
 }
 
 /** Streams `source` through `counter` into a new file at `path` (never an existing one) and fsyncs it. */

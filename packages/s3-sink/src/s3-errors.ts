@@ -6,7 +6,7 @@ import {
   SinkNotFoundError,
 } from "./errors.js";
 
-export type S3Operation = "put" | "head" | "list" | "delete";
+export type S3Operation = "put" | "head" | "list" | "delete" | "read";
 
 const ACCESS_DENIED_NAMES = new Set([
   "AccessDenied",

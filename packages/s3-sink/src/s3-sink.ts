@@ -2,6 +2,7 @@ import { pipeline, type Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
@@ -100,6 +101,17 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
     } catch (error) {
       if (!signal?.aborted && isS3NotFound(error)) return undefined;
       throw fail(error, "head", key, signal);
+    }
+  }
+
+  async function read(key: string, signal?: AbortSignal): Promise<Readable> {
+    try {
+      const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: fullKeyOf(key) }), {
+        abortSignal: signal,
+      });
+      return response.Body as Readable;
+    } catch (error) {
+      throw fail(error, "read", key, signal);
     }
   }
 
@@ -230,5 +242,5 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
     }
   }
 
-  return { location, head, list, put, delete: remove };
+  return { location, head, list, put, read, delete: remove };
 }

@@ -32,5 +32,7 @@ export interface ObjectSink {
   /** Every object under `prefix` (relative to the root; default all), in no guaranteed order. */
   list(prefix?: string, signal?: AbortSignal): AsyncIterable<ObjectInfo>;
   put(key: string, body: Readable | Uint8Array | string, options?: PutOptions): Promise<PutResult>;
+  /** Streams an object back (to hash what a resumed run found already stored); a typed SinkError when absent. */
+  read(key: string, signal?: AbortSignal): Promise<Readable>;
   delete(key: string, signal?: AbortSignal): Promise<void>;
 }

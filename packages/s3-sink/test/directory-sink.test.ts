@@ -63,6 +63,16 @@ describe("directory sink: put, head, list, delete", () => {
     expect(sha256(await readFile(join(root, "big.mp4")))).toBe(sha256(data));
   });
 
+  test("read streams an object back byte for byte; a missing key is a typed error", async () => {
+    const data = patternBuffer(300_000, 4);
+    await sink.put("v/seg.ts", data);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await sink.read("v/seg.ts")) chunks.push(chunk as Buffer);
+    expect(sha256(Buffer.concat(chunks))).toBe(sha256(data));
+    await expect(sink.read("v/missing.ts")).rejects.toMatchObject({ code: "READ_FAILED" });
+    await expect(sink.read("missing-dir/x.ts")).rejects.toMatchObject({ code: "READ_FAILED" });
+  });
+
   test("head of a missing key, or of a directory, is undefined", async () => {
     await sink.put("a/b.ts", "x");
     expect(await sink.head("missing.ts")).toBeUndefined();

@@ -117,6 +117,16 @@ describe.skipIf(skip)("S3 sink against moto", () => {
       expect((await headRaw(`${prefix}/seg.mp4`)).ContentType).toBe('video/mp4; codecs="avc1.64001f"');
     });
 
+    test("read streams an object back byte for byte; a missing key is a typed error", async () => {
+      const { sink } = newSink();
+      const data = patternBuffer(300_000, 3);
+      await sink.put("v/seg.ts", data);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await sink.read("v/seg.ts")) chunks.push(chunk as Buffer);
+      expect(sha256(Buffer.concat(chunks))).toBe(sha256(data));
+      await expect(sink.read("v/missing.ts")).rejects.toMatchObject({ name: expect.stringMatching(/^Sink/) });
+    });
+
     test("head of a missing key is undefined", async () => {
       const { sink } = newSink();
       expect(await sink.head("missing.ts")).toBeUndefined();

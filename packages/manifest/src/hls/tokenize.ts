@@ -1,3 +1,4 @@
+/// <reference path="./m3u8-parser.d.ts" />
 import { ParseStream, type ParseStreamEvent } from "m3u8-parser";
 import { type AttributeList, parseAttributeList } from "./attribute-list.js";
 import { type ByteRangeSpec, parseByteRangeSpec, toByteRangeSpec } from "./byte-range.js";

@@ -1,0 +1,122 @@
+import { type HarvestResult, harvest, type OriginRequest } from "@vod-harvest/harvest";
+import {
+  createDirectorySink,
+  createS3ClientFromEnv,
+  createS3Sink,
+  type ObjectSink,
+} from "@vod-harvest/s3-sink";
+import { ExitCode, type ExitCodeValue, exitCodeForStatus } from "../exit-codes.js";
+import type { CliIo } from "../io.js";
+import type { Destination } from "../options.js";
+import { createProgressRenderer, formatBytes, type ProgressSnapshot } from "../progress.js";
+
+export interface CopyArguments {
+  readonly entryUrl: string;
+  readonly destination: Destination;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly allowHosts: readonly string[];
+  readonly concurrency?: number;
+  readonly ratePerSecond?: number;
+  readonly timeBudgetSeconds?: number;
+  readonly overwrite: boolean;
+  readonly json: boolean;
+  readonly pathStyle: boolean;
+}
+
+/** The `--json` result line, exactly the command-line contract's shape. */
+export interface JsonResult {
+  readonly status: HarvestResult["status"];
+  readonly objects: number;
+  readonly bytes: number;
+  readonly entry: string;
+  readonly failed: readonly { readonly url: string; readonly key: string; readonly error: string }[];
+}
+
+export function createSink(destination: Destination, pathStyle: boolean): ObjectSink {
+  if (destination.kind === "directory") return createDirectorySink(destination.path);
+  const client = createS3ClientFromEnv(pathStyle ? { forcePathStyle: true } : {});
+  return createS3Sink({ client, bucket: destination.bucket, prefix: destination.prefix });
+}
+
+export function jsonResultOf(result: HarvestResult): JsonResult {
+  return {
+    status: result.status,
+    objects: result.objects,
+    bytes: result.bytes,
+    entry: result.entry,
+    failed: result.failed.map(({ url, key, error }) => ({ url, key, error })),
+  };
+}
+
+// A human summary lists this many failures; --json lists them all.
+const FAILURES_SHOWN = 20;
+
+export function humanSummary(result: HarvestResult, location: string, interrupted: boolean): string {
+  const size = `${result.objects} objects, ${formatBytes(result.bytes)}`;
+  if (result.status === "SKIPPED") {
+    return `SKIPPED: ${location} already holds a complete copy (${size}); use --overwrite to copy again\n`;
+  }
+  if (result.status === "COMPLETE") return `COMPLETE: ${size} in ${location} (entry ${result.entry})\n`;
+  const lines = [`INCOMPLETE: ${size} in ${location}; no completion record written`];
+  if (interrupted) lines.push("interrupted: run the same command again to resume");
+  else if (result.stoppedEarly)
+    lines.push("stopped at the time budget: run the same command again to resume");
+  if (result.failed.length > 0) lines.push(`${result.failed.length} failed:`);
+  for (const failure of result.failed.slice(0, FAILURES_SHOWN)) {
+    lines.push(`  ${failure.key} (${failure.url}): ${failure.error}`);
+  }
+  if (result.failed.length > FAILURES_SHOWN) {
+    lines.push(`  … and ${result.failed.length - FAILURES_SHOWN} more (all of them with --json)`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** What is known when the engine throws on an interrupt instead of returning a result. */
+function interruptedResult(snapshot: ProgressSnapshot): HarvestResult {
+  return {
+    status: "INCOMPLETE",
+    objects: snapshot.objectsDone,
+    bytes: snapshot.bytesDone,
+    entry: "",
+    failed: [],
+    stoppedEarly: true,
+  };
+}
+
+/**
+ * `copy`: harvest into a directory or S3 with progress on stderr; the result as one JSON line (--json) or a human
+ * summary on stdout. Ctrl-C aborts `signal`: the engine stops cleanly and the partial result is reported.
+ */
+export async function runCopy(args: CopyArguments, io: CliIo, signal: AbortSignal): Promise<ExitCodeValue> {
+  const sink = createSink(args.destination, args.pathStyle);
+  const request: OriginRequest = {
+    entryUrl: args.entryUrl,
+    headers: args.headers,
+    allowHosts: args.allowHosts,
+  };
+  const renderer = createProgressRenderer({ stream: io.stderrStream, tty: io.stderrIsTTY });
+  const startedAt = Date.now();
+  let result: HarvestResult;
+  try {
+    result = await harvest(request, sink, {
+      ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
+      ...(args.ratePerSecond !== undefined ? { ratePerSecond: args.ratePerSecond } : {}),
+      ...(args.timeBudgetSeconds !== undefined
+        ? { deadline: startedAt + args.timeBudgetSeconds * 1000 }
+        : {}),
+      overwrite: args.overwrite,
+      signal,
+      onProgress: (event) => renderer.handle(event),
+    });
+  } catch (error) {
+    renderer.finish();
+    if (!signal.aborted) throw error;
+    result = interruptedResult(renderer.tracker.snapshot());
+  }
+  renderer.finish();
+  const interrupted = signal.aborted;
+  if (args.json) io.out(`${JSON.stringify(jsonResultOf(result))}\n`);
+  else io.out(humanSummary(result, sink.location, interrupted));
+  if (interrupted) return ExitCode.Interrupted;
+  return exitCodeForStatus(result.status);
+}

@@ -1,0 +1,176 @@
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { hlsAssetFiles, listTree, makeTempDir, writeTree } from "./support/hls-asset.js";
+import { hostileFiles } from "./support/hostile.js";
+import { linesOf, runCli } from "./support/run-cli.js";
+
+const RECORD = "_vod-harvest-complete.json";
+const files = hlsAssetFiles();
+const assetKeys = [...files.keys()].map((path) => path.slice("asset/".length)).sort();
+const assetBytes = [...files.values()].reduce((sum, body) => sum + body.length, 0);
+
+let origin: TestOrigin;
+let foreign: TestOrigin;
+let servedDir: string;
+let workDir: string;
+
+beforeAll(async () => {
+  servedDir = await makeTempDir("copy-origin");
+  workDir = await makeTempDir("copy-dest");
+  await writeTree(servedDir, files);
+  foreign = await startTestOrigin({ files: { "/other/seg.ts": Buffer.alloc(500, 9) } });
+  origin = await startTestOrigin({ root: servedDir, files: hostileFiles(foreign.url) });
+});
+
+afterAll(async () => {
+  await origin?.close();
+  await foreign?.close();
+  await rm(servedDir, { recursive: true, force: true });
+  await rm(workDir, { recursive: true, force: true });
+});
+
+async function expectIdenticalCopy(destination: string) {
+  expect(await listTree(destination)).toEqual([...assetKeys, RECORD].sort());
+  for (const key of assetKeys) {
+    expect(await readFile(join(destination, key)), key).toEqual(files.get(`asset/${key}`));
+  }
+}
+
+function jsonResult(stdout: string) {
+  const lines = linesOf(stdout);
+  expect(lines).toHaveLength(1); // nothing else on stdout with --json
+  return JSON.parse(lines[0] as string);
+}
+
+describe("copy to a directory", () => {
+  const entry = () => origin.urlOf("/asset/index.m3u8");
+
+  test("--json: COMPLETE with byte-identical files; again: SKIPPED without fetching; --overwrite copies again", async () => {
+    const destination = join(workDir, "complete");
+    const first = await runCli(["copy", entry(), destination, "--json", "--concurrency", "4"]);
+    expect(first.code).toBe(0);
+    expect(jsonResult(first.stdout)).toEqual({
+      status: "COMPLETE",
+      objects: 7,
+      bytes: assetBytes,
+      entry: "index.m3u8",
+      failed: [],
+    });
+    await expectIdenticalCopy(destination);
+    // Not a TTY: plain lines, not one per object.
+    expect(linesOf(first.stderr).length).toBeLessThan(7);
+
+    origin.resetLog();
+    const second = await runCli(["copy", entry(), destination, "--json"]);
+    expect(second.code).toBe(0);
+    expect(jsonResult(second.stdout)).toMatchObject({ status: "SKIPPED", failed: [] });
+    expect(origin.requests).toHaveLength(0);
+
+    const overwritten = await runCli(["copy", entry(), destination, "--json", "--overwrite"]);
+    expect(overwritten.code).toBe(0);
+    expect(jsonResult(overwritten.stdout)).toMatchObject({
+      status: "COMPLETE",
+      objects: 7,
+      bytes: assetBytes,
+    });
+    expect(origin.count("/asset/v720/seg1.ts")).toBeGreaterThanOrEqual(1);
+    await expectIdenticalCopy(destination);
+  });
+
+  // Needs the sink to read the record back (ReadableObjectSink.read); until then the engine reports 0 objects.
+  test("SKIPPED reports the totals and entry of the completion record", async () => {
+    const destination = join(workDir, "skipped-totals");
+    expect((await runCli(["copy", entry(), destination, "--json"])).code).toBe(0);
+    const again = await runCli(["copy", entry(), destination, "--json"]);
+    expect(jsonResult(again.stdout)).toEqual({
+      status: "SKIPPED",
+      objects: 7,
+      bytes: assetBytes,
+      entry: "index.m3u8",
+      failed: [],
+    });
+  });
+
+  test("without --json: a human summary on stdout", async () => {
+    const destination = join(workDir, "human");
+    const run = await runCli(["copy", entry(), destination]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`COMPLETE: 7 objects, 92.2 KiB in ${destination}/ (entry index.m3u8)\n`);
+    expect(run.stderr).toContain("planned 7 objects (3 manifests)");
+  });
+
+  test("a permanent 404: INCOMPLETE naming the URL, exit 1, no completion record", async () => {
+    const destination = join(workDir, "incomplete");
+    const fault = origin.addFault("/asset/v720/seg1.ts", { kind: "status", status: 404 });
+    try {
+      const run = await runCli(["copy", entry(), destination, "--json"]);
+      expect(run.code).toBe(1);
+      const result = jsonResult(run.stdout);
+      expect(result).toMatchObject({ status: "INCOMPLETE", objects: 6, entry: "index.m3u8" });
+      expect(result.failed).toHaveLength(1);
+      expect(result.failed[0]).toMatchObject({
+        url: origin.urlOf("/asset/v720/seg1.ts"),
+        key: "v720/seg1.ts",
+      });
+      expect(result.failed[0].error).toContain("404");
+      expect(await listTree(destination)).not.toContain(RECORD);
+
+      const human = await runCli(["copy", entry(), destination]);
+      expect(human.code).toBe(1);
+      expect(human.stdout).toMatch(/^INCOMPLETE: 6 objects/);
+      expect(human.stdout).toContain(`v720/seg1.ts (${origin.urlOf("/asset/v720/seg1.ts")})`);
+    } finally {
+      fault.remove();
+    }
+  });
+
+  test.each([
+    ["another origin without --allow-host", "/bad/foreign/index.m3u8"],
+    ["a key escaping the root through ..%2F", "/bad/escape/index.m3u8"],
+    ["an instance-metadata address in a playlist", "/bad/metadata/index.m3u8"],
+    ["an XML entity bomb", "/bad/bomb/manifest.mpd"],
+  ])("refuses %s: exit 2, nothing on stdout, nothing written", async (label, path) => {
+    const destination = join(workDir, `refused-${label.replace(/\W+/g, "-")}`);
+    const run = await runCli(["copy", origin.urlOf(path), destination, "--json"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^error: /m);
+    expect(await listTree(destination)).toEqual([]);
+  });
+
+  test("refuses an instance-metadata entry URL: exit 2, nothing written", async () => {
+    const destination = join(workDir, "refused-metadata-entry");
+    const run = await runCli(["copy", "http://169.254.169.254/latest/index.m3u8", destination]);
+    expect(run.code).toBe(2);
+    expect(await listTree(destination)).toEqual([]);
+  });
+
+  test("--allow-host copies the other origin's file under _external/<host>/", async () => {
+    const destination = join(workDir, "allowed");
+    const host = new URL(foreign.url).host;
+    const run = await runCli([
+      "copy",
+      origin.urlOf("/bad/foreign/index.m3u8"),
+      destination,
+      "--allow-host",
+      host,
+      "--json",
+    ]);
+    expect(run.code).toBe(0);
+    expect(jsonResult(run.stdout)).toMatchObject({ status: "COMPLETE", objects: 3 });
+    expect(await readFile(join(destination, "_external", host, "other/seg.ts"))).toEqual(
+      Buffer.alloc(500, 9),
+    );
+  });
+
+  test("a relative destination is resolved against the directory pnpm was run from (INIT_CWD), not apps/cli", async () => {
+    const userDir = join(workDir, "user-cwd");
+    const run = await runCli(["copy", entry(), "rel/out", "--json"], {
+      env: { npm_lifecycle_event: "vod-harvest", INIT_CWD: userDir },
+    });
+    expect(run.code).toBe(0);
+    await expectIdenticalCopy(join(userDir, "rel/out"));
+  });
+});

@@ -1,0 +1,176 @@
+import { setMaxListeners } from "node:events";
+import type { OriginPolicy, Resource } from "@vod-harvest/manifest";
+import type { ObjectSink } from "@vod-harvest/s3-sink";
+import { describeError, HarvestAbortedError, InvalidHarvestOptionsError, OriginHttpError } from "./errors.js";
+import type { OriginClient } from "./http.js";
+import { runPool } from "./pool.js";
+import { classifySinkError } from "./sink.js";
+import { copyResource, putManifest, type TransferContext } from "./transfer.js";
+import type { CopyOptions, FailedResource, HarvestPlan, PlannedManifest, ProgressEvent } from "./types.js";
+
+export const DEFAULT_CONCURRENCY = 32;
+
+/** One planned object as it stands after the copy. `sha256` is missing for objects found present. */
+export interface StoredObject {
+  readonly url: string;
+  readonly key: string;
+  readonly size: number;
+  readonly sha256: string | undefined;
+  readonly outcome: "copied" | "present";
+}
+
+export interface CopyOutcome {
+  readonly stored: ReadonlyMap<string, StoredObject>;
+  readonly failed: readonly FailedResource[];
+  readonly stoppedEarly: boolean;
+}
+
+export interface CopyObjectsOptions extends CopyOptions {
+  readonly client: OriginClient;
+  readonly policy: OriginPolicy;
+}
+
+export function resolveConcurrency(concurrency: number | undefined): number {
+  const value = concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidHarvestOptionsError(`concurrency must be an integer ≥ 1, got ${value}`);
+  }
+  return value;
+}
+
+/** Segments first, then child manifests, the entry last: a partial copy never looks playable from its entry. */
+export function copyOrder(plan: HarvestPlan): Resource[] {
+  const media = plan.resources.filter((resource) => resource.kind !== "manifest");
+  const manifests = plan.resources.filter(
+    (resource) => resource.kind === "manifest" && resource.key !== plan.entryKey,
+  );
+  const entry = plan.resources.filter((resource) => resource.key === plan.entryKey);
+  return [...media, ...manifests, ...entry];
+}
+
+/** Every object under the sink's root and its size: one listing per run. */
+export async function listPresent(sink: ObjectSink, signal?: AbortSignal): Promise<Map<string, number>> {
+  const present = new Map<string, number>();
+  for await (const object of sink.list(undefined, signal)) present.set(object.key, object.size);
+  return present;
+}
+
+/** The origin's size for a resource, or undefined when a HEAD is not answered (then the object is copied again). */
+async function originSize(options: CopyObjectsOptions, resource: Resource, signal: AbortSignal) {
+  try {
+    return await options.client.headSize(new URL(resource.url), options.policy, signal);
+  } catch (error) {
+    if (error instanceof OriginHttpError && (error.status === 405 || error.status === 501)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Copies every planned object not already present with its expected size, `concurrency` at a time, pulling work
+ * from a generator that stops at the deadline or on abort. A resource that still fails after retries is recorded
+ * in `failed` and the others go on; a sink failure no put can survive (access, missing bucket) aborts the lot and
+ * is thrown.
+ */
+export async function copyObjects(
+  plan: HarvestPlan,
+  sink: ObjectSink,
+  options: CopyObjectsOptions,
+): Promise<CopyOutcome> {
+  const concurrency = resolveConcurrency(options.concurrency);
+  const overwrite = options.overwrite ?? false;
+  const emit = (event: ProgressEvent) => options.onProgress?.(event);
+  const run = new AbortController();
+  // Every in-flight request and retry wait listens on this one signal.
+  setMaxListeners(concurrency * 4 + 16, run.signal);
+  const stopOnSignal = () => run.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", stopOnSignal, { once: true });
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  let deadlineReached = false;
+  let fatal: { error: unknown } | undefined;
+  const stopAtDeadline = () => {
+    deadlineReached = true;
+    // In-flight transfers are cut too: a time-boxed worker must return in time; a later run redoes them.
+    run.abort(new HarvestAbortedError("deadline reached"));
+  };
+  if (options.deadline !== undefined) {
+    const remaining = options.deadline - Date.now();
+    if (remaining <= 0) stopAtDeadline();
+    else deadlineTimer = setTimeout(stopAtDeadline, remaining);
+  }
+
+  const stored = new Map<string, StoredObject>();
+  const failed: FailedResource[] = [];
+  let bytesDone = 0;
+  try {
+    if (options.signal?.aborted) stopOnSignal();
+    const present =
+      overwrite || run.signal.aborted ? new Map<string, number>() : await listPresent(sink, run.signal);
+    const manifests = new Map<string, PlannedManifest>(
+      plan.manifests.map((manifest) => [manifest.key, manifest]),
+    );
+    const context: TransferContext = {
+      client: options.client,
+      policy: options.policy,
+      sink,
+      signal: run.signal,
+      onRetry: (key, attempt, error) => emit({ type: "retry", key, attempt, error: describeError(error) }),
+    };
+
+    const store = async (resource: Resource): Promise<StoredObject> => {
+      const presentSize = present.get(resource.key);
+      const replace = overwrite || presentSize !== undefined;
+      const manifest = manifests.get(resource.key);
+      if (manifest !== undefined) {
+        const size = Buffer.byteLength(manifest.body, "utf8");
+        if (!overwrite && presentSize === size)
+          return { ...resource, size, sha256: undefined, outcome: "present" };
+        return { ...resource, ...(await putManifest(context, manifest, replace)), outcome: "copied" };
+      }
+      if (
+        !overwrite &&
+        presentSize !== undefined &&
+        (await originSize(options, resource, run.signal)) === presentSize
+      ) {
+        return { ...resource, size: presentSize, sha256: undefined, outcome: "present" };
+      }
+      return { ...resource, ...(await copyResource(context, resource, replace)), outcome: "copied" };
+    };
+
+    async function* work(): AsyncGenerator<Resource> {
+      for (const resource of copyOrder(plan)) {
+        if (run.signal.aborted) return;
+        yield resource;
+      }
+    }
+
+    await runPool(work(), concurrency, async (resource) => {
+      try {
+        const object = await store(resource);
+        stored.set(object.key, object);
+        bytesDone += object.size;
+        emit({ type: "object", key: object.key, bytes: object.size, outcome: object.outcome });
+        emit({ type: "progress", objectsDone: stored.size, objectsTotal: plan.resources.length, bytesDone });
+      } catch (error) {
+        if (fatal !== undefined) return;
+        if (classifySinkError(error) === "fatal") {
+          fatal = { error };
+          run.abort(error);
+          return;
+        }
+        if (run.signal.aborted) return; // stopped by the deadline or the caller: not a failure of this resource
+        const entry = { url: resource.url, key: resource.key, error: describeError(error) };
+        failed.push(entry);
+        emit({ type: "failed", ...entry });
+      }
+    });
+  } catch (error) {
+    // Only the listing can get here: stopped by the deadline or the caller it is an early stop, else thrown as is.
+    if (!(deadlineReached || options.signal?.aborted)) throw error;
+  } finally {
+    clearTimeout(deadlineTimer);
+    options.signal?.removeEventListener("abort", stopOnSignal);
+  }
+  if (fatal !== undefined) throw fatal.error;
+  const stoppedEarly = deadlineReached || (options.signal?.aborted ?? false);
+  return { stored, failed, stoppedEarly };
+}

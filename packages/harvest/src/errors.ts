@@ -1,0 +1,151 @@
+/**
+ * Typed errors of packages/harvest. `name` is stable (the state machine Retries/Catches on it); `retryable` says
+ * whether trying the same request again may succeed. Messages name URLs and keys, never header values.
+ */
+export type HarvestErrorCode =
+  | "ORIGIN_HTTP_STATUS"
+  | "ORIGIN_NETWORK"
+  | "TRUNCATED_BODY"
+  | "TOO_MANY_REDIRECTS"
+  | "NOT_UTF8"
+  | "ABORTED"
+  | "INVALID_OPTIONS"
+  | "RESERVED_KEY"
+  | "SINK_WRITE"
+  | "INVALID_RECORD";
+
+type ErrorOptions = { cause?: unknown };
+
+export class HarvestError extends Error {
+  readonly code: HarvestErrorCode;
+  readonly retryable: boolean;
+  constructor(code: HarvestErrorCode, message: string, retryable: boolean, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "HarvestError";
+    this.code = code;
+    this.retryable = retryable;
+  }
+}
+
+/** The origin answered with a status we did not ask for. 429 and 5xx are retryable; other 4xx are not. */
+export class OriginHttpError extends HarvestError {
+  readonly status: number;
+  readonly url: string;
+  /** From Retry-After on a 429/503, when given. */
+  readonly retryAfterMs: number | undefined;
+  constructor(url: string, status: number, expected: string, retryAfterMs?: number) {
+    super(
+      "ORIGIN_HTTP_STATUS",
+      `${url}: HTTP ${status} (expected ${expected})`,
+      status === 429 || status === 408 || status >= 500,
+    );
+    this.name = "OriginHttpError";
+    this.status = status;
+    this.url = url;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The connection failed, was reset or timed out. Retryable. */
+export class OriginNetworkError extends HarvestError {
+  readonly url: string;
+  constructor(url: string, options?: ErrorOptions) {
+    const detail = options?.cause instanceof Error ? `: ${options.cause.message}` : "";
+    super("ORIGIN_NETWORK", `${url}: network error${detail}`, true, options);
+    this.name = "OriginNetworkError";
+    this.url = url;
+  }
+}
+
+/** The body ended before (or ran past) its Content-Length. Retryable. */
+export class TruncatedBodyError extends HarvestError {
+  readonly url: string;
+  readonly expected: number;
+  readonly received: number;
+  constructor(url: string, expected: number, received: number, options?: ErrorOptions) {
+    const relation = received > expected ? "more than" : "only";
+    super(
+      "TRUNCATED_BODY",
+      `${url}: Content-Length ${expected}, received ${relation} ${received} bytes`,
+      true,
+      options,
+    );
+    this.name = "TruncatedBodyError";
+    this.url = url;
+    this.expected = expected;
+    this.received = received;
+  }
+}
+
+export class TooManyRedirectsError extends HarvestError {
+  readonly url: string;
+  constructor(url: string, max: number) {
+    super("TOO_MANY_REDIRECTS", `${url}: more than ${max} redirects`, false);
+    this.name = "TooManyRedirectsError";
+    this.url = url;
+  }
+}
+
+export class ManifestEncodingError extends HarvestError {
+  readonly url: string;
+  constructor(url: string, options?: ErrorOptions) {
+    super("NOT_UTF8", `${url}: the manifest is not valid UTF-8`, false, options);
+    this.name = "ManifestEncodingError";
+    this.url = url;
+  }
+}
+
+/** The caller's signal fired. */
+export class HarvestAbortedError extends HarvestError {
+  constructor(message = "harvest aborted", options?: ErrorOptions) {
+    super("ABORTED", message, false, options);
+    this.name = "HarvestAbortedError";
+  }
+}
+
+export class InvalidHarvestOptionsError extends HarvestError {
+  constructor(message: string) {
+    super("INVALID_OPTIONS", message, false);
+    this.name = "InvalidHarvestOptionsError";
+  }
+}
+
+/** A resource would be stored under the completion record's key. */
+export class ReservedKeyError extends HarvestError {
+  readonly url: string;
+  constructor(url: string, key: string) {
+    super("RESERVED_KEY", `refusing ${url}: its key "${key}" is reserved for the completion record`, false);
+    this.name = "ReservedKeyError";
+    this.url = url;
+  }
+}
+
+/** A completion record that cannot be read as one. */
+export class InvalidRecordError extends HarvestError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("INVALID_RECORD", message, false, options);
+    this.name = "InvalidRecordError";
+  }
+}
+
+/** A write to the destination failed in a way worth retrying (the sink's own error is the cause). */
+export class SinkWriteError extends HarvestError {
+  readonly key: string;
+  constructor(key: string, options: { cause: unknown }) {
+    const detail = options.cause instanceof Error ? `: ${options.cause.name}: ${options.cause.message}` : "";
+    super("SINK_WRITE", `writing ${key} failed${detail}`, true, options);
+    this.name = "SinkWriteError";
+    this.key = key;
+  }
+}
+
+/** Whether an error is worth another attempt of the same request. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof HarvestError && error.retryable;
+}
+
+/** `Name: message` for reports and events: never a stack, never header values (they are never in messages). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

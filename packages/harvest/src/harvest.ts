@@ -1,0 +1,187 @@
+import { createOriginPolicy, type ManifestLimits } from "@vod-harvest/manifest";
+import type { ObjectSink } from "@vod-harvest/s3-sink";
+import { copyObjects, resolveConcurrency, type StoredObject } from "./copy.js";
+import { createOriginClient, type OriginClient } from "./http.js";
+import { planHarvest } from "./plan.js";
+import { buildRecord, completeChecksums, readRecord, writeRecord } from "./record.js";
+import { abortError } from "./retry.js";
+import {
+  COMPLETION_RECORD_KEY,
+  type CopyOptions,
+  type FailedResource,
+  type HarvestPlan,
+  type HarvestResult,
+  type OriginRequest,
+} from "./types.js";
+import { verifyStored } from "./verify.js";
+
+export interface CopyPlanOptions extends CopyOptions {
+  /** The origin client; by default one is made from `headers` and the options, and closed at the end. */
+  readonly client?: OriginClient;
+  /** Sent with every origin request when no client is given (secrets: the plan never holds them). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface HarvestOptions extends CopyOptions {
+  /** The origin client; by default one is made from the request's headers and closed at the end. */
+  readonly client?: OriginClient;
+  readonly limits?: Partial<ManifestLimits>;
+}
+
+function clientFor(
+  options: CopyOptions,
+  headers: Readonly<Record<string, string>> | undefined,
+): OriginClient {
+  return createOriginClient({
+    connections: resolveConcurrency(options.concurrency),
+    ...(headers ? { headers } : {}),
+    ...(options.ratePerSecond !== undefined ? { ratePerSecond: options.ratePerSecond } : {}),
+    ...(options.attempts !== undefined ? { retry: { attempts: options.attempts } } : {}),
+  });
+}
+
+async function withClient<T>(
+  given: OriginClient | undefined,
+  make: () => OriginClient,
+  body: (client: OriginClient) => Promise<T>,
+): Promise<T> {
+  const client = given ?? make();
+  try {
+    return await body(client);
+  } finally {
+    if (given === undefined) await client.close();
+  }
+}
+
+/** SKIPPED when a completion record is there (unless overwrite); with overwrite the old record goes first. */
+async function checkRecord(sink: ObjectSink, options: CopyOptions): Promise<HarvestResult | undefined> {
+  const record = await readRecord(sink, options.signal);
+  if (record === undefined) return undefined;
+  if (options.overwrite) {
+    // Until this run writes a new one, the copy must not look complete.
+    await sink.delete(COMPLETION_RECORD_KEY, options.signal);
+    return undefined;
+  }
+  return {
+    status: "SKIPPED",
+    objects: record.objects,
+    bytes: record.bytes,
+    entry: record.entry,
+    failed: [],
+    stoppedEarly: false,
+  };
+}
+
+function totals(stored: Iterable<StoredObject>) {
+  let objects = 0;
+  let bytes = 0;
+  for (const object of stored) {
+    objects++;
+    bytes += object.size;
+  }
+  return { objects, bytes };
+}
+
+async function copyVerifyRecord(
+  plan: HarvestPlan,
+  sink: ObjectSink,
+  options: CopyOptions,
+  client: OriginClient,
+): Promise<HarvestResult> {
+  const concurrency = resolveConcurrency(options.concurrency);
+  const policy = createOriginPolicy(new URL(plan.entryUrl), plan.allowHosts);
+  options.onProgress?.({ type: "planned", objects: plan.resources.length, manifests: plan.manifests.length });
+  const copied = await copyObjects(plan, sink, { ...options, client, policy });
+  const incomplete = (failed: readonly FailedResource[], stoppedEarly: boolean): HarvestResult => ({
+    status: "INCOMPLETE",
+    ...totals(copied.stored.values()),
+    entry: plan.entryKey,
+    failed,
+    stoppedEarly,
+  });
+  if (copied.failed.length > 0 || copied.stoppedEarly) return incomplete(copied.failed, copied.stoppedEarly);
+
+  const expected = new Map(
+    plan.resources.map((resource) => [resource.key, copied.stored.get(resource.key)?.size ?? -1]),
+  );
+  const problems = await verifyStored(sink, expected, options.signal);
+  const urlOf = new Map(plan.resources.map((resource) => [resource.key, resource.url]));
+  if (problems.length > 0) {
+    return incomplete(
+      problems.map(({ key, problem }) => ({
+        url: urlOf.get(key) ?? "",
+        key,
+        error: `VerificationError: ${problem}`,
+      })),
+      false,
+    );
+  }
+  const { files, failed } = await completeChecksums(
+    { sink, client, policy, plan, concurrency, ...(options.signal ? { signal: options.signal } : {}) },
+    copied.stored.values(),
+  );
+  if (failed.length > 0) return incomplete(failed, false);
+  const record = buildRecord(plan, files, new Date());
+  await writeRecord(sink, record, options.signal);
+  return {
+    status: "COMPLETE",
+    objects: record.objects,
+    bytes: record.bytes,
+    entry: plan.entryKey,
+    failed: [],
+    stoppedEarly: false,
+  };
+}
+
+/**
+ * Copies a plan made earlier (e.g. stored by a time-boxed Lambda between invocations): record check, copy of what
+ * is missing, verify, completion record. Call it again after an INCOMPLETE result to finish the job; pass
+ * `overwrite` only on the first call of a job, or every call starts over.
+ */
+export async function copyPlan(
+  plan: HarvestPlan,
+  sink: ObjectSink,
+  options: CopyPlanOptions = {},
+): Promise<HarvestResult> {
+  resolveConcurrency(options.concurrency);
+  const skipped = await checkRecord(sink, options);
+  if (skipped) return skipped;
+  return withClient(
+    options.client,
+    () => clientFor(options, options.headers),
+    (client) => copyVerifyRecord(plan, sink, options, client),
+  );
+}
+
+/**
+ * Harvests one asset: a completion record already there means SKIPPED without touching the origin (unless
+ * overwrite); otherwise crawl and plan, copy, verify, and write the record. Refusals and unreadable manifests are
+ * thrown as typed errors before anything is written; a resource that fails after retries gives INCOMPLETE.
+ */
+export async function harvest(
+  request: OriginRequest,
+  sink: ObjectSink,
+  options: HarvestOptions = {},
+): Promise<HarvestResult> {
+  resolveConcurrency(options.concurrency);
+  const skipped = await checkRecord(sink, options);
+  if (skipped) return skipped;
+  return withClient(
+    options.client,
+    () => clientFor(options, request.headers),
+    async (client) => {
+      let plan: HarvestPlan;
+      try {
+        plan = await planHarvest(request, {
+          client,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.limits ? { limits: options.limits } : {}),
+        });
+      } catch (error) {
+        if (options.signal?.aborted) throw abortError(options.signal);
+        throw error;
+      }
+      return copyVerifyRecord(plan, sink, options, client);
+    },
+  );
+}

@@ -1,0 +1,20 @@
+export {
+  type CopyObjectsOptions,
+  type CopyOutcome,
+  copyObjects,
+  DEFAULT_CONCURRENCY,
+  type StoredObject,
+} from "./copy.js";
+export * from "./errors.js";
+export { type CopyPlanOptions, copyPlan, type HarvestOptions, harvest } from "./harvest.js";
+export {
+  createOriginClient,
+  type OriginClient,
+  type OriginClientOptions,
+  type OriginResponse,
+} from "./http.js";
+export { type PlanOptions, planHarvest } from "./plan.js";
+export { type CompletionRecord, parseRecord, type RecordedObject, readRecord } from "./record.js";
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+export * from "./types.js";
+export { type VerifyProblem, verifyStored } from "./verify.js";

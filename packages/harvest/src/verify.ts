@@ -1,0 +1,27 @@
+import type { ObjectSink } from "@vod-harvest/s3-sink";
+import { listPresent } from "./copy.js";
+
+export interface VerifyProblem {
+  readonly key: string;
+  readonly problem: string;
+}
+
+/**
+ * Lists the sink once and checks every planned key is there with its expected size. Only a run whose
+ * verification finds nothing may write the completion record.
+ */
+export async function verifyStored(
+  sink: ObjectSink,
+  expected: ReadonlyMap<string, number>,
+  signal?: AbortSignal,
+): Promise<VerifyProblem[]> {
+  const present = await listPresent(sink, signal);
+  const problems: VerifyProblem[] = [];
+  for (const [key, size] of expected) {
+    const found = present.get(key);
+    if (found === undefined) problems.push({ key, problem: `missing from ${sink.location} after the copy` });
+    else if (found !== size)
+      problems.push({ key, problem: `${found} bytes in ${sink.location}, expected ${size}` });
+  }
+  return problems;
+}

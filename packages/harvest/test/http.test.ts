@@ -1,0 +1,127 @@
+import { createOriginPolicy, UnsafeReferenceError } from "@vod-harvest/manifest";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { isForbiddenAddress, safeLookup } from "../src/dns.js";
+import { ManifestEncodingError, OriginHttpError, TooManyRedirectsError } from "../src/errors.js";
+import { createOriginClient, type OriginClient } from "../src/http.js";
+import { startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
+
+let origin: TestOrigin;
+let client: OriginClient;
+const policy = () => createOriginPolicy(new URL(origin.url));
+
+beforeEach(async () => {
+  origin = await startTestOrigin({
+    files: {
+      "/a/index.m3u8": "#EXTM3U\n",
+      "/a/big.m3u8": "#EXTM3U\n".padEnd(5000, "#"),
+      "/a/bad.m3u8": Buffer.from([0x23, 0xff, 0xfe]),
+    },
+    requireHeaders: { Authorization: "Bearer x" },
+    redirects: {
+      "/r/same": "/a/index.m3u8",
+      "/r/metadata": "http://169.254.169.254/latest/meta-data/",
+      "/r/foreign": "http://localhost:1/a/index.m3u8",
+      "/r/loop": "/r/loop",
+    },
+  });
+  client = createOriginClient({
+    headers: { Authorization: "Bearer x" },
+    retry: { baseDelayMs: 1, maxDelayMs: 5, attempts: 3 },
+    maxManifestBytes: 1000,
+  });
+});
+
+afterEach(async () => {
+  await client.close();
+  await origin.close();
+});
+
+describe("origin client", () => {
+  test("sends the headers, follows a redirect within the origin", async () => {
+    expect(await client.getText(new URL(origin.urlOf("/r/same")), policy())).toBe("#EXTM3U\n");
+    expect(origin.requests.map((request) => request.path)).toEqual(["/r/same", "/a/index.m3u8"]);
+  });
+
+  test.each([
+    ["/r/metadata", "FORBIDDEN_ADDRESS"],
+    ["/r/foreign", "FOREIGN_ORIGIN"],
+  ])("refuses a redirect %s (%s) before sending anything there", async (path, code) => {
+    const error = await client
+      .getText(new URL(origin.urlOf(path)), policy())
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnsafeReferenceError);
+    expect((error as UnsafeReferenceError).code).toBe(code);
+  });
+
+  test("gives up on a redirect loop", async () => {
+    await expect(client.getText(new URL(origin.urlOf("/r/loop")), policy())).rejects.toThrow(
+      TooManyRedirectsError,
+    );
+  });
+
+  test("a manifest over the size limit is refused while reading", async () => {
+    await expect(client.getText(new URL(origin.urlOf("/a/big.m3u8")), policy())).rejects.toMatchObject({
+      name: "ManifestLimitError",
+      code: "MANIFEST_TOO_LARGE",
+    });
+  });
+
+  test("a manifest that is not UTF-8 is refused, not mangled", async () => {
+    await expect(client.getText(new URL(origin.urlOf("/a/bad.m3u8")), policy())).rejects.toThrow(
+      ManifestEncodingError,
+    );
+  });
+
+  test.each([
+    [404, 1],
+    [403, 1],
+    [500, 3],
+    [503, 3],
+    [429, 3],
+  ])("HTTP %i is tried %i time(s)", async (status, tries) => {
+    origin.addFault("/a/index.m3u8", { kind: "status", status });
+    const error = await client
+      .getText(new URL(origin.urlOf("/a/index.m3u8")), policy())
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OriginHttpError);
+    expect((error as OriginHttpError).status).toBe(status);
+    expect(origin.count("/a/index.m3u8")).toBe(tries);
+  });
+
+  test("errors never carry header values", async () => {
+    origin.addFault("/a/index.m3u8", { kind: "status", status: 500 });
+    const error = await client
+      .getText(new URL(origin.urlOf("/a/index.m3u8")), policy())
+      .catch((caught: unknown) => caught);
+    expect(JSON.stringify(error) + String(error) + String((error as Error).stack)).not.toContain("Bearer x");
+  });
+
+  test("HEAD gives the Content-Length", async () => {
+    expect(await client.headSize(new URL(origin.urlOf("/a/index.m3u8")), policy())).toBe(8);
+  });
+});
+
+describe("DNS answers are re-checked", () => {
+  test.each([
+    ["169.254.169.254", 4, true],
+    ["169.254.0.1", 4, true],
+    ["100.100.100.200", 4, true],
+    ["::ffff:169.254.169.254", 6, true],
+    ["fe80::1", 6, true],
+    ["fd00:ec2::254", 6, true],
+    ["127.0.0.1", 4, false],
+    ["10.0.0.1", 4, false],
+    ["::1", 6, false],
+  ])("%s (IPv%i) forbidden: %s", (address, family, forbidden) => {
+    expect(isForbiddenAddress(address, family)).toBe(forbidden);
+  });
+
+  test("safeLookup passes an allowed name through", async () => {
+    const address = await new Promise<string>((resolve, reject) =>
+      safeLookup("localhost", { family: 4 }, (error, result) =>
+        error ? reject(error) : resolve(String(result)),
+      ),
+    );
+    expect(address).toBe("127.0.0.1");
+  });
+});
