@@ -31,8 +31,8 @@ export function detectFormat(text: string): TextFormat {
   const head = text.slice(0, 4096).trimStart();
   // RFC 8216 requires #EXTM3U first, but packagers omit it and players accept a playlist that starts with a tag.
   if (head.startsWith("#EXTM3U") || /^#EXT(?:INF:|-X-)/.test(head)) return "hls";
-  // Skip the XML declaration, comments and processing instructions to reach the root element.
-  const root = /<(?![?!])\s*(?:[\w.-]+:)?([\w.-]+)/.exec(head)?.[1];
+  // Skip the XML declaration, comments (which may hold `<tag>`-like text) and processing instructions.
+  const root = /<(?![?!])\s*(?:[\w.-]+:)?([\w.-]+)/.exec(head.replace(/<!--[\s\S]*?(?:-->|$)/g, ""))?.[1];
   if (root === "MPD") return "dash";
   if (root === "SmoothStreamingMedia") return "mss";
   throw new ManifestParseError(

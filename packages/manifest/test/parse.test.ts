@@ -9,6 +9,7 @@ describe("detectFormat", () => {
     ["#EXTINF:10,\na.ts\n#EXT-X-ENDLIST", "hls"],
     ["#EXT-X-VERSION:3\n#EXTINF:10,\na.ts", "hls"],
     ['<?xml version="1.0"?>\n<!-- c -->\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011"/>', "dash"],
+    ['<?xml version="1.0"?>\n<!--Generated with packager version <tag>-<hash>-->\n<MPD/>', "dash"],
     ['<mpd:MPD xmlns:mpd="urn:mpeg:dash:schema:mpd:2011"/>', "dash"],
     ['<?xml version="1.0" encoding="utf-16"?><SmoothStreamingMedia MajorVersion="2"/>', "mss"],
   ])("%j is %s", (text, format) => {

@@ -1,7 +1,7 @@
 import type { ResourceKind } from "../types.js";
+import { childNamed, childrenNamed, type XmlElement } from "../xml.js";
 import { segmentKindOf } from "./kind.js";
 import type { PeriodTiming } from "./presentation.js";
-import { childNamed, childrenNamed, type XmlElement } from "./xml.js";
 
 export type AddressingMode = "template" | "list" | "base" | "none";
 
@@ -92,7 +92,10 @@ function inherited(name: string, representation: XmlElement, adaptationSet: XmlE
 }
 
 /** Flattens the MPD into its Representations, in document order, each with inherited BaseURLs and segments. */
-export function flattenRepresentations(mpd: XmlElement, periods: readonly PeriodTiming[]): DashRepresentation[] {
+export function flattenRepresentations(
+  mpd: XmlElement,
+  periods: readonly PeriodTiming[],
+): DashRepresentation[] {
   const representations: DashRepresentation[] = [];
   for (const period of periods) {
     for (const adaptationSet of childrenNamed(period.element, "AdaptationSet")) {

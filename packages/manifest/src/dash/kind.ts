@@ -12,13 +12,20 @@ const TEXT_MIME_TYPES = new Set(["application/ttml+xml", "application/x-sami", "
 const TEXT_CODECS = /^(?:stpp|wvtt|ttml|vtt)\b/i;
 
 /** Kind of a Representation's media (and index) segments: subtitle and thumbnail tracks are told apart. */
-export function segmentKindOf(content: ContentDescription): Extract<ResourceKind, "media" | "subtitle" | "image"> {
+export function segmentKindOf(
+  content: ContentDescription,
+): Extract<ResourceKind, "media" | "subtitle" | "image"> {
   const mimeType = content.mimeType?.trim().toLowerCase() ?? "";
   const contentType = content.contentType?.trim().toLowerCase() ?? "";
   if (contentType === "image" || mimeType.startsWith("image/")) return "image";
-  if (contentType === "text" || mimeType.startsWith("text/") || TEXT_MIME_TYPES.has(mimeType)) return "subtitle";
+  if (contentType === "text" || mimeType.startsWith("text/") || TEXT_MIME_TYPES.has(mimeType))
+    return "subtitle";
   const codecs = content.codecs?.split(",").map((codec) => codec.trim()) ?? [];
-  if (mimeType === "application/mp4" && codecs.length > 0 && codecs.every((codec) => TEXT_CODECS.test(codec))) {
+  if (
+    mimeType === "application/mp4" &&
+    codecs.length > 0 &&
+    codecs.every((codec) => TEXT_CODECS.test(codec))
+  ) {
     return "subtitle";
   }
   return "media";

@@ -1,6 +1,6 @@
 import { ManifestParseError } from "../errors.js";
+import { childrenNamed, type XmlElement } from "../xml.js";
 import { parseDateTime, parseDuration } from "./values.js";
-import { childrenNamed, type XmlElement } from "./xml.js";
 
 /** MPD-wide timing: what a duration-based template or an open timeline needs to know. */
 export interface Presentation {
@@ -32,6 +32,16 @@ function optional<T>(element: XmlElement, name: string, read: (text: string) => 
   return text === undefined || text.trim() === "" ? undefined : read(text);
 }
 
+// Packagers' golden files carry placeholders such as publishTime="some_time": an unreadable instant is taken
+// as absent rather than refusing an MPD whose timeline does not depend on it.
+function dateTimeOrUndefined(text: string): number | undefined {
+  try {
+    return parseDateTime(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads MPD-level timing. The package has no clock: a live MPD is expanded at `now`, else at its publishTime,
  * else at availabilityStartTime + 60 s (the corpus oracle's convention).
@@ -41,8 +51,8 @@ export function readPresentation(mpd: XmlElement, now: Date | undefined): Presen
     throw new ManifestParseError("UNRECOGNIZED_MANIFEST", `root element <${mpd.name}> is not an MPD`);
   }
   const dynamic = mpd.attributes.get("type")?.trim() === "dynamic";
-  const availabilityStartTime = optional(mpd, "availabilityStartTime", parseDateTime) ?? 0;
-  const publishTime = optional(mpd, "publishTime", parseDateTime);
+  const availabilityStartTime = optional(mpd, "availabilityStartTime", dateTimeOrUndefined) ?? 0;
+  const publishTime = optional(mpd, "publishTime", dateTimeOrUndefined);
   return {
     dynamic,
     mediaPresentationDuration: optional(mpd, "mediaPresentationDuration", parseDuration),
@@ -82,10 +92,12 @@ export function timePeriods(mpd: XmlElement, presentation: Presentation): Period
     const isLast = index === elements.length - 1;
     let duration = declared[index]?.duration;
     if (duration === undefined && start !== undefined) {
-      if (nextStart !== undefined) duration = nextStart - start;
-      else if (isLast && presentation.mediaPresentationDuration !== undefined) {
-        duration = presentation.mediaPresentationDuration - start;
-      }
+      const end = nextStart ?? (isLast ? presentation.mediaPresentationDuration : undefined);
+      duration = end === undefined ? undefined : end - start;
+      // A Period that starts at or after its successor, or after the presentation's end, is inconsistent;
+      // mpd-parser and streamlink then take mediaPresentationDuration as its length, keeping its segments.
+      const whole = presentation.mediaPresentationDuration;
+      if (duration !== undefined && duration <= 0 && whole !== undefined && whole > 0) duration = whole;
     }
     return { element, index, start, duration };
   });

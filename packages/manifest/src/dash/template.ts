@@ -34,13 +34,28 @@ function identifierPart(identifier: string, width: number): Part | undefined {
   }
 }
 
-/** Compiles `media`/`initialization`/`index` template text. Unknown identifiers stay as written. */
-export function compileTemplate(template: string): CompiledTemplate {
+const ALL_IDENTIFIERS: ReadonlySet<string> = new Set(["RepresentationID", "Bandwidth", "Number", "Time"]);
+/** @initialization and a whole-Representation @index may not name a segment (ISO/IEC 23009-1 Table 16). */
+export const REPRESENTATION_IDENTIFIERS: ReadonlySet<string> = new Set(["RepresentationID", "Bandwidth"]);
+
+/**
+ * Compiles `media`/`initialization`/`index` template text. Identifiers unknown or not in `identifiers` stay
+ * as written rather than being given an invented value.
+ */
+export function compileTemplate(
+  template: string,
+  identifiers: ReadonlySet<string> = ALL_IDENTIFIERS,
+): CompiledTemplate {
   const parts: Part[] = [];
   let last = 0;
   for (const match of template.matchAll(IDENTIFIER)) {
     const [whole, identifier = "", width = "0"] = match;
-    const part = whole === "$$" ? "$" : identifierPart(identifier, Number(width));
+    const part =
+      whole === "$$"
+        ? "$"
+        : identifiers.has(identifier)
+          ? identifierPart(identifier, Number(width))
+          : undefined;
     if (part === undefined) continue;
     parts.push(template.slice(last, match.index), part);
     last = match.index + whole.length;

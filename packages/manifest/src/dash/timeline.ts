@@ -1,7 +1,7 @@
 import { ManifestParseError } from "../errors.js";
 import type { ResourceBudget } from "../limits.js";
+import { decodeXmlReferences, type XmlElement } from "../xml.js";
 import { parseNumber } from "./values.js";
-import { childrenNamed, type XmlElement } from "./xml.js";
 
 /** One `S` element: start time `t` (optional), duration `d`, repeat count `r` (-1: up to the next t or the end). */
 export interface TimelineEntry {
@@ -21,20 +21,62 @@ export interface TimelineBounds {
 // Durations in seconds times timescale are not exact in binary; a millionth of a segment is rounding noise.
 const EPSILON = 1e-6;
 
-export function readTimeline(timeline: XmlElement): TimelineEntry[] {
-  return childrenNamed(timeline, "S").map((s) => {
-    const t = s.attributes.get("t");
-    const d = parseNumber(s.attributes.get("d") ?? "", "S@d");
-    const r = parseNumber(s.attributes.get("r") ?? "0", "S@r");
-    if (d <= 0 || !Number.isInteger(r) || r < -1) {
-      throw new ManifestParseError("MALFORMED_MANIFEST", `invalid SegmentTimeline S (d="${d}", r="${r}")`);
+const COMMENT = /<!--[\s\S]*?-->/g;
+// One `S` element, optionally prefixed, empty or closed at once; S has attributes only (ISO/IEC 23009-1 5.3.9.6).
+const S_ELEMENT =
+  /\s*<(?:[\w.-]+:)?S((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(?:\/>|>\s*<\/(?:[\w.-]+:)?S\s*>)/y;
+const ATTRIBUTE = /([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
+function malformedTimeline(detail: string): ManifestParseError {
+  return new ManifestParseError("MALFORMED_MANIFEST", `invalid SegmentTimeline: ${detail}`);
+}
+
+function toEntry(attributes: ReadonlyMap<string, string>): TimelineEntry {
+  const t = attributes.get("t");
+  const d = parseNumber(attributes.get("d") ?? "", "S@d");
+  const r = parseNumber(attributes.get("r") ?? "0", "S@r");
+  if (d <= 0 || !Number.isInteger(r) || r < -1) throw malformedTimeline(`S with d="${d}" r="${r}"`);
+  return { t: t === undefined ? undefined : parseNumber(t, "S@t"), d, r };
+}
+
+/** Lexes the `S` elements of a SegmentTimeline's raw content (see RAW_CONTENT_ELEMENTS); anything else is refused. */
+export function lexTimeline(raw: string): TimelineEntry[] {
+  const content = raw.includes("<!--") ? raw.replace(COMMENT, "") : raw;
+  const entries: TimelineEntry[] = [];
+  S_ELEMENT.lastIndex = 0;
+  let end = 0;
+  for (let match = S_ELEMENT.exec(content); match; match = S_ELEMENT.exec(content)) {
+    const attributes = new Map<string, string>();
+    for (const [, name = "", double, single] of (match[1] ?? "").matchAll(ATTRIBUTE)) {
+      attributes.set(name.slice(name.indexOf(":") + 1), decodeXmlReferences(double ?? single ?? ""));
     }
-    return { t: t === undefined ? undefined : parseNumber(t, "S@t"), d, r };
-  });
+    entries.push(toEntry(attributes));
+    end = S_ELEMENT.lastIndex;
+  }
+  if (content.slice(end).trim() !== "")
+    throw malformedTimeline(`unexpected "${content.slice(end, end + 40).trim()}"`);
+  return entries;
+}
+
+const timelineCache = new WeakMap<XmlElement, readonly TimelineEntry[]>();
+
+/** The entries of a SegmentTimeline element, lexed once however many Representations share it. */
+export function readTimeline(timeline: XmlElement): readonly TimelineEntry[] {
+  let entries = timelineCache.get(timeline);
+  if (!entries) {
+    entries = lexTimeline(timeline.raw ?? "");
+    timelineCache.set(timeline, entries);
+  }
+  return entries;
 }
 
 /** How many segments an open `S@r="-1"` starting at `time` yields (one at least: the S itself). */
-export function openRepeatCount(time: number, d: number, nextT: number | undefined, bounds: TimelineBounds): number {
+export function openRepeatCount(
+  time: number,
+  d: number,
+  nextT: number | undefined,
+  bounds: TimelineBounds,
+): number {
   if (nextT !== undefined) return Math.max(1, Math.ceil((nextT - time) / d - EPSILON));
   const { periodEnd, liveEdge } = bounds;
   if (liveEdge !== undefined && (periodEnd === undefined || liveEdge < periodEnd)) {

@@ -13,7 +13,8 @@ const UNIT_SECONDS = [365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1] as
 /** An xs:duration (`PT1H2M3.5S`) in seconds. */
 export function parseDuration(text: string): number {
   const match = DURATION.exec(text.trim());
-  if (!match || text.trim() === "P" || text.trim().endsWith("T")) throw malformed(`invalid duration "${text}"`);
+  if (!match || text.trim() === "P" || text.trim().endsWith("T"))
+    throw malformed(`invalid duration "${text}"`);
   let seconds = 0;
   UNIT_SECONDS.forEach((unit, index) => {
     const value = match[index + 2];
