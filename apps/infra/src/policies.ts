@@ -1,0 +1,216 @@
+/**
+ * Every IAM policy of the stack as plain typed documents. Builders take ARNs as strings: Terraform references
+ * when the stack synthesizes them, concrete ARNs when the tests simulate them, so what is simulated is what is
+ * deployed.
+ */
+import type { LambdaName } from "@vod-harvest/workflow";
+
+export type OneOrMany = string | readonly string[];
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Principal?: "*" | { readonly AWS?: OneOrMany; readonly Service?: OneOrMany };
+  readonly Action: OneOrMany;
+  readonly Resource?: OneOrMany;
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, OneOrMany>>>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly PolicyStatement[];
+}
+
+function doc(...statements: PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The ARNs the policies are about. */
+export interface PolicyContext {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly bucketArn: string;
+  readonly keyArn: string;
+  readonly topicArn: string;
+  readonly mediaPackageRoleArn: string;
+  readonly lambdaArns: Readonly<Record<LambdaName, string>>;
+  readonly logGroupArns: Readonly<Record<LambdaName, string>>;
+}
+
+export function assumeRolePolicy(
+  service: "lambda.amazonaws.com" | "states.amazonaws.com",
+  accountId: string,
+): PolicyDocument {
+  return doc({
+    Sid: "AssumedByService",
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: "sts:AssumeRole",
+    // Confused-deputy guard: only this account's functions / state machines may assume the role.
+    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+  });
+}
+
+/** Step Functions may call exactly what its Tasks call, on the stack's resources. */
+export function stateMachinePolicy(ctx: PolicyContext): PolicyDocument {
+  const mediaPackage = `arn:${ctx.partition}:mediapackage-vod:${ctx.region}:${ctx.accountId}`;
+  const functions = Object.values(ctx.lambdaArns);
+  return doc(
+    {
+      Sid: "InvokeWorkflowLambdas",
+      Effect: "Allow",
+      Action: "lambda:InvokeFunction",
+      Resource: [...functions, ...functions.map((arn) => `${arn}:*`)],
+    },
+    {
+      Sid: "DescribeAndDeleteAssets",
+      Effect: "Allow",
+      Action: ["mediapackage-vod:DescribeAsset", "mediapackage-vod:DeleteAsset"],
+      Resource: `${mediaPackage}:assets/*`,
+    },
+    {
+      // CreateAsset has no resource-level permission (IAM service reference): "*" is the only form it accepts.
+      // What it may do is bounded by the PassRole statement below.
+      Sid: "CreateAssets",
+      Effect: "Allow",
+      Action: "mediapackage-vod:CreateAsset",
+      Resource: "*",
+    },
+    {
+      Sid: "DescribePackagingGroups",
+      Effect: "Allow",
+      Action: "mediapackage-vod:DescribePackagingGroup",
+      Resource: `${mediaPackage}:packaging-groups/*`,
+    },
+    {
+      Sid: "PassMediaPackageRoleToMediaPackageOnly",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: ctx.mediaPackageRoleArn,
+      Condition: { StringEquals: { "iam:PassedToService": "mediapackage.amazonaws.com" } },
+    },
+    { Sid: "Notify", Effect: "Allow", Action: "sns:Publish", Resource: ctx.topicArn },
+    {
+      Sid: "UseKeyOfEncryptedTopic",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: ctx.keyArn,
+    },
+    {
+      // CloudWatch Logs vended-log delivery and X-Ray take no resource-level permissions: "*" is the only form.
+      Sid: "DeliverExecutionLogs",
+      Effect: "Allow",
+      Action: [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "Tracing",
+      Effect: "Allow",
+      Action: [
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+      ],
+      Resource: "*",
+    },
+  );
+}
+
+/** What each handler does with the destination bucket. */
+export const LAMBDA_BUCKET_ACCESS: Readonly<Record<LambdaName, "none" | "read" | "read-write">> = {
+  prepare: "none",
+  "resolve-endpoints": "none",
+  check: "read",
+  harvest: "read-write",
+  finalize: "read-write",
+};
+
+/** One Lambda's own policy: its log group, tracing, and the bucket as LAMBDA_BUCKET_ACCESS says. */
+export function lambdaPolicy(name: LambdaName, ctx: PolicyContext): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "WriteOwnLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `${ctx.logGroupArns[name]}:*`,
+    },
+    {
+      Sid: "Tracing",
+      Effect: "Allow",
+      Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+      Resource: "*",
+    },
+  ];
+  const access = LAMBDA_BUCKET_ACCESS[name];
+  if (access !== "none") {
+    const write = access === "read-write";
+    statements.push(
+      {
+        Sid: "ListDestinationBucket",
+        Effect: "Allow",
+        Action: write ? ["s3:ListBucket", "s3:ListBucketMultipartUploads"] : "s3:ListBucket",
+        Resource: ctx.bucketArn,
+      },
+      {
+        // No s3:DeleteObject: a harvest only ever adds or replaces objects.
+        Sid: write ? "ReadWriteDestinationObjects" : "ReadDestinationObjects",
+        Effect: "Allow",
+        Action: write
+          ? ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+          : "s3:GetObject",
+        Resource: `${ctx.bucketArn}/*`,
+      },
+      {
+        Sid: "UseBucketKey",
+        Effect: "Allow",
+        Action: write ? ["kms:GenerateDataKey", "kms:Decrypt"] : "kms:Decrypt",
+        Resource: ctx.keyArn,
+      },
+    );
+  }
+  return doc(...statements);
+}
+
+/** Only the harvest Lambda reads secrets, and only the configured CDN authorization ones. */
+export function cdnSecretsPolicy(secretArns: OneOrMany): PolicyDocument {
+  return doc({
+    Sid: "ReadConfiguredCdnSecrets",
+    Effect: "Allow",
+    Action: "secretsmanager:GetSecretValue",
+    Resource: secretArns,
+  });
+}
+
+/** Refuses every request to the bucket that does not use TLS. */
+export function bucketTlsOnlyPolicy(bucketArn: string): PolicyDocument {
+  return doc({
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
+}
+
+/** The account administers the key through IAM; services get access through their roles' policies. */
+export function keyPolicy(partition: string, accountId: string): PolicyDocument {
+  return doc({
+    Sid: "EnableIamPolicies",
+    Effect: "Allow",
+    Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+    Action: "kms:*",
+    Resource: "*",
+  });
+}

@@ -1,0 +1,207 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: "${…}" here is Terraform interpolation, not a JS template
+/**
+ * The vod-harvest stack: destination bucket (or an existing one), KMS key, SNS topic, one Lambda per handler,
+ * the STANDARD state machine built by packages/workflow, least-privilege roles, log groups.
+ * Deep imports of @cdktf/provider-aws on purpose: its root index costs seconds and hundreds of MB to load.
+ */
+
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity/index.js";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition/index.js";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index.js";
+import { buildStateMachine, LAMBDA_NAMES, type LambdaName } from "@vod-harvest/workflow";
+import { Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from "cdktf";
+import type { Construct } from "constructs";
+import {
+  assumeRolePolicy,
+  cdnSecretsPolicy,
+  lambdaPolicy,
+  type PolicyContext,
+  stateMachinePolicy,
+} from "./policies.js";
+import { rawExpression, renderJson } from "./render.js";
+import { createStorage } from "./storage.js";
+import { declareVariables } from "./variables.js";
+
+/** Account id used by `offline_plan` (no credentials to ask STS with). */
+export const OFFLINE_ACCOUNT_ID = "123456789012";
+
+/** Lambdas that copy (sized by variables); the others only validate or read a record. */
+const HEAVY: ReadonlySet<LambdaName> = new Set(["harvest", "finalize"]);
+
+export class VodHarvestStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const vars = declareVariables(this);
+    const offline = vars.offlinePlan.booleanValue;
+
+    // Skip flags only with offline_plan, so a real plan/apply validates credentials and account as usual.
+    new AwsProvider(this, "aws", {
+      region: vars.region.stringValue,
+      skipCredentialsValidation: offline,
+      skipRequestingAccountId: offline,
+      skipRegionValidation: offline,
+      skipMetadataApiCheck: Token.asString(Fn.conditional(offline, "true", "false")),
+      defaultTags: [{ tags: { Project: "vod-harvest" } }],
+    });
+
+    const caller = new DataAwsCallerIdentity(this, "current", {
+      count: Token.asNumber(Fn.conditional(offline, 0, 1)),
+    });
+    caller.overrideLogicalId("current");
+    const partition = new DataAwsPartition(this, "partition").partition;
+    const accountId = new TerraformLocal(
+      this,
+      "account",
+      `\${var.offline_plan ? "${OFFLINE_ACCOUNT_ID}" : data.aws_caller_identity.current[0].account_id}`,
+    ).asString;
+    const region = vars.region.stringValue;
+    const name = vars.name.stringValue;
+
+    const storage = createStorage(this, { vars, partition, accountId, region });
+    const distDir = new TerraformLocal(
+      this,
+      "lambda_zip_dir",
+      '${var.lambda_dist_dir != "" ? var.lambda_dist_dir : "${path.module}/../../../../lambdas/dist"}',
+    ).asString;
+
+    // Log groups first: their ARNs go into the roles' policies.
+    const logGroups = Object.fromEntries(
+      LAMBDA_NAMES.map((lambda) => {
+        const group = new CloudwatchLogGroup(this, `log_${lambda}`, {
+          name: `/aws/lambda/${name}-${lambda}`,
+          retentionInDays: vars.logRetentionDays.numberValue,
+        });
+        return [lambda, group];
+      }),
+    ) as Record<LambdaName, CloudwatchLogGroup>;
+
+    const functionArn = (lambda: LambdaName) =>
+      `arn:${partition}:lambda:${region}:${accountId}:function:${name}-${lambda}`;
+    const context: PolicyContext = {
+      partition,
+      region,
+      accountId,
+      bucketArn: storage.bucketArn,
+      keyArn: storage.key.arn,
+      topicArn: storage.topic.arn,
+      mediaPackageRoleArn: `arn:${partition}:iam::${accountId}:role/${vars.mediaPackageRoleName.stringValue}`,
+      lambdaArns: Object.fromEntries(LAMBDA_NAMES.map((lambda) => [lambda, functionArn(lambda)])) as Record<
+        LambdaName,
+        string
+      >,
+      logGroupArns: Object.fromEntries(
+        LAMBDA_NAMES.map((lambda) => [lambda, logGroups[lambda].arn]),
+      ) as Record<LambdaName, string>,
+    };
+
+    const functions = {} as Record<LambdaName, LambdaFunction>;
+    for (const lambda of LAMBDA_NAMES) {
+      const role = new IamRole(this, `role_${lambda}`, {
+        name: `${name}-${lambda}`,
+        assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com", accountId)),
+      });
+      const policy = new IamRolePolicy(this, `policy_${lambda}`, {
+        name: "least-privilege",
+        role: role.id,
+        policy: JSON.stringify(lambdaPolicy(lambda, context)),
+      });
+      const dependsOn = [logGroups[lambda], policy];
+      if (lambda === "harvest") {
+        const secrets = new IamRolePolicy(this, "policy_harvest_cdn_secrets", {
+          // No statement at all when no secret is configured (an empty Resource list is not a valid policy).
+          count: Token.asNumber("${length(var.cdn_auth_secret_arns) > 0 ? 1 : 0}"),
+          name: "cdn-authorization-secrets",
+          role: role.id,
+          policy: renderJson(cdnSecretsPolicy(rawExpression("secret_arns")), {
+            secret_arns: "${jsonencode(var.cdn_auth_secret_arns)}",
+          }),
+        });
+        dependsOn.push(secrets);
+      }
+      const heavy = HEAVY.has(lambda);
+      const zip = `${distDir}/${lambda}.zip`;
+      functions[lambda] = new LambdaFunction(this, `fn_${lambda}`, {
+        functionName: `${name}-${lambda}`,
+        role: role.arn,
+        runtime: "nodejs22.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        filename: zip,
+        sourceCodeHash: Fn.filebase64sha256(zip),
+        memorySize: heavy ? vars.harvestMemoryMb.numberValue : 256,
+        timeout: heavy ? vars.harvestTimeoutSeconds.numberValue : 30,
+        tracingConfig: { mode: "Active" },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroups[lambda].name },
+        environment: {
+          variables: { NODE_OPTIONS: "--enable-source-maps", POWERTOOLS_SERVICE_NAME: "vod-harvest" },
+        },
+        dependsOn,
+      });
+    }
+
+    const stateMachineLogs = new CloudwatchLogGroup(this, "log_state_machine", {
+      name: `/aws/vendedlogs/states/${name}`,
+      retentionInDays: vars.logRetentionDays.numberValue,
+    });
+    const stateMachineRole = new IamRole(this, "role_state_machine", {
+      name: `${name}-state-machine`,
+      assumeRolePolicy: JSON.stringify(assumeRolePolicy("states.amazonaws.com", accountId)),
+    });
+    const stateMachinePolicyResource = new IamRolePolicy(this, "policy_state_machine", {
+      name: "least-privilege",
+      role: stateMachineRole.id,
+      policy: JSON.stringify(stateMachinePolicy(context)),
+    });
+
+    const definition = buildStateMachine({
+      lambdaArns: Object.fromEntries(LAMBDA_NAMES.map((lambda) => [lambda, functions[lambda].arn])) as Record<
+        LambdaName,
+        string
+      >,
+      topicArn: storage.topic.arn,
+    });
+    // MaxConcurrency must be an unquoted number from var.map_concurrency (only the endpoints Map sets it).
+    const definitionWithVariables = JSON.parse(
+      JSON.stringify(definition, (key, value) =>
+        key === "MaxConcurrency" ? rawExpression("map_concurrency") : value,
+      ),
+    );
+    const stateMachine = new SfnStateMachine(this, "state_machine", {
+      name,
+      type: "STANDARD",
+      roleArn: stateMachineRole.arn,
+      definition: renderJson(definitionWithVariables, { map_concurrency: "${var.map_concurrency}" }),
+      // Execution data holds no secret by design (only ARNs, URLs, counts), and makes failures diagnosable.
+      loggingConfiguration: {
+        level: "ALL",
+        includeExecutionData: true,
+        logDestination: `${stateMachineLogs.arn}:*`,
+      },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [stateMachinePolicyResource],
+    });
+
+    new TerraformOutput(this, "state_machine_arn", { value: stateMachine.arn });
+    new TerraformOutput(this, "destination_bucket", { value: storage.bucketName });
+    new TerraformOutput(this, "notification_topic_arn", { value: storage.topic.arn });
+    const exampleInput = {
+      createAssetRequest: {
+        Id: "asset-1",
+        PackagingGroupId: "pg-1",
+        SourceArn: "arn:aws:s3:::source-bucket/path/index.m3u8",
+        SourceRoleArn: context.mediaPackageRoleArn,
+        DestinationBucket: storage.bucketName,
+        DestinationPath: "vod-downloads",
+      },
+      options: { Overwrite: false },
+    };
+    new TerraformOutput(this, "start_execution_example", {
+      value: `aws stepfunctions start-execution --state-machine-arn ${stateMachine.arn} --input '${JSON.stringify(exampleInput)}'`,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: "${…}" here is Terraform interpolation, not a JS template
+/** The stack's Terraform variables: what an operator sets at plan/apply time. */
+import { TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+
+export interface StackVariables {
+  readonly name: TerraformVariable;
+  readonly region: TerraformVariable;
+  readonly email: TerraformVariable;
+  readonly mediaPackageRoleName: TerraformVariable;
+  readonly cdnAuthSecretArns: TerraformVariable;
+  readonly destinationBucketName: TerraformVariable;
+  readonly harvestMemoryMb: TerraformVariable;
+  readonly harvestTimeoutSeconds: TerraformVariable;
+  readonly mapConcurrency: TerraformVariable;
+  readonly logRetentionDays: TerraformVariable;
+  readonly lambdaDistDir: TerraformVariable;
+  readonly offlinePlan: TerraformVariable;
+}
+
+export function declareVariables(scope: Construct): StackVariables {
+  const variable = (id: string, config: ConstructorParameters<typeof TerraformVariable>[2]) =>
+    new TerraformVariable(scope, id, config);
+  return {
+    name: variable("name", {
+      type: "string",
+      default: "vod-harvest",
+      description: "Prefix of every resource name.",
+      validation: [
+        {
+          condition: '${can(regex("^[a-z][a-z0-9-]{1,30}$", var.name))}',
+          errorMessage: "name: 2-31 of a-z 0-9 -",
+        },
+      ],
+    }),
+    region: variable("aws_region", { type: "string", default: "us-east-1", description: "AWS Region." }),
+    email: variable("email", {
+      type: "string",
+      description: "Address subscribed to the notification topic (confirm the email AWS sends).",
+      validation: [
+        { condition: '${can(regex("^[^@ ]+@[^@ ]+$", var.email))}', errorMessage: "email: not an address" },
+      ],
+    }),
+    mediaPackageRoleName: variable("mediapackage_role_name", {
+      type: "string",
+      default: "MediaPackage_Default_Role",
+      description:
+        "Role MediaPackage assumes to read sources (SourceRoleArn); the only role the workflow may pass.",
+    }),
+    cdnAuthSecretArns: variable("cdn_auth_secret_arns", {
+      type: "list(string)",
+      default: [],
+      description:
+        "Secrets Manager ARNs of packaging groups' CDN authorization; the harvest Lambda may read these only.",
+    }),
+    destinationBucketName: variable("destination_bucket_name", {
+      type: "string",
+      default: "",
+      description: "Existing bucket to harvest into. Empty: create <name>-<account>-<region>.",
+    }),
+    harvestMemoryMb: variable("harvest_memory_mb", {
+      type: "number",
+      default: 1769,
+      description: "Memory of the harvest and finalize Lambdas (1769 MB = one full vCPU).",
+    }),
+    harvestTimeoutSeconds: variable("harvest_timeout_seconds", {
+      type: "number",
+      default: 900,
+      description:
+        "Timeout of the harvest and finalize Lambdas; a harvest invocation stops short of it and resumes.",
+      validation: [
+        {
+          condition: "${var.harvest_timeout_seconds >= 60 && var.harvest_timeout_seconds <= 900}",
+          errorMessage: "60-900",
+        },
+      ],
+    }),
+    mapConcurrency: variable("map_concurrency", {
+      type: "number",
+      default: 4,
+      description: "Endpoints of one asset harvested at once.",
+      validation: [
+        { condition: "${var.map_concurrency >= 1 && var.map_concurrency <= 40}", errorMessage: "1-40" },
+      ],
+    }),
+    logRetentionDays: variable("log_retention_days", {
+      type: "number",
+      default: 30,
+      description: "Log retention.",
+    }),
+    lambdaDistDir: variable("lambda_dist_dir", {
+      type: "string",
+      default: "",
+      description: "Directory of the Lambda zips (<name>.zip). Empty: apps/lambdas/dist of this repository.",
+    }),
+    offlinePlan: variable("offline_plan", {
+      type: "bool",
+      default: false,
+      description: "Plan without AWS credentials (provider skip flags, fixed account id). Never for apply.",
+    }),
+  };
+}

@@ -1,0 +1,191 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: "${…}" here is Terraform interpolation, not a JS template
+// Least privilege, proven with @cloud-copilot/iam-simulate over the synthesized policies (Terraform references
+// replaced by test ARNs): every action a Task or a handler needs is allowed on its resource, the rest is denied.
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { listTaskStates, type StateMachineDefinition } from "@vod-harvest/workflow";
+import { beforeAll, describe, expect, test } from "vitest";
+import {
+  ACCOUNT,
+  BUCKET,
+  functionArn,
+  KEY_ARN,
+  LAMBDAS,
+  logGroupArn,
+  REGION,
+  resolveReferences,
+  SECRET_ARNS,
+  synthesize,
+  type TfJson,
+  TOPIC_ARN,
+} from "./synthesized.js";
+
+type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+interface Policy {
+  readonly name: string;
+  readonly policy: unknown;
+}
+
+let tf: TfJson;
+let roles: Record<string, Policy[]>;
+let keyPolicy: unknown;
+beforeAll(() => {
+  tf = synthesize();
+  keyPolicy = JSON.parse(resolveReferences(tf.resource.aws_kms_key.key.policy));
+  const policies = tf.resource.aws_iam_role_policy as Record<string, { role: string; policy: string }>;
+  roles = {};
+  for (const [name, { role, policy }] of Object.entries(policies)) {
+    const roleName = /^\$\{aws_iam_role\.role_(.+)\.id\}$/.exec(role)?.[1];
+    if (!roleName) throw new Error(`policy ${name} on unexpected role ${role}`);
+    roles[roleName] = [...(roles[roleName] ?? []), { name, policy: JSON.parse(resolveReferences(policy)) }];
+  }
+});
+
+async function decide(
+  role: string,
+  action: string,
+  resource: string,
+  contextVariables: Record<string, string> = {},
+  policies: Policy[] = roles[role] ?? [],
+): Promise<Decision> {
+  const response = await runSimulation(
+    {
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:role/vod-harvest-${role}`,
+        action,
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables,
+      },
+      identityPolicies: policies,
+      // A KMS key is usable only if its key policy allows it too (ours delegates to IAM in the account).
+      ...(action.startsWith("kms:") ? { resourcePolicy: keyPolicy } : {}),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
+  return response.overallResult as Decision;
+}
+
+const asset = `arn:aws:mediapackage-vod:${REGION}:${ACCOUNT}:assets/asset-1`;
+const group = `arn:aws:mediapackage-vod:${REGION}:${ACCOUNT}:packaging-groups/pg-1`;
+const mediaPackageRole = `arn:aws:iam::${ACCOUNT}:role/MediaPackage_Default_Role`;
+const object = `arn:aws:s3:::${BUCKET}/vod-downloads/asset-1/hls/index.m3u8`;
+const toMediaPackage = { "iam:PassedToService": "mediapackage.amazonaws.com" };
+
+/** The IAM action a Task resource needs, and the ARN it acts on in a typical execution. */
+function taskPermission(resource: string): [string, string] {
+  if (resource.startsWith("arn:aws:lambda:")) return ["lambda:InvokeFunction", resource];
+  if (resource === "arn:aws:states:::sns:publish") return ["sns:Publish", TOPIC_ARN];
+  const sdk = /^arn:aws:states:::aws-sdk:mediapackagevod:(\w+)$/.exec(resource);
+  if (sdk?.[1]) {
+    const apiAction = sdk[1].charAt(0).toUpperCase() + sdk[1].slice(1);
+    // CreateAsset takes no resource ARN in IAM: it is authorized against "*".
+    const target = apiAction === "DescribePackagingGroup" ? group : apiAction === "CreateAsset" ? "*" : asset;
+    return [`mediapackage-vod:${apiAction}`, target];
+  }
+  throw new Error(`no IAM mapping for Task resource ${resource}`);
+}
+
+describe("state machine role", () => {
+  test("every Task of the deployed definition is allowed on its resource", async () => {
+    const definition = JSON.parse(
+      resolveReferences(tf.resource.aws_sfn_state_machine.state_machine.definition),
+    ) as StateMachineDefinition;
+    const needed = new Set(
+      listTaskStates(definition).map((task) => JSON.stringify(taskPermission(task.resource))),
+    );
+    expect(needed.size).toBe(LAMBDAS.length + 5);
+    for (const entry of needed) {
+      const [action, resource] = JSON.parse(entry) as [string, string];
+      expect(`${action} ${resource}: ${await decide("state_machine", action, resource)}`).toBe(
+        `${action} ${resource}: Allowed`,
+      );
+    }
+  });
+
+  test.each([
+    ["iam:PassRole", mediaPackageRole, toMediaPackage, "Allowed"],
+    ["kms:GenerateDataKey", KEY_ARN, {}, "Allowed"],
+    ["iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/Admin`, toMediaPackage, "ImplicitlyDenied"],
+    ["iam:PassRole", mediaPackageRole, { "iam:PassedToService": "lambda.amazonaws.com" }, "ImplicitlyDenied"],
+    ["lambda:InvokeFunction", `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other`, {}, "ImplicitlyDenied"],
+    ["sns:Publish", `arn:aws:sns:${REGION}:${ACCOUNT}:other-topic`, {}, "ImplicitlyDenied"],
+    ["mediapackage-vod:DeletePackagingGroup", group, {}, "ImplicitlyDenied"],
+    ["s3:PutObject", object, {}, "ImplicitlyDenied"],
+    ["secretsmanager:GetSecretValue", SECRET_ARNS[0] as string, {}, "ImplicitlyDenied"],
+  ])("%s on %s (%j) → %s", async (action, resource, context, expected) => {
+    expect(await decide("state_machine", action, resource, context)).toBe(expected);
+  });
+});
+
+describe("Lambda roles", () => {
+  const bucket = `arn:aws:s3:::${BUCKET}`;
+  const otherBucketObject = "arn:aws:s3:::someone-elses-bucket/x.ts";
+  const ownLogs = (name: string) => `${logGroupArn(name)}:log-stream:2026/01/01/[$LATEST]abc`;
+  test.each([
+    // harvest: reads and writes the destination, reads the configured secret, uses the key.
+    ["harvest", "s3:GetObject", object, "Allowed"],
+    ["harvest", "s3:PutObject", object, "Allowed"],
+    ["harvest", "s3:AbortMultipartUpload", object, "Allowed"],
+    ["harvest", "s3:ListBucket", bucket, "Allowed"],
+    ["harvest", "kms:GenerateDataKey", KEY_ARN, "Allowed"],
+    ["harvest", "kms:Decrypt", KEY_ARN, "Allowed"],
+    ["harvest", "secretsmanager:GetSecretValue", SECRET_ARNS[0] as string, "Allowed"],
+    ["harvest", "logs:PutLogEvents", ownLogs("harvest"), "Allowed"],
+    ["harvest", "s3:DeleteObject", object, "ImplicitlyDenied"],
+    ["harvest", "s3:PutObject", otherBucketObject, "ImplicitlyDenied"],
+    ["harvest", "s3:GetObject", otherBucketObject, "ImplicitlyDenied"],
+    ["harvest", "s3:PutBucketPolicy", bucket, "ImplicitlyDenied"],
+    [
+      "harvest",
+      "secretsmanager:GetSecretValue",
+      `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:other-XyZ123`,
+      "ImplicitlyDenied",
+    ],
+    ["harvest", "logs:PutLogEvents", ownLogs("prepare"), "ImplicitlyDenied"],
+    ["harvest", "kms:Decrypt", `arn:aws:kms:${REGION}:${ACCOUNT}:key/0000aaaa-other-key`, "ImplicitlyDenied"],
+    // finalize writes the completion record; check only reads it.
+    ["finalize", "s3:PutObject", object, "Allowed"],
+    ["finalize", "s3:DeleteObject", object, "ImplicitlyDenied"],
+    ["finalize", "secretsmanager:GetSecretValue", SECRET_ARNS[0] as string, "ImplicitlyDenied"],
+    ["check", "s3:GetObject", object, "Allowed"],
+    ["check", "s3:PutObject", object, "ImplicitlyDenied"],
+    // prepare and resolve-endpoints touch no data at all.
+    ["prepare", "s3:GetObject", object, "ImplicitlyDenied"],
+    ["resolve-endpoints", "s3:GetObject", object, "ImplicitlyDenied"],
+    ["resolve-endpoints", "secretsmanager:GetSecretValue", SECRET_ARNS[0] as string, "ImplicitlyDenied"],
+    ["prepare", "logs:PutLogEvents", ownLogs("prepare"), "Allowed"],
+  ])("%s: %s on %s → %s", async (role, action, resource, expected) => {
+    expect(await decide(role, action, resource)).toBe(expected);
+  });
+
+  test("without configured secrets the secrets policy is not created, and nothing else grants a secret", async () => {
+    expect(tf.resource.aws_iam_role_policy.policy_harvest_cdn_secrets.count).toBe(
+      "${length(var.cdn_auth_secret_arns) > 0 ? 1 : 0}",
+    );
+    const withoutSecrets = (roles.harvest ?? []).filter((p) => p.name !== "policy_harvest_cdn_secrets");
+    expect(withoutSecrets).toHaveLength(1);
+    expect(
+      await decide("harvest", "secretsmanager:GetSecretValue", SECRET_ARNS[0] as string, {}, withoutSecrets),
+    ).toBe("ImplicitlyDenied");
+  });
+
+  test("each Lambda role is assumable by Lambda of this account only", () => {
+    for (const name of LAMBDAS) {
+      const trust = JSON.parse(
+        resolveReferences(tf.resource.aws_iam_role[`role_${name}`].assume_role_policy),
+      );
+      expect(trust.Statement).toEqual([
+        {
+          Sid: "AssumedByService",
+          Effect: "Allow",
+          Principal: { Service: "lambda.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+        },
+      ]);
+    }
+    expect(functionArn("harvest")).toContain(":function:vod-harvest-harvest");
+  });
+});

@@ -1,0 +1,188 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: "${…}" here is Terraform interpolation, not a JS template
+// The synthesized stack: resources and the properties the issue asks for, read from the Terraform JSON.
+import { buildStateMachine, listTaskStates } from "@vod-harvest/workflow";
+import { beforeAll, describe, expect, test } from "vitest";
+import {
+  functionArn,
+  LAMBDAS,
+  resolveReferences,
+  synthesize,
+  type TfJson,
+  TOPIC_ARN,
+} from "./synthesized.js";
+
+let tf: TfJson;
+beforeAll(() => {
+  tf = synthesize();
+});
+const resource = (type: string, name: string) => tf.resource[type]?.[name];
+
+describe("destination bucket", () => {
+  const created = '${var.destination_bucket_name == "" ? 1 : 0}';
+  test.each([
+    ["aws_s3_bucket", "destination"],
+    ["aws_s3_bucket_public_access_block", "destination_public_access_block"],
+    ["aws_s3_bucket_ownership_controls", "destination_ownership"],
+    ["aws_s3_bucket_server_side_encryption_configuration", "destination_encryption"],
+    ["aws_s3_bucket_policy", "destination_tls_only"],
+    ["aws_s3_bucket_lifecycle_configuration", "destination_lifecycle"],
+  ])("%s.%s exists only when no bucket name is given", (type, name) => {
+    expect(resource(type, name)?.count).toBe(created);
+    expect(resource(type, name)?.bucket).toBe("${local.destination_bucket_name_resolved}");
+  });
+
+  test("Block Public Access, BucketOwnerEnforced, SSE-KMS with the stack's key", () => {
+    expect(resource("aws_s3_bucket_public_access_block", "destination_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(resource("aws_s3_bucket_ownership_controls", "destination_ownership").rule).toEqual({
+      object_ownership: "BucketOwnerEnforced",
+    });
+    expect(
+      resource("aws_s3_bucket_server_side_encryption_configuration", "destination_encryption").rule,
+    ).toEqual([
+      {
+        apply_server_side_encryption_by_default: {
+          sse_algorithm: "aws:kms",
+          kms_master_key_id: "${aws_kms_key.key.arn}",
+        },
+        bucket_key_enabled: true,
+      },
+    ]);
+  });
+
+  test("the bucket policy denies every request without TLS", () => {
+    const policy = JSON.parse(
+      resolveReferences(resource("aws_s3_bucket_policy", "destination_tls_only").policy),
+    );
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [
+          "arn:aws:s3:::vod-harvest-111122223333-us-east-1",
+          "arn:aws:s3:::vod-harvest-111122223333-us-east-1/*",
+        ],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+  });
+
+  test("a name given means an existing bucket: the resolved name prefers it", () => {
+    expect(tf.locals.destination_bucket_name_resolved).toBe(
+      '${var.destination_bucket_name != "" ? var.destination_bucket_name : "${var.name}-${local.account}-${var.aws_region}"}',
+    );
+  });
+});
+
+test("KMS key with rotation; SNS topic encrypted with it and an email subscription", () => {
+  expect(resource("aws_kms_key", "key")).toMatchObject({ enable_key_rotation: true });
+  expect(resource("aws_sns_topic", "notifications")).toMatchObject({
+    kms_master_key_id: "${aws_kms_key.key.arn}",
+  });
+  expect(resource("aws_sns_topic_subscription", "notifications_email")).toMatchObject({
+    protocol: "email",
+    endpoint: "${var.email}",
+    topic_arn: "${aws_sns_topic.notifications.arn}",
+  });
+});
+
+describe.each(LAMBDAS)("Lambda %s", (name) => {
+  test("nodejs22.x on arm64, X-Ray, its own log group with retention, code from apps/lambdas/dist", () => {
+    const fn = resource("aws_lambda_function", `fn_${name}`);
+    expect(fn).toMatchObject({
+      function_name: `\${var.name}-${name}`,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      tracing_config: { mode: "Active" },
+      logging_config: { log_format: "JSON", log_group: `\${aws_cloudwatch_log_group.log_${name}.name}` },
+      filename: `\${local.lambda_zip_dir}/${name}.zip`,
+      source_code_hash: `\${filebase64sha256("\${local.lambda_zip_dir}/${name}.zip")}`,
+      role: `\${aws_iam_role.role_${name}.arn}`,
+    });
+    expect(resource("aws_cloudwatch_log_group", `log_${name}`)).toMatchObject({
+      name: `/aws/lambda/\${var.name}-${name}`,
+      retention_in_days: "${var.log_retention_days}",
+    });
+  });
+});
+
+describe("state machine", () => {
+  test("STANDARD, logging ALL to its log group, tracing on", () => {
+    expect(resource("aws_sfn_state_machine", "state_machine")).toMatchObject({
+      type: "STANDARD",
+      logging_configuration: {
+        level: "ALL",
+        include_execution_data: true,
+        log_destination: "${aws_cloudwatch_log_group.log_state_machine.arn}:*",
+      },
+      tracing_configuration: { enabled: true },
+    });
+  });
+
+  test("the definition is packages/workflow's, with the deployed ARNs and var.map_concurrency", () => {
+    const text: string = resource("aws_sfn_state_machine", "state_machine").definition;
+    expect(text).toContain('"MaxConcurrency":${var.map_concurrency}');
+    const deployed = JSON.parse(resolveReferences(text));
+    const expected = buildStateMachine({
+      lambdaArns: Object.fromEntries(LAMBDAS.map((name) => [name, functionArn(name)])) as never,
+      topicArn: TOPIC_ARN,
+      mapConcurrency: 4,
+    });
+    expect(deployed).toEqual(JSON.parse(JSON.stringify(expected)));
+    // Equal to what packages/workflow builds, which its own tests validate with asl-validator.
+    expect(new Set(listTaskStates(deployed).map((t) => t.resource))).toContain(functionArn("harvest"));
+  });
+});
+
+test("variables and outputs", () => {
+  expect(Object.keys(tf.variable).sort()).toEqual(
+    [
+      "aws_region",
+      "cdn_auth_secret_arns",
+      "destination_bucket_name",
+      "email",
+      "harvest_memory_mb",
+      "harvest_timeout_seconds",
+      "lambda_dist_dir",
+      "log_retention_days",
+      "map_concurrency",
+      "mediapackage_role_name",
+      "name",
+      "offline_plan",
+    ].sort(),
+  );
+  expect(tf.variable.mediapackage_role_name.default).toBe("MediaPackage_Default_Role");
+  expect(tf.variable.cdn_auth_secret_arns).toMatchObject({ type: "list(string)", default: [] });
+  expect(tf.variable.destination_bucket_name.default).toBe("");
+  expect(tf.variable.offline_plan.default).toBe(false);
+  expect(tf.variable.email.default).toBeUndefined();
+  expect(Object.keys(tf.output).sort()).toEqual(
+    ["destination_bucket", "notification_topic_arn", "start_execution_example", "state_machine_arn"].sort(),
+  );
+  const example = resolveReferences(
+    tf.output.start_execution_example.value.replace(
+      "${aws_sfn_state_machine.state_machine.arn}",
+      "arn:aws:states:us-east-1:111122223333:stateMachine:vod-harvest",
+    ),
+  );
+  const input = JSON.parse(example.slice(example.indexOf("'") + 1, example.lastIndexOf("'")));
+  expect(input.createAssetRequest).toMatchObject({
+    SourceRoleArn: "arn:aws:iam::111122223333:role/MediaPackage_Default_Role",
+    DestinationBucket: "vod-harvest-111122223333-us-east-1",
+  });
+});
+
+test("the provider's skip flags follow var.offline_plan, so a real deploy validates credentials", () => {
+  expect(tf.provider.aws[0]).toMatchObject({
+    skip_credentials_validation: "${var.offline_plan}",
+    skip_requesting_account_id: "${var.offline_plan}",
+    skip_metadata_api_check: '${var.offline_plan ? "true" : "false"}',
+  });
+  expect(tf.data.aws_caller_identity.current.count).toBe("${var.offline_plan ? 0 : 1}");
+});

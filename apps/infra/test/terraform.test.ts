@@ -1,0 +1,85 @@
+// `terraform validate` and an offline `terraform plan` of the synthesized stack (provider from the local mirror,
+// mock credentials, offline_plan=true). Skipped loudly where terraform is not installed.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { offlinePlan, terraformVersion } from "../scripts/terraform.js";
+import { VodHarvestStack } from "../src/stack.js";
+
+const version = terraformVersion();
+if (!version) {
+  const message = "terraform not installed: terraform validate/plan tests not run";
+  if (process.env.CI) throw new Error(message);
+  console.warn(`\n*** SKIPPED: ${message} ***\n`);
+}
+
+function synthInto(): string {
+  const outdir = mkdtempSync(join(tmpdir(), "vod-harvest-synth-"));
+  const app = new App({ outdir });
+  new VodHarvestStack(app, "vod-harvest");
+  app.synth();
+  return join(outdir, "stacks", "vod-harvest");
+}
+
+function failure(result: ReturnType<typeof offlinePlan>): string {
+  return result.runs.map((run) => `${run.step}: ${run.status}\n${run.stdout}\n${run.stderr}`).join("\n");
+}
+
+describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
+  let stackDir: string;
+  beforeAll(() => {
+    stackDir = synthInto();
+  });
+  afterAll(() => rmSync(join(stackDir, "..", ".."), { recursive: true, force: true }));
+
+  test.each<{
+    name: string;
+    vars: Record<string, string>;
+    present: string[];
+    absent: string[];
+    adds: number;
+  }>([
+    {
+      name: "created bucket, no CDN secret",
+      vars: {},
+      present: [
+        "aws_s3_bucket.destination[0]",
+        "aws_s3_bucket_policy.destination_tls_only[0]",
+        "aws_sfn_state_machine.state_machine",
+      ],
+      absent: ["aws_iam_role_policy.policy_harvest_cdn_secrets[0]"],
+      adds: 34,
+    },
+    {
+      name: "existing bucket, one CDN secret",
+      vars: {
+        destination_bucket_name: "existing-bucket",
+        cdn_auth_secret_arns: '["arn:aws:secretsmanager:us-east-1:123456789012:secret:cdn-AbCdEf"]',
+      },
+      present: ["aws_iam_role_policy.policy_harvest_cdn_secrets[0]", "aws_sfn_state_machine.state_machine"],
+      absent: ["aws_s3_bucket.destination[0]", "aws_s3_bucket_policy.destination_tls_only[0]"],
+      adds: 29,
+    },
+  ])(
+    "validate and plan: $name",
+    ({ vars, present, absent, adds }) => {
+      const result = offlinePlan(stackDir, vars);
+      expect(result.ok, failure(result)).toBe(true);
+      const plan = result.planText ?? "";
+      expect(plan).toContain(`Plan: ${adds} to add, 0 to change, 0 to destroy.`);
+      for (const address of present) expect(plan).toContain(`# ${address} will be created`);
+      for (const address of absent) expect(plan).not.toContain(`# ${address} will be created`);
+      if (vars.cdn_auth_secret_arns)
+        expect(plan).toContain("arn:aws:secretsmanager:us-east-1:123456789012:secret:cdn-AbCdEf");
+    },
+    240_000,
+  );
+
+  test("a variable validation rejects a bad value at plan time", () => {
+    const result = offlinePlan(stackDir, { map_concurrency: "0" });
+    expect(result.ok).toBe(false);
+    expect(result.runs.at(-1)?.stderr).toMatch(/map_concurrency/);
+  }, 240_000);
+});

@@ -1,0 +1,242 @@
+/**
+ * buildStateMachine: the whole workflow of DESIGN.md as one ASL object (JSONPath). The same object is deployed by
+ * apps/infra and executed locally by apps/local.
+ *
+ * Top-level state data: `{ request: HarvestJob }` after Prepare; then `asset`, `packagingGroup`, `resolved`
+ * (each a few KB at most) until KeepHarvestState drops them; `results` (one small entry per endpoint) after the
+ * Map. Nothing grows with the asset's size.
+ */
+import {
+  type Catcher,
+  choice,
+  fail,
+  inlineMap,
+  pass,
+  type State,
+  type StateMachineDefinition,
+} from "./asl.js";
+import { resolveConfig, type StateMachineConfig } from "./config.js";
+import { endpointProcessor } from "./endpoint-states.js";
+import { MEDIAPACKAGE_NOT_FOUND } from "./errors.js";
+import { lambdaTask, mediaPackageTask, notification } from "./task-helpers.js";
+
+/** Names of the top-level states. */
+export const TOP_STATES = {
+  prepare: "Prepare",
+  notifyStarted: "NotifyHarvestStarted",
+  modeChoice: "ModeChoice",
+  describeAsset: "DescribeAsset",
+  createAsset: "CreateAsset",
+  describePackagingGroup: "DescribePackagingGroup",
+  resolveEndpoints: "ResolveEndpoints",
+  keepHarvestState: "KeepHarvestState",
+  useDirectSources: "UseDirectSources",
+  harvestEndpoints: "HarvestEndpoints",
+  collectStatuses: "CollectStatuses",
+  summarize: "Summarize",
+  deleteChoice: "DeleteAssetChoice",
+  deleteAsset: "DeleteAsset",
+  finishedChoice: "FinishedChoice",
+  notifyFinished: "NotifyHarvestFinished",
+  notifyFinishedWithFailures: "NotifyHarvestFinishedWithFailures",
+  output: "Output",
+  notifyInputRejected: "NotifyInputRejected",
+  inputRejected: "InputRejected",
+  notifyFailed: "NotifyHarvestFailed",
+  failed: "HarvestFailed",
+} as const;
+
+const T = TOP_STATES;
+const failureMessage = `${T.notifyFailed}Message`;
+/** After Prepare: report with the asset id, then fail with the original Error and Cause. */
+const CATCH_FAILURE: readonly Catcher[] = [
+  { ErrorEquals: ["States.ALL"], Next: failureMessage, ResultPath: "$.error" },
+];
+
+export function buildStateMachine(input: StateMachineConfig): StateMachineDefinition {
+  const config = resolveConfig(input);
+  const states: Record<string, State> = {
+    // The raw input may be any JSON value, so it is wrapped, and a Prepare error replaces the state (no
+    // ResultPath: merging into a non-object input would itself fail).
+    [T.prepare]: lambdaTask(config, "prepare", `${T.notifyStarted}Message`, {
+      Parameters: { "input.$": "$" },
+      Catch: [{ ErrorEquals: ["States.ALL"], Next: `${T.notifyInputRejected}Message` }],
+    }),
+    ...notification(
+      config,
+      T.notifyStarted,
+      "NOTIFICATION",
+      "HarvestStarted",
+      {
+        "AssetId.$": "$.request.assetId",
+        "Mode.$": "$.request.mode",
+        "Destination.$":
+          "States.Format('s3://{}/{}', $.request.destination.bucket, $.request.destination.prefix)",
+      },
+      T.modeChoice,
+    ),
+    [T.modeChoice]: choice(
+      [{ Variable: "$.request.mode", StringEquals: "direct", Next: T.useDirectSources }],
+      T.describeAsset,
+    ),
+
+    // Asset reuse or creation.
+    [T.describeAsset]: mediaPackageTask("describeAsset", T.describePackagingGroup, {
+      Parameters: { "Id.$": "$.request.asset.Id" },
+      ResultPath: "$.asset",
+      Catch: [
+        { ErrorEquals: [MEDIAPACKAGE_NOT_FOUND], Next: T.createAsset, ResultPath: "$.assetLookup" },
+        ...CATCH_FAILURE,
+      ],
+    }),
+    [T.createAsset]: mediaPackageTask("createAsset", T.describePackagingGroup, {
+      Parameters: {
+        "Id.$": "$.request.asset.Id",
+        "PackagingGroupId.$": "$.request.asset.PackagingGroupId",
+        "SourceArn.$": "$.request.asset.SourceArn",
+        "SourceRoleArn.$": "$.request.asset.SourceRoleArn",
+      },
+      ResultPath: "$.asset",
+      Catch: CATCH_FAILURE,
+    }),
+    [T.describePackagingGroup]: mediaPackageTask("describePackagingGroup", T.resolveEndpoints, {
+      Parameters: { "Id.$": "$.request.asset.PackagingGroupId" },
+      ResultPath: "$.packagingGroup",
+      Catch: CATCH_FAILURE,
+    }),
+    [T.resolveEndpoints]: lambdaTask(config, "resolve-endpoints", T.keepHarvestState, {
+      Comment: "Filters by PackagingConfigurationIds; takes the CDN secret's ARN (never its value).",
+      Parameters: {
+        "asset.$": "$.asset",
+        "packagingGroup.$": "$.packagingGroup",
+        "packagingGroupId.$": "$.request.asset.PackagingGroupId",
+        "packagingConfigurationIds.$": "$.request.options.packagingConfigurationIds",
+      },
+      ResultPath: "$.resolved",
+      Catch: CATCH_FAILURE,
+    }),
+    [T.keepHarvestState]: pass(T.harvestEndpoints, {
+      Parameters: {
+        "request.$": "$.request",
+        "endpoints.$": "$.resolved.endpoints",
+        "cdnIdentifierSecretArn.$": "$.resolved.cdnIdentifierSecretArn",
+      },
+    }),
+    [T.useDirectSources]: pass(T.harvestEndpoints, {
+      Parameters: {
+        "request.$": "$.request",
+        "endpoints.$": "$.request.sources",
+        cdnIdentifierSecretArn: null,
+      },
+    }),
+
+    [T.harvestEndpoints]: inlineMap(T.collectStatuses, {
+      ItemsPath: "$.endpoints",
+      MaxConcurrency: config.mapConcurrency,
+      ItemSelector: {
+        "endpoint.$": "$$.Map.Item.Value",
+        "assetId.$": "$.request.assetId",
+        "bucket.$": "$.request.destination.bucket",
+        "assetPrefix.$": "$.request.destination.prefix",
+        "overwrite.$": "$.request.options.overwrite",
+        "cdnIdentifierSecretArn.$": "$.cdnIdentifierSecretArn",
+        poll: { attempts: 0, waitSeconds: config.poll.initialSeconds },
+        harvest: { done: false, cursor: null, objectsDone: 0, objectsTotal: 0, bytesDone: 0 },
+      },
+      processor: endpointProcessor(config),
+      ResultPath: "$.results",
+      Catch: CATCH_FAILURE,
+    }),
+
+    // Whether any endpoint FAILED, without a JSONPath filter: a Map turns results into a list of statuses.
+    [T.collectStatuses]: inlineMap(T.summarize, {
+      ItemsPath: "$.results",
+      ItemSelector: { "status.$": "$$.Map.Item.Value.status" },
+      processor: {
+        StartAt: "ReadStatus",
+        States: { ReadStatus: pass(undefined, { OutputPath: "$.status" }) },
+      },
+      ResultPath: "$.statuses",
+    }),
+    [T.summarize]: pass(T.deleteChoice, {
+      Parameters: { "anyFailed.$": "States.ArrayContains($.statuses, 'FAILED')" },
+      ResultPath: "$.summary",
+    }),
+    [T.deleteChoice]: choice(
+      [
+        {
+          And: [
+            { Variable: "$.request.mode", StringEquals: "mediapackage" },
+            { Variable: "$.request.options.deleteAssetAfterHarvest", BooleanEquals: true },
+            { Variable: "$.summary.anyFailed", BooleanEquals: false },
+          ],
+          Next: T.deleteAsset,
+        },
+      ],
+      T.finishedChoice,
+      "The asset is kept when an endpoint FAILED, so a new execution can retry without packaging again.",
+    ),
+    [T.deleteAsset]: mediaPackageTask("deleteAsset", T.finishedChoice, {
+      Parameters: { "Id.$": "$.request.assetId" },
+      ResultPath: null,
+      Catch: CATCH_FAILURE,
+    }),
+    [T.finishedChoice]: choice(
+      [
+        {
+          Variable: "$.summary.anyFailed",
+          BooleanEquals: true,
+          Next: `${T.notifyFinishedWithFailures}Message`,
+        },
+      ],
+      `${T.notifyFinished}Message`,
+    ),
+    ...notification(
+      config,
+      T.notifyFinished,
+      "NOTIFICATION",
+      "HarvestFinished",
+      { "AssetId.$": "$.request.assetId", "Results.$": "$.results" },
+      T.output,
+    ),
+    ...notification(
+      config,
+      T.notifyFinishedWithFailures,
+      "ERROR",
+      "HarvestFinished",
+      { "AssetId.$": "$.request.assetId", "Results.$": "$.results" },
+      T.output,
+    ),
+    [T.output]: pass(undefined, {
+      Parameters: { "assetId.$": "$.request.assetId", "results.$": "$.results" },
+    }),
+
+    // Failures: one ERROR notification, then a Fail carrying the original error name and cause.
+    ...notification(
+      config,
+      T.notifyInputRejected,
+      "ERROR",
+      "HarvestFailed",
+      { "Error.$": "$.Error", "Cause.$": "$.Cause" },
+      T.inputRejected,
+    ),
+    [T.inputRejected]: fail({ ErrorPath: "$.Error", CausePath: "$.Cause" }),
+    ...notification(
+      config,
+      T.notifyFailed,
+      "ERROR",
+      "HarvestFailed",
+      { "AssetId.$": "$.request.assetId", "Error.$": "$.error.Error", "Cause.$": "$.error.Cause" },
+      T.failed,
+    ),
+    [T.failed]: fail({ ErrorPath: "$.error.Error", CausePath: "$.error.Cause" }),
+  };
+  return {
+    Comment:
+      "vod-harvest: package with MediaPackage VOD (or take direct sources) and copy every endpoint to S3.",
+    QueryLanguage: "JSONPath",
+    TimeoutSeconds: config.executionTimeoutSeconds,
+    StartAt: T.prepare,
+    States: states,
+  };
+}

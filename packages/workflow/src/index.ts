@@ -1,0 +1,12 @@
+export * from "./asl.js";
+export * from "./config.js";
+export { buildStateMachine, TOP_STATES } from "./definition.js";
+export { ENDPOINT_STATES } from "./endpoint-states.js";
+export { resolveEndpoints } from "./endpoints.js";
+export * from "./errors.js";
+export * from "./inspect.js";
+export * from "./lambda-contracts.js";
+export * from "./notifications.js";
+export { prepareRequest } from "./prepare.js";
+export * from "./schemas.js";
+export { type MediaPackageAction, mediaPackageResource, SNS_PUBLISH } from "./task-helpers.js";

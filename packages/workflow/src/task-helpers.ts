@@ -1,0 +1,114 @@
+/** Resources, retry policies and the notification state pair shared by definition.ts and endpoint-states.ts. */
+import {
+  type Catcher,
+  type PassState,
+  type PayloadTemplate,
+  pass,
+  type Retrier,
+  type TaskState,
+  task,
+} from "./asl.js";
+import type { ResolvedConfig } from "./config.js";
+import { LAMBDA_SERVICE_ERRORS, MEDIAPACKAGE_RETRYABLE_ERRORS } from "./errors.js";
+import type { LambdaName } from "./lambda-contracts.js";
+import type { NotificationEvent, NotificationType } from "./notifications.js";
+
+export const SNS_PUBLISH = "arn:aws:states:::sns:publish";
+
+export type MediaPackageAction = "describeAsset" | "createAsset" | "deleteAsset" | "describePackagingGroup";
+
+/** The AWS SDK service integration for a MediaPackage VOD API action. */
+export function mediaPackageResource(action: MediaPackageAction): string {
+  return `arn:aws:states:::aws-sdk:mediapackagevod:${action}`;
+}
+
+const LAMBDA_RETRY: Retrier = {
+  ErrorEquals: LAMBDA_SERVICE_ERRORS,
+  IntervalSeconds: 2,
+  MaxAttempts: 6,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+  JitterStrategy: "FULL",
+};
+
+const MEDIAPACKAGE_RETRY: Retrier = {
+  ErrorEquals: MEDIAPACKAGE_RETRYABLE_ERRORS,
+  IntervalSeconds: 2,
+  MaxAttempts: 6,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+  JitterStrategy: "FULL",
+};
+
+/** A Lambda Task (function-ARN form: the handler's return value is the result, unwrapped). */
+export function lambdaTask(
+  config: ResolvedConfig,
+  name: LambdaName,
+  next: string | undefined,
+  fields: {
+    readonly Parameters: PayloadTemplate;
+    readonly ResultPath?: string | null;
+    readonly Catch: readonly Catcher[];
+    readonly extraRetry?: readonly Retrier[];
+    readonly Comment?: string;
+  },
+): TaskState {
+  const { extraRetry = [], ...rest } = fields;
+  return task(config.lambdaArns[name], next, {
+    ...rest,
+    TimeoutSeconds: config.lambdaTaskTimeoutSeconds,
+    Retry: [LAMBDA_RETRY, ...extraRetry],
+  });
+}
+
+export function mediaPackageTask(
+  action: MediaPackageAction,
+  next: string | undefined,
+  fields: {
+    readonly Parameters: PayloadTemplate;
+    readonly ResultSelector?: PayloadTemplate;
+    readonly ResultPath?: string | null;
+    readonly Catch: readonly Catcher[];
+    readonly Comment?: string;
+  },
+): TaskState {
+  return task(mediaPackageResource(action), next, { ...fields, Retry: [MEDIAPACKAGE_RETRY] });
+}
+
+/** `$$.Execution.Id`: in AWS always set; local runs pass it in the run context (see README of this package). */
+export const EXECUTION_ID = "$$.Execution.Id";
+
+/**
+ * Two states: `<name>Message` builds the message at `$.notification`, `<name>` publishes it. A publish that still
+ * fails after retries goes on to `onPublishFailure` (default: `next`) with the error at `$.notificationError`:
+ * a lost notification must not undo a copy.
+ */
+export function notification(
+  config: ResolvedConfig,
+  name: string,
+  type: NotificationType,
+  event: NotificationEvent,
+  fields: PayloadTemplate,
+  next: string,
+  onPublishFailure: string = next,
+): Record<string, PassState | TaskState> {
+  return {
+    [`${name}Message`]: pass(name, {
+      Parameters: { Type: type, Event: event, "Execution.$": EXECUTION_ID, ...fields },
+      ResultPath: "$.notification",
+    }),
+    [name]: task(SNS_PUBLISH, next, {
+      Parameters: {
+        TopicArn: config.topicArn,
+        "Message.$": "States.JsonToString($.notification)",
+        MessageAttributes: {
+          Type: { DataType: "String", "StringValue.$": "$.notification.Type" },
+          Event: { DataType: "String", "StringValue.$": "$.notification.Event" },
+        },
+      },
+      ResultPath: null,
+      Retry: [{ ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
+      Catch: [{ ErrorEquals: ["States.ALL"], Next: onPublishFailure, ResultPath: "$.notificationError" }],
+    }),
+  };
+}
