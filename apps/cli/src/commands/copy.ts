@@ -3,6 +3,7 @@ import {
   createDirectorySink,
   createS3ClientFromEnv,
   createS3Sink,
+  type DirectorySink,
   type ObjectSink,
 } from "@vod-harvest/s3-sink";
 import { ExitCode, type ExitCodeValue, exitCodeForStatus } from "../exit-codes.js";
@@ -32,7 +33,11 @@ export interface JsonResult {
   readonly failed: readonly { readonly url: string; readonly key: string; readonly error: string }[];
 }
 
-export function createSink(destination: Destination, pathStyle: boolean): ObjectSink {
+/** The sink for a destination; a directory sink can also sweep temp files a killed earlier run left behind. */
+export function createSink(
+  destination: Destination,
+  pathStyle: boolean,
+): ObjectSink & Partial<Pick<DirectorySink, "cleanupPartials">> {
   if (destination.kind === "directory") return createDirectorySink(destination.path);
   const client = createS3ClientFromEnv(pathStyle ? { forcePathStyle: true } : {});
   return createS3Sink({ client, bucket: destination.bucket, prefix: destination.prefix });
@@ -98,6 +103,8 @@ export async function runCopy(args: CopyArguments, io: CliIo, signal: AbortSigna
   const startedAt = Date.now();
   let result: HarvestResult;
   try {
+    // A killed run leaves temp files (never a final name); the destination must hold only the asset and its record.
+    await sink.cleanupPartials?.({ signal });
     result = await harvest(request, sink, {
       ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
       ...(args.ratePerSecond !== undefined ? { ratePerSecond: args.ratePerSecond } : {}),
