@@ -1,0 +1,157 @@
+/**
+ * harvest: copies one endpoint until done or until the Lambda's remaining time runs short. The first invocation
+ * crawls and stores the plan; later ones load it (no crawl) and copy what is still missing. Only counts and a
+ * small cursor are returned, whatever the asset's size.
+ */
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  copyPlan,
+  createOriginClient,
+  type HarvestPlan,
+  type HarvestResult,
+  type OriginClient,
+  type OriginClientOptions,
+  type ProgressEvent,
+  planHarvest,
+} from "@vod-harvest/harvest";
+import { createS3Sink } from "@vod-harvest/s3-sink";
+import type { HarvestCursor, HarvestInput, HarvestOutput } from "@vod-harvest/workflow";
+import { HarvestFailedError, HarvestStateInvalidError } from "../errors.js";
+import { instrument, type LambdaContext, type LambdaHandler, type Observability } from "../observability.js";
+import { assertPlanKeyOf, createPlanStore, type PlanStore, planKeyFor } from "../plan-store.js";
+import { redactText } from "../redaction.js";
+import { CDN_IDENTIFIER_HEADER, createCdnSecretReader } from "../secrets.js";
+
+/** Time kept back from the Lambda's remaining time: in-flight transfers are cut and the result returned. */
+export const DEFAULT_SAFETY_MARGIN_MS = 15_000;
+/** Keys named in a HarvestFailed message. */
+const KEYS_IN_MESSAGE = 3;
+
+export interface Clock {
+  /** Epoch milliseconds, on the same scale as Date.now() (the engine's deadline is compared with it). */
+  now(): number;
+}
+
+export interface HarvestHandlerDeps extends Observability {
+  readonly s3: S3Client;
+  readonly secretsManager: SecretsManagerClient;
+  /** Makes the origin client of one invocation (default: the engine's undici client). */
+  readonly originClient?: (options: OriginClientOptions) => OriginClient;
+  readonly clock?: Clock;
+  readonly safetyMarginMs?: number;
+  /** Parallel transfers per invocation (engine default when absent). */
+  readonly concurrency?: number;
+  readonly planStore?: PlanStore;
+}
+
+function failureMessage(event: HarvestInput, plan: HarvestPlan, result: HarvestResult): string {
+  const first = result.failed
+    .slice(0, KEYS_IN_MESSAGE)
+    .map((failure) => `${failure.key} (${failure.error})`)
+    .join("; ");
+  const more = result.failed.length > KEYS_IN_MESSAGE ? "; …" : "";
+  return redactText(
+    `${result.failed.length} of ${plan.resources.length} objects of ${event.assetId}/${event.packagingConfigurationId} failed after retries: ${first}${more}`,
+  );
+}
+
+export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<HarvestInput, HarvestOutput> {
+  const clock = deps.clock ?? { now: Date.now };
+  const margin = deps.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
+  const readSecret = createCdnSecretReader(deps.secretsManager, () => clock.now());
+  const makeClient = deps.originClient ?? createOriginClient;
+  const plans = deps.planStore ?? createPlanStore(deps.s3);
+  const { logger, metrics } = deps;
+
+  async function loadOrPlan(event: HarvestInput, context: LambdaContext, client: OriginClient) {
+    const { bucket } = event.destination;
+    if (event.cursor !== null) {
+      assertPlanKeyOf(event.cursor.planKey, event.assetId, event.packagingConfigurationId);
+      const plan = await plans.load(bucket, event.cursor.planKey);
+      if (plan.entryUrl !== new URL(event.entryUrl).href) {
+        throw new HarvestStateInvalidError(
+          `stored plan ${event.cursor.planKey} is for another entry URL than ${event.entryUrl}`,
+        );
+      }
+      logger.info("plan loaded", { planKey: event.cursor.planKey, objects: plan.resources.length });
+      return { plan, planKey: event.cursor.planKey };
+    }
+    const started = clock.now();
+    const plan = await planHarvest({ entryUrl: event.entryUrl }, { client });
+    const planKey = planKeyFor(event.assetId, event.packagingConfigurationId, context.awsRequestId);
+    await plans.save(bucket, planKey, plan);
+    logger.info("plan stored", {
+      planKey,
+      objects: plan.resources.length,
+      manifests: plan.manifests.length,
+      crawlSeconds: (clock.now() - started) / 1000,
+    });
+    return { plan, planKey };
+  }
+
+  return instrument("harvest", deps, async (event, context) => {
+    const started = clock.now();
+    const deadline = started + context.getRemainingTimeInMillis() - margin;
+    const headers =
+      event.cdnIdentifierSecretArn === null
+        ? undefined
+        : { [CDN_IDENTIFIER_HEADER]: await readSecret(event.cdnIdentifierSecretArn) };
+    const client = makeClient({
+      ...(headers ? { headers } : {}),
+      ...(deps.concurrency !== undefined ? { connections: deps.concurrency } : {}),
+    });
+    let copiedObjects = 0;
+    let copiedBytes = 0;
+    const onProgress = (progress: ProgressEvent) => {
+      if (progress.type === "object" && progress.outcome === "copied") {
+        copiedObjects++;
+        copiedBytes += progress.bytes;
+      } else if (progress.type === "retry") {
+        logger.debug("retrying", { key: progress.key, attempt: progress.attempt, error: progress.error });
+      } else if (progress.type === "failed") {
+        logger.warn("object failed", { key: progress.key, error: progress.error });
+      }
+    };
+    try {
+      const { plan, planKey } = await loadOrPlan(event, context, client);
+      const { bucket, prefix } = event.destination;
+      const result = await copyPlan(plan, createS3Sink({ client: deps.s3, bucket, prefix }), {
+        client,
+        // Overwrite belongs to the first invocation only: later ones must keep what it already replaced.
+        overwrite: event.overwrite && event.cursor === null,
+        deadline,
+        onProgress,
+        ...(deps.concurrency !== undefined ? { concurrency: deps.concurrency } : {}),
+      });
+      const cursor: HarvestCursor = { planKey, invocations: (event.cursor?.invocations ?? 0) + 1 };
+      const output: HarvestOutput = {
+        done: result.status !== "INCOMPLETE",
+        cursor,
+        objectsDone: result.objects,
+        objectsTotal: plan.resources.length,
+        bytesDone: result.bytes,
+      };
+      logger.info("harvest invocation ended", {
+        assetId: event.assetId,
+        packagingConfigurationId: event.packagingConfigurationId,
+        status: result.status,
+        stoppedEarly: result.stoppedEarly,
+        failed: result.failed.length,
+        copiedObjects,
+        copiedBytes,
+        ...output,
+      });
+      if (result.status === "INCOMPLETE" && !result.stoppedEarly) {
+        throw new HarvestFailedError(failureMessage(event, plan, result));
+      }
+      return output;
+    } finally {
+      metrics.addMetric("objects", MetricUnit.Count, copiedObjects);
+      metrics.addMetric("bytes", MetricUnit.Bytes, copiedBytes);
+      metrics.addMetric("seconds", MetricUnit.Seconds, (clock.now() - started) / 1000);
+      await client.close();
+    }
+  });
+}

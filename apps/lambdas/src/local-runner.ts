@@ -1,0 +1,225 @@
+/**
+ * Runs the state machine of packages/workflow on this machine with aws-local-stepfunctions: every Lambda Task
+ * (routed by its function ARN) calls the real handler with a Lambda-like context and JSON in and out; every
+ * aws-sdk Task calls a MediaPackage VOD implementation (a fake, or the SDK against an emulator); sns:publish
+ * calls an SNS implementation. Used by this package's tests and by the local stack (apps/local).
+ *
+ * Node 20: aws-local-stepfunctions needs `Promise.withResolvers`; call `polyfillPromiseWithResolvers()` first.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  type LambdaHandlers,
+  type LambdaName,
+  listStates,
+  listTaskStates,
+  type MediaPackageAction,
+  mediaPackageResource,
+  SNS_PUBLISH,
+  type StateMachineDefinition,
+} from "@vod-harvest/workflow";
+import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
+import type { LambdaContext, LambdaHandler } from "./observability.js";
+
+/** The handlers the definition invokes, each as deployed: (event, context) → result. */
+export type LocalLambdas = {
+  readonly [Name in LambdaName]: LambdaHandler<
+    Parameters<LambdaHandlers[Name]>[0],
+    Awaited<ReturnType<LambdaHandlers[Name]>>
+  >;
+};
+
+type JsonObject = { [key: string]: unknown };
+
+/**
+ * The MediaPackage VOD actions the definition calls, with the aws-sdk integration's shapes (PascalCase, JSON).
+ * A failure is thrown as an Error named like Step Functions names it: `MediaPackageVod.<Exception>`.
+ */
+export type MediaPackageVodApi = Readonly<
+  Record<MediaPackageAction, (input: JsonObject) => Promise<JsonObject>>
+>;
+
+export interface SnsPublishInput {
+  readonly TopicArn: string;
+  readonly Message: string;
+  readonly MessageAttributes?: Record<string, { DataType: string; StringValue?: string }>;
+}
+export interface SnsApi {
+  publish(input: SnsPublishInput): Promise<JsonObject>;
+}
+
+export interface LocalRunnerOptions {
+  readonly definition: StateMachineDefinition;
+  /** The ARNs the definition was built with (StateMachineConfig.lambdaArns): how Tasks find their handler. */
+  readonly lambdaArns: Readonly<Record<LambdaName, string>>;
+  readonly lambdas: LocalLambdas;
+  readonly mediaPackage: MediaPackageVodApi;
+  readonly sns: SnsApi;
+  /** What `context.getRemainingTimeInMillis()` starts from, per invocation. Default 900 s (Lambda's maximum). */
+  readonly lambdaTimeoutMs?: number | Partial<Record<LambdaName, number>>;
+  /** Every Wait state lasts this long instead (ms). Default: as the definition says. */
+  readonly waitMs?: number;
+  /** Every Retry waits this long instead (ms). Default: as the definition says. */
+  readonly retryIntervalMs?: number;
+  /** Called before each Task runs, with a copy of its input (tests count invocations with it). */
+  readonly onTask?: (call: TaskCall) => void;
+}
+
+export interface TaskCall {
+  readonly state: string;
+  readonly resource: string;
+  readonly input: unknown;
+}
+
+export interface LocalExecutionResult {
+  readonly executionArn: string;
+  /** The execution output when it succeeded. */
+  readonly output?: unknown;
+  /** The Fail state's (or the uncaught) error when it failed. */
+  readonly error?: { readonly name: string; readonly cause: string };
+  readonly events: readonly unknown[];
+}
+
+const DEFAULT_LAMBDA_TIMEOUT_MS = 900_000;
+const ACCOUNT = "000000000000";
+
+/** aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 20 lacks. */
+export function polyfillPromiseWithResolvers(): void {
+  if (typeof (Promise as { withResolvers?: unknown }).withResolvers === "function") return;
+  Object.defineProperty(Promise, "withResolvers", {
+    configurable: true,
+    writable: true,
+    value: function withResolvers<T>() {
+      let resolve!: (value: T | PromiseLike<T>) => void;
+      let reject!: (reason?: unknown) => void;
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
+
+/** Step Functions matches Retry/Catch on the error name; anything thrown becomes an Error with its name kept. */
+function asNamedError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  const wrapped = new Error(String(error));
+  wrapped.name = "Error";
+  return wrapped;
+}
+
+/** Values cross the Lambda boundary as JSON, as they do in AWS (no Dates, no undefined, no prototypes). */
+function viaJson<T>(value: T): T {
+  return value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+export function lambdaContext(name: string, arn: string, timeoutMs: number): LambdaContext {
+  const endsAt = Date.now() + timeoutMs;
+  return {
+    awsRequestId: randomUUID(),
+    functionName: name,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: arn,
+    memoryLimitInMB: "1769",
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: "local",
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
+  };
+}
+
+type TaskHandler = (input: unknown) => Promise<unknown>;
+
+function lambdaTaskHandler(options: LocalRunnerOptions, name: LambdaName): TaskHandler {
+  const handler = options.lambdas[name] as LambdaHandler<unknown, unknown>;
+  const arn = options.lambdaArns[name];
+  const timeout =
+    typeof options.lambdaTimeoutMs === "number"
+      ? options.lambdaTimeoutMs
+      : (options.lambdaTimeoutMs?.[name] ?? DEFAULT_LAMBDA_TIMEOUT_MS);
+  return async (input) => {
+    try {
+      return viaJson(await handler(viaJson(input), lambdaContext(name, arn, timeout)));
+    } catch (error) {
+      throw asNamedError(error);
+    }
+  };
+}
+
+function routeTask(options: LocalRunnerOptions, resource: string): TaskHandler | undefined {
+  const lambda = (Object.keys(options.lambdaArns) as LambdaName[]).find(
+    (name) => options.lambdaArns[name] === resource,
+  );
+  if (lambda !== undefined) return lambdaTaskHandler(options, lambda);
+  for (const action of Object.keys(options.mediaPackage) as MediaPackageAction[]) {
+    if (mediaPackageResource(action) === resource) {
+      return async (input) => viaJson(await options.mediaPackage[action](viaJson(input) as JsonObject));
+    }
+  }
+  if (resource === SNS_PUBLISH) {
+    return async (input) => viaJson(await options.sns.publish(viaJson(input) as unknown as SnsPublishInput));
+  }
+  return undefined;
+}
+
+export interface LocalRunner {
+  run(input: unknown, executionName?: string): Promise<LocalExecutionResult>;
+}
+
+/** Resolves every Task of the definition to a local implementation up front: an unknown Resource fails here. */
+export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
+  const { definition } = options;
+  const taskResourceLocalHandlers: Record<string, TaskHandler> = {};
+  for (const { name, resource } of listTaskStates(definition)) {
+    const route = routeTask(options, resource);
+    if (route === undefined) throw new TypeError(`no local implementation for Task ${name} (${resource})`);
+    taskResourceLocalHandlers[name] = (input) => {
+      options.onTask?.({ state: name, resource, input: structuredClone(input) });
+      return route(input);
+    };
+  }
+  const all = listStates(definition);
+  const { waitMs, retryIntervalMs } = options;
+  const waitTimeOverrides =
+    waitMs === undefined
+      ? undefined
+      : Object.fromEntries(all.filter((e) => e.state.Type === "Wait").map((e) => [e.name, waitMs]));
+  const retryIntervalOverrides =
+    retryIntervalMs === undefined
+      ? undefined
+      : Object.fromEntries(
+          all.filter((e) => "Retry" in e.state && e.state.Retry).map((e) => [e.name, retryIntervalMs]),
+        );
+
+  return {
+    async run(input, executionName = randomUUID()) {
+      const executionArn = `arn:aws:states:us-east-1:${ACCOUNT}:execution:vod-harvest-local:${executionName}`;
+      // The runner's validator adds fields to the definition it is given: hand it a copy.
+      const machine = new StateMachine(structuredClone(definition) as never);
+      const execution = machine.run(input as never, {
+        overrides: {
+          taskResourceLocalHandlers: taskResourceLocalHandlers as never,
+          ...(waitTimeOverrides ? { waitTimeOverrides } : {}),
+          ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
+        },
+        context: {
+          Execution: { Id: executionArn, Name: executionName, StartTime: new Date().toISOString() },
+        },
+      });
+      const events: unknown[] = [];
+      const collecting = (async () => {
+        for await (const event of execution.eventLogs) events.push(event);
+      })();
+      try {
+        const output = await execution.result;
+        await collecting;
+        return { executionArn, output, events };
+      } catch (error) {
+        await collecting;
+        if (!(error instanceof ExecutionError)) throw error;
+        const cause = error.cause as Error;
+        return { executionArn, error: { name: cause.name, cause: cause.message }, events };
+      }
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// The harvest handler with CDN authorization: the identifier read by ARN from Secrets Manager (moto), sent to
+// an origin that requires it, and never found in logs, outputs, errors or stored state.
+import { Logger } from "@aws-lambda-powertools/logger";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
+import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
+import type { HarvestInput, HarvestOutput } from "@vod-harvest/workflow";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import {
+  CDN_IDENTIFIER_HEADER,
+  clearCdnSecretCache,
+  createCdnSecretReader,
+  createHarvestHandler,
+  createLogger,
+  type HarvestHandlerDeps,
+  REDACTED,
+} from "../src/index.js";
+import { assetUnder, EXPECTED_OBJECTS } from "./fixture.js";
+import {
+  type Aws,
+  CapturedOutput,
+  createBucket,
+  createCdnSecret,
+  fakeContext,
+  startAws,
+  testObservability,
+} from "./support.js";
+
+const BUCKET = "dest-bucket";
+const SECRET = "cdn-identifier-7f3a9c1e-do-not-log";
+
+describe.skipIf(skipWithoutMoto("apps/lambdas CDN authorization tests"))("CDN authorization", () => {
+  let aws: Aws;
+  let cdnOrigin: TestOrigin;
+  const output = new CapturedOutput();
+
+  beforeAll(async () => {
+    aws = await startAws();
+    await createBucket(aws, BUCKET);
+    cdnOrigin = await startTestOrigin({
+      files: assetUnder("out/asset"),
+      requireHeaders: { [CDN_IDENTIFIER_HEADER]: SECRET },
+    });
+  });
+  afterAll(async () => {
+    await cdnOrigin?.close();
+    await aws?.moto.stop();
+  });
+  beforeEach(() => {
+    clearCdnSecretCache();
+    cdnOrigin.resetLog();
+    output.clear();
+    output.start();
+  });
+  afterEach(() => output.stop());
+
+  const harvestInput = (config: string, secretArn: string): HarvestInput => ({
+    assetId: "asset-cdn",
+    packagingConfigurationId: config,
+    entryUrl: cdnOrigin.urlOf("/out/asset/index.m3u8"),
+    destination: { bucket: BUCKET, prefix: `vod/asset-cdn/${config}/` },
+    overwrite: false,
+    cdnIdentifierSecretArn: secretArn,
+    cursor: null,
+  });
+  const harvestDeps = (overrides: Partial<HarvestHandlerDeps> = {}): HarvestHandlerDeps => ({
+    ...testObservability(),
+    s3: aws.s3,
+    secretsManager: aws.secretsManager,
+    safetyMarginMs: 0,
+    ...overrides,
+  });
+
+  /** Invokes until done. */
+  async function harvestToEnd(
+    handler: ReturnType<typeof createHarvestHandler>,
+    first: HarvestInput,
+  ): Promise<HarvestOutput[]> {
+    const outputs: HarvestOutput[] = [];
+    let cursor = first.cursor;
+    for (let i = 0; i < 40; i++) {
+      const result = await handler({ ...first, cursor }, fakeContext(60_000));
+      outputs.push(result);
+      if (result.done) return outputs;
+      cursor = result.cursor;
+    }
+    throw new Error("harvest made no progress in 40 invocations");
+  }
+
+  test("the identifier is read by ARN once per container, sent on every request, and never logged or returned", async () => {
+    const arn = await createCdnSecret(aws, SECRET);
+    const send = vi.spyOn(aws.secretsManager, "send");
+    // A logger without the redaction: proves the handler never logs the value in the first place.
+    const deps = harvestDeps({ logger: new Logger({ serviceName: "vod-harvest", logLevel: "DEBUG" }) });
+    const handler = createHarvestHandler(deps);
+    // Two endpoints of one asset, by the same warm container.
+    const results: HarvestOutput[] = [];
+    for (const config of ["hls", "cmaf"])
+      results.push(...(await harvestToEnd(handler, harvestInput(config, arn))));
+
+    expect(results.at(-1)).toMatchObject({ done: true, objectsDone: EXPECTED_OBJECTS });
+    const secretReads = send.mock.calls.filter(
+      ([command]) => (command.input as { SecretId?: string }).SecretId === arn,
+    );
+    expect(secretReads).toHaveLength(1);
+    send.mockRestore();
+    expect(cdnOrigin.requests.length).toBeGreaterThanOrEqual(2 * EXPECTED_OBJECTS);
+    expect(cdnOrigin.requests.every((r) => r.headers["x-mediapackage-cdnidentifier"] === SECRET)).toBe(true);
+    expect(output.text()).not.toContain(SECRET);
+    expect(output.text()).toContain("harvest invocation ended");
+    expect(JSON.stringify(results)).not.toContain(SECRET);
+    const plan = await aws.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: results[0]?.cursor.planKey }));
+    expect(await plan.Body?.transformToString()).not.toContain(SECRET);
+  });
+
+  test.each([
+    {
+      label: "a wrong identifier (the origin answers 404)",
+      secretString: JSON.stringify({ MediaPackageCDNIdentifier: "wrong-identifier-9d2b" }),
+      name: "OriginHttpError",
+      value: "wrong-identifier-9d2b",
+    },
+    {
+      label: "a secret without the identifier field",
+      secretString: JSON.stringify({ Other: "unrelated-value-51ac" }),
+      name: "CdnSecretUnreadable",
+      value: "unrelated-value-51ac",
+    },
+    {
+      label: "a secret that is not JSON",
+      secretString: "plain-text-secret-8e0f",
+      name: "CdnSecretUnreadable",
+      value: "plain-text-secret-8e0f",
+    },
+  ])(
+    "$label fails with $name, the value in neither the error nor the logs",
+    async ({ secretString, name, value }) => {
+      const created = await aws.secretsManager.send(
+        new CreateSecretCommand({
+          Name: `bad-${name}-${Date.now()}-${Math.random()}`,
+          SecretString: secretString,
+        }),
+      );
+      const handler = createHarvestHandler(
+        harvestDeps({ logger: new Logger({ serviceName: "vod-harvest", logLevel: "DEBUG" }) }),
+      );
+      const error = (await handler(
+        harvestInput("bad-secret", created.ARN as string),
+        fakeContext(60_000),
+      ).catch((e: unknown) => e)) as Error;
+      expect(error.name).toBe(name);
+      expect(error.message).toContain(name === "OriginHttpError" ? "HTTP 404" : (created.ARN as string));
+      expect(`${error.message} ${String(error.cause ?? "")}`).not.toContain(value);
+      expect(output.text()).toContain(`"level":"ERROR"`);
+      expect(output.text()).not.toContain(value);
+    },
+  );
+
+  test("the logger redacts a registered secret value and CDN header fields if one were ever logged", async () => {
+    const arn = await createCdnSecret(aws, "identifier-for-redaction-3c4d");
+    const value = await createCdnSecretReader(aws.secretsManager)(arn);
+    const logger = createLogger();
+    logger.info(`about ${value}`, { headers: { [CDN_IDENTIFIER_HEADER]: "any" }, note: `x${value}y` });
+    logger.error("failed", { error: new Error(`boom ${value}`) });
+    const text = output.text();
+    expect(text).not.toContain(value);
+    expect(text).not.toContain('"any"');
+    // The message, `note`, the header field, and the error's message and stack.
+    expect(text.split(REDACTED).length - 1).toBe(5);
+  });
+});

@@ -1,0 +1,297 @@
+// Each handler factory against moto (S3) and the project's test origin; CDN authorization is in cdn-auth.test.ts.
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
+import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
+import type { Destination, HarvestInput, HarvestOutput } from "@vod-harvest/workflow";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import {
+  clearCdnSecretCache,
+  createCheckHandler,
+  createFinalizeHandler,
+  createHarvestHandler,
+  createPrepareHandler,
+  createResolveEndpointsHandler,
+  type HarvestHandlerDeps,
+} from "../src/index.js";
+import { assetFiles, assetUnder, EXPECTED_BYTES, EXPECTED_OBJECTS } from "./fixture.js";
+import {
+  type Aws,
+  CapturedOutput,
+  createBucket,
+  fakeContext,
+  listKeys,
+  startAws,
+  testObservability,
+} from "./support.js";
+
+const BUCKET = "dest-bucket";
+const SEED = {
+  Id: "asset-1",
+  PackagingGroupId: "pg-1",
+  SourceArn: "arn:aws:s3:::source-bucket/path/index.m3u8",
+  SourceRoleArn: "arn:aws:iam::111122223333:role/MediaPackage_Default_Role",
+  DestinationBucket: BUCKET,
+  DestinationPath: "vod-downloads",
+};
+
+describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () => {
+  let aws: Aws;
+  let origin: TestOrigin;
+  const output = new CapturedOutput();
+
+  beforeAll(async () => {
+    aws = await startAws();
+    await createBucket(aws, BUCKET);
+    origin = await startTestOrigin({ files: assetUnder("out/asset") });
+  });
+  afterAll(async () => {
+    await origin?.close();
+    await aws?.moto.stop();
+  });
+  beforeEach(() => {
+    clearCdnSecretCache();
+    origin.resetLog();
+    origin.clearFaults();
+    output.clear();
+    output.start();
+  });
+  afterEach(() => output.stop());
+
+  const destinationOf = (assetId: string, config = "hls"): Destination => ({
+    bucket: BUCKET,
+    prefix: `vod/${assetId}/${config}/`,
+  });
+  const harvestInput = (assetId: string, overrides: Partial<HarvestInput> = {}): HarvestInput => ({
+    assetId,
+    packagingConfigurationId: "hls",
+    entryUrl: origin.urlOf("/out/asset/index.m3u8"),
+    destination: destinationOf(assetId),
+    overwrite: false,
+    cdnIdentifierSecretArn: null,
+    cursor: null,
+    ...overrides,
+  });
+  const harvestDeps = (overrides: Partial<HarvestHandlerDeps> = {}): HarvestHandlerDeps => ({
+    ...testObservability(),
+    s3: aws.s3,
+    secretsManager: aws.secretsManager,
+    safetyMarginMs: 0,
+    ...overrides,
+  });
+
+  describe("prepare", () => {
+    test("normalizes the seed input", async () => {
+      const handler = createPrepareHandler(testObservability());
+      const { request } = await handler({ input: { createAssetRequest: SEED } }, fakeContext(3000));
+      expect(request).toMatchObject({
+        mode: "mediapackage",
+        assetId: "asset-1",
+        destination: { bucket: BUCKET, prefix: "vod-downloads/asset-1/" },
+        options: { overwrite: false, packagingConfigurationIds: null, deleteAssetAfterHarvest: false },
+      });
+    });
+
+    test.each([
+      {
+        field: "createAssetRequest.SourceArn",
+        input: { createAssetRequest: { ...SEED, SourceArn: "s3://source-bucket/index.m3u8" } },
+      },
+      {
+        field: "createAssetRequest.DestinationBucket",
+        input: { createAssetRequest: { ...SEED, DestinationBucket: "Bad_Bucket" } },
+      },
+      { field: "createAssetRequest.Id", input: { createAssetRequest: { ...SEED, Id: undefined } } },
+      {
+        field: "harvestRequest.Sources",
+        input: { harvestRequest: { Id: "a", Sources: [], DestinationBucket: BUCKET } },
+      },
+      { field: "options.Overwrite", input: { createAssetRequest: SEED, options: { Overwrite: "yes" } } },
+      { field: "createAssetRequest", input: {} },
+    ])("rejects bad input with InvalidRequest naming $field", async ({ input, field }) => {
+      const handler = createPrepareHandler(testObservability());
+      const error = await handler({ input }, fakeContext(3000)).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ name: "InvalidRequest", field });
+      expect((error as Error).message.startsWith(`${field}: `)).toBe(true);
+      // The failure is logged with its name, for the Lambda's own log group.
+      expect(output.records().some((r) => r.level === "ERROR" && JSON.stringify(r).includes(field))).toBe(
+        true,
+      );
+    });
+  });
+
+  test("resolve-endpoints passes the CDN secret's ARN, filtered endpoints in the asset's order", async () => {
+    const handler = createResolveEndpointsHandler(testObservability());
+    const result = await handler(
+      {
+        asset: {
+          PackagingGroupId: "pg-1",
+          EgressEndpoints: [
+            { PackagingConfigurationId: "hls", Status: "QUEUED", Url: "https://egress.test/hls/index.m3u8" },
+            { PackagingConfigurationId: "dash", Status: "QUEUED", Url: "https://egress.test/dash/index.mpd" },
+          ],
+        },
+        packagingGroup: { Id: "pg-1", Authorization: { CdnIdentifierSecret: "arn:aws:secretsmanager:x" } },
+        packagingGroupId: "pg-1",
+        packagingConfigurationIds: ["dash"],
+      },
+      fakeContext(3000),
+    );
+    expect(result).toEqual({
+      endpoints: [
+        { packagingConfigurationId: "dash", url: "https://egress.test/dash/index.mpd", awaitPlayable: true },
+      ],
+      cdnIdentifierSecretArn: "arn:aws:secretsmanager:x",
+    });
+  });
+
+  describe("harvest, check, finalize", () => {
+    test("a harvest spans several invocations: planned once, nothing fetched twice, then checked and finalized", async () => {
+      // Slow segment downloads and 450 ms of Lambda time per invocation: a few segments per invocation.
+      origin.addFault((request) => request.method === "GET" && request.path.endsWith(".ts"), {
+        kind: "delay",
+        ms: 200,
+      });
+      const handler = createHarvestHandler(harvestDeps({ concurrency: 2 }));
+      const outputs: HarvestOutput[] = [];
+      const manifestGets = new Map<string, number>();
+      /** GETs of objects that were already stored when their invocation started: must stay empty. */
+      const refetched: string[] = [];
+      const prefix = "vod/asset-multi/hls/";
+      while (!outputs.at(-1)?.done) {
+        if (outputs.length >= 40) throw new Error("no progress in 40 invocations");
+        const before = await listKeys(aws.s3, BUCKET, prefix);
+        origin.resetLog();
+        const cursor = outputs.at(-1)?.cursor ?? null;
+        outputs.push(await handler(harvestInput("asset-multi", { cursor }), fakeContext(450)));
+        for (const request of origin.requests.filter((r) => r.method === "GET")) {
+          const key = request.path.replace("/out/asset/", "");
+          if (key.endsWith(".m3u8")) manifestGets.set(key, (manifestGets.get(key) ?? 0) + 1);
+          if (before.has(`${prefix}${key}`)) refetched.push(`${outputs.length}: ${key}`);
+        }
+      }
+
+      expect(outputs.length).toBeGreaterThan(2);
+      expect(outputs.slice(0, -1).every((o) => !o.done)).toBe(true);
+      const last = outputs.at(-1) as HarvestOutput;
+      expect(last).toEqual({
+        done: true,
+        cursor: { planKey: outputs[0]?.cursor.planKey, invocations: outputs.length },
+        objectsDone: EXPECTED_OBJECTS,
+        objectsTotal: EXPECTED_OBJECTS,
+        bytesDone: EXPECTED_BYTES,
+      });
+      // Every invocation carries the same small cursor: one plan, stored under the state prefix.
+      expect(new Set(outputs.map((o) => o.cursor.planKey)).size).toBe(1);
+      expect(outputs[0]?.cursor.planKey).toMatch(/^_vod-harvest-state\/asset-multi\/hls\/[\w-]+\.json$/);
+      expect([...(await listKeys(aws.s3, BUCKET, "_vod-harvest-state/asset-multi/")).keys()]).toEqual([
+        outputs[0]?.cursor.planKey,
+      ]);
+      expect(JSON.stringify(last).length).toBeLessThan(1024);
+
+      // Manifests were fetched by the crawl of the first invocation only, once each (later ones use the
+      // stored plan); an object already stored was never downloaded again.
+      expect(Object.fromEntries(manifestGets)).toEqual({
+        "index.m3u8": 1,
+        "low/playlist.m3u8": 1,
+        "high/playlist.m3u8": 1,
+      });
+      expect(refetched).toEqual([]);
+
+      // The copy: every file at its key with its size, plus the completion record; nothing else.
+      const stored = await listKeys(aws.s3, BUCKET, "vod/asset-multi/hls/");
+      const expected = new Map(
+        [...assetFiles()].map(([key, file]) => [
+          `vod/asset-multi/hls/${key}`,
+          typeof file === "string" ? Buffer.byteLength(file) : (file as Buffer).length,
+        ]),
+      );
+      const { "vod/asset-multi/hls/_vod-harvest-complete.json": record, ...content } =
+        Object.fromEntries(stored);
+      expect(record).toBeGreaterThan(0);
+      expect(content).toEqual(Object.fromEntries(expected));
+
+      // Metrics (EMF) carry objects, bytes and seconds.
+      const emf = output.records().filter((r) => r._aws !== undefined);
+      expect(emf.length).toBe(outputs.length);
+      // An object whose put committed just as the deadline cut the transfer is counted as found present by
+      // the next invocation, not as copied: up to `concurrency` (2) per stop may be missing from the sums.
+      const copied = emf.reduce((sum, r) => sum + Number(r.objects), 0);
+      expect(copied).toBeLessThanOrEqual(EXPECTED_OBJECTS);
+      expect(copied).toBeGreaterThanOrEqual(EXPECTED_OBJECTS - 2 * (outputs.length - 1));
+      expect(emf.reduce((sum, r) => sum + Number(r.bytes), 0)).toBeLessThanOrEqual(EXPECTED_BYTES);
+      expect(emf.every((r) => typeof r.seconds === "number")).toBe(true);
+
+      const check = createCheckHandler({ ...testObservability(), s3: aws.s3 });
+      expect(
+        await check(
+          {
+            assetId: "asset-multi",
+            packagingConfigurationId: "hls",
+            destination: destinationOf("asset-multi"),
+          },
+          fakeContext(3000),
+        ),
+      ).toEqual({
+        complete: true,
+        entry: "s3://dest-bucket/vod/asset-multi/hls/index.m3u8",
+        objects: EXPECTED_OBJECTS,
+        bytes: EXPECTED_BYTES,
+      });
+
+      const finalize = createFinalizeHandler({ ...testObservability(), s3: aws.s3 });
+      const finalizeInput = {
+        assetId: "asset-multi",
+        packagingConfigurationId: "hls",
+        destination: destinationOf("asset-multi"),
+        cursor: last.cursor,
+      };
+      expect(await finalize(finalizeInput, fakeContext(3000))).toEqual({
+        status: "COMPLETE",
+        entry: "s3://dest-bucket/vod/asset-multi/hls/index.m3u8",
+        objects: EXPECTED_OBJECTS,
+        bytes: EXPECTED_BYTES,
+      });
+
+      // A planned object gone from the destination: finalize refuses, naming it.
+      await aws.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "vod/asset-multi/hls/low/seg-1.ts" }));
+      await expect(finalize(finalizeInput, fakeContext(3000))).rejects.toMatchObject({
+        name: "HarvestIncomplete",
+        message: expect.stringContaining("low/seg-1.ts"),
+      });
+    });
+
+    test("check reports an endpoint without a completion record as not complete", async () => {
+      const check = createCheckHandler({ ...testObservability(), s3: aws.s3 });
+      expect(
+        await check(
+          {
+            assetId: "asset-none",
+            packagingConfigurationId: "hls",
+            destination: destinationOf("asset-none"),
+          },
+          fakeContext(3000),
+        ),
+      ).toEqual({ complete: false, entry: null, objects: 0, bytes: 0 });
+    });
+
+    test("an object that fails for good after every object was attempted throws HarvestFailed naming it", async () => {
+      origin.addFault("/out/asset/high/seg-2.ts", { kind: "status", status: 404 });
+      const handler = createHarvestHandler(harvestDeps());
+      const error = await handler(harvestInput("asset-broken"), fakeContext(60_000)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "HarvestFailed" });
+      expect((error as Error).message).toMatch(
+        /^1 of 11 objects of asset-broken\/hls failed after retries: high\/seg-2\.ts \(OriginHttpError: .*HTTP 404/,
+      );
+      const stored = await listKeys(aws.s3, BUCKET, "vod/asset-broken/hls/");
+      expect(stored.has("vod/asset-broken/hls/_vod-harvest-complete.json")).toBe(false);
+    });
+
+    test("a cursor naming another endpoint's plan is refused", async () => {
+      const handler = createHarvestHandler(harvestDeps());
+      const cursor = { planKey: "_vod-harvest-state/other-asset/hls/run.json", invocations: 1 };
+      await expect(handler(harvestInput("asset-1", { cursor }), fakeContext(60_000))).rejects.toMatchObject({
+        name: "HarvestStateInvalid",
+      });
+    });
+  });
+});
