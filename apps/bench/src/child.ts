@@ -1,0 +1,100 @@
+/**
+ * One measured job, run in its own process so its CPU time and peak RSS are its own (the origin and moto run in
+ * other processes). Reads a JobSpec as JSON from argv[2]; prints a JobReport as JSON on its last stdout line.
+ */
+import { readFile } from "node:fs/promises";
+import { createOriginClient, harvest, planHarvest } from "@vod-harvest/harvest";
+import { createDirectorySink, createS3ClientFromEnv, createS3Sink } from "@vod-harvest/s3-sink";
+import { type RawItem, rawCopy } from "./baseline.js";
+
+export type JobMode = "engine" | "baseline" | "plan";
+export type SinkKind = "directory" | "s3";
+
+export interface JobSpec {
+  readonly mode: JobMode;
+  readonly sink: SinkKind;
+  readonly entryUrl: string;
+  /** For the baseline: a JSON file holding the RawItem list. */
+  readonly itemsFile?: string;
+  /** A directory, or a key prefix in `bucket`. */
+  readonly destination: string;
+  readonly bucket: string;
+  readonly concurrency: number;
+  /** Write a CPU profile of the job into this directory (node --cpu-prof is set by the parent). */
+  readonly profile?: boolean;
+}
+
+export interface JobReport {
+  readonly objects: number;
+  readonly bytes: number;
+  readonly status: string;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  /** The kernel's high-water mark of resident memory (VmHWM), bytes. */
+  readonly peakRss: number;
+}
+
+async function peakRssBytes(): Promise<number> {
+  const status = await readFile("/proc/self/status", "utf8").catch(() => "");
+  const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+  // Elsewhere (macOS) the runtime's own figure, in kB on every platform Node supports.
+  return match ? Number(match[1]) * 1024 : process.resourceUsage().maxRSS * 1024;
+}
+
+function sinkFor(spec: JobSpec) {
+  if (spec.sink === "directory") return createDirectorySink(spec.destination);
+  // Endpoint and credentials come from the environment the parent set (moto).
+  const client = createS3ClientFromEnv({ forcePathStyle: true });
+  return createS3Sink({ client, bucket: spec.bucket, prefix: spec.destination });
+}
+
+async function run(spec: JobSpec): Promise<Omit<JobReport, "seconds" | "cpuSeconds" | "peakRss">> {
+  if (spec.mode === "plan") {
+    const client = createOriginClient({ connections: spec.concurrency });
+    try {
+      const plan = await planHarvest({ entryUrl: spec.entryUrl }, { client });
+      return { objects: plan.resources.length, bytes: 0, status: "PLANNED" };
+    } finally {
+      await client.close();
+    }
+  }
+  if (spec.mode === "engine") {
+    const result = await harvest({ entryUrl: spec.entryUrl }, sinkFor(spec), {
+      concurrency: spec.concurrency,
+    });
+    return { objects: result.objects, bytes: result.bytes, status: result.status };
+  }
+  const items = JSON.parse(await readFile(spec.itemsFile ?? "", "utf8")) as RawItem[];
+  const target =
+    spec.sink === "directory"
+      ? ({ kind: "directory", root: spec.destination } as const)
+      : ({
+          kind: "s3",
+          client: createS3ClientFromEnv({ forcePathStyle: true }),
+          bucket: spec.bucket,
+          prefix: spec.destination,
+        } as const);
+  const copied = await rawCopy(items, target, spec.concurrency);
+  return { ...copied, status: "COPIED" };
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.argv[2] ?? "") as JobSpec;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const outcome = await run(spec);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const report: JobReport = {
+    ...outcome,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRss: await peakRssBytes(),
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench job failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

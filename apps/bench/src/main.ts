@@ -1,0 +1,230 @@
+/**
+ * `pnpm bench` (issue 6): throughput, CPU and peak memory of the harvest engine against a raw copy of the same
+ * URL list, on synthetic assets served by the project's test origin, into the directory sink and moto's S3.
+ *
+ *   pnpm bench                        # full size (about 15 minutes on 2 cores)
+ *   pnpm bench --size tiny            # CI smoke run (seconds)
+ *   pnpm bench --runs 5 --only hls,dash --sinks directory --cpu-prof /tmp/prof
+ *
+ * Prints a Markdown table on stdout, then one JSON line; progress goes to stderr.
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type MotoServer, motoAvailable, startMoto } from "@vod-harvest/s3-sink/testing";
+import { type Asset, type GeneratedAssets, generateAssets } from "./assets.js";
+import type { JobReport, JobSpec, SinkKind } from "./child.js";
+import { runJob, startOrigin } from "./processes.js";
+import { type BenchProfile, PROFILES } from "./profiles.js";
+import { markdownTable, median, type Row, summarize } from "./report.js";
+
+const BUCKET = "bench";
+const CASES = ["hls", "dash", "big", "scaling", "plan"] as const;
+type CaseName = (typeof CASES)[number];
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+interface Context {
+  readonly profile: BenchProfile;
+  readonly assets: GeneratedAssets;
+  readonly work: string;
+  readonly moto: MotoServer | undefined;
+  readonly cpuProfileDir: string | undefined;
+}
+
+let jobCounter = 0;
+
+/** Empties moto (it keeps objects in memory) and recreates the bucket, so every job starts alike. */
+async function resetMoto(moto: MotoServer): Promise<void> {
+  const reset = await fetch(`${moto.endpoint}/moto-api/reset`, { method: "POST" });
+  if (!reset.ok) throw new Error(`moto reset failed: HTTP ${reset.status}`);
+  const bucket = await fetch(`${moto.endpoint}/${BUCKET}`, { method: "PUT" });
+  if (!bucket.ok) throw new Error(`CreateBucket failed: HTTP ${bucket.status}`);
+}
+
+/** One job against a fresh origin process and an empty destination; checks it copied the whole asset. */
+async function measure(
+  context: Context,
+  asset: Asset,
+  mode: JobSpec["mode"],
+  sink: SinkKind,
+): Promise<JobReport> {
+  const origin = await startOrigin(context.assets.root);
+  const id = `job${++jobCounter}`;
+  const destination = sink === "directory" ? join(context.work, id) : `${id}/${asset.name}`;
+  try {
+    if (sink === "s3" && context.moto) await resetMoto(context.moto);
+    let itemsFile: string | undefined;
+    if (mode === "baseline") {
+      itemsFile = join(context.work, `${id}.items.json`);
+      const items = asset.files.map((file) => ({ url: origin.url + file.path, key: file.key }));
+      await writeFile(itemsFile, JSON.stringify(items));
+    }
+    const spec: JobSpec = {
+      mode,
+      sink,
+      entryUrl: origin.url + asset.entryPath,
+      destination,
+      bucket: BUCKET,
+      concurrency: context.profile.concurrency,
+      ...(itemsFile ? { itemsFile } : {}),
+    };
+    const env = sink === "s3" && context.moto ? context.moto.env : {};
+    const profiled = mode === "engine" ? context.cpuProfileDir : undefined;
+    const report = await runJob(spec, env, profiled);
+    const expected = mode === "plan" ? context.profile.planningSegments + 1 : asset.files.length;
+    if (report.objects !== expected || !["COMPLETE", "COPIED", "PLANNED"].includes(report.status)) {
+      throw new Error(
+        `${asset.name} ${mode} → ${sink}: ${report.status}, ${report.objects}/${expected} objects`,
+      );
+    }
+    log(
+      `  ${asset.name} ${mode.padEnd(8)} ${sink.padEnd(9)} ${report.seconds.toFixed(2)} s, ` +
+        `CPU ${report.cpuSeconds.toFixed(2)} s, peak RSS ${(report.peakRss / 2 ** 20).toFixed(0)} MiB`,
+    );
+    return report;
+  } finally {
+    await origin.stop();
+    if (sink === "directory") await rm(destination, { recursive: true, force: true });
+  }
+}
+
+/** Engine and baseline alternately (ABAB, the first swapping every run), so shifting load hits both alike. */
+async function compare(context: Context, asset: Asset, sink: SinkKind, label = asset.name): Promise<Row> {
+  const engine: JobReport[] = [];
+  const baseline: JobReport[] = [];
+  const ratios: number[] = [];
+  for (let run = 0; run < context.profile.runs; run++) {
+    const order = run % 2 === 0 ? (["engine", "baseline"] as const) : (["baseline", "engine"] as const);
+    for (const mode of order)
+      (mode === "engine" ? engine : baseline).push(await measure(context, asset, mode, sink));
+    ratios.push((baseline.at(-1) as JobReport).seconds / (engine.at(-1) as JobReport).seconds);
+  }
+  const first = engine[0] as JobReport;
+  return {
+    case: label,
+    sink,
+    objects: first.objects,
+    bytes: first.bytes,
+    engine: summarize(engine),
+    baseline: summarize(baseline),
+    ratio: median(ratios),
+  };
+}
+
+async function engineOnly(
+  context: Context,
+  asset: Asset,
+  mode: "engine" | "plan",
+  label: string,
+): Promise<Row> {
+  const reports: JobReport[] = [];
+  for (let run = 0; run < context.profile.runs; run++)
+    reports.push(await measure(context, asset, mode, "directory"));
+  const first = reports[0] as JobReport;
+  return {
+    case: label,
+    sink: mode === "plan" ? "(plan only)" : "directory",
+    objects: first.objects,
+    bytes: first.bytes,
+    engine: summarize(reports),
+    baseline: undefined,
+    ratio: undefined,
+  };
+}
+
+async function runCases(context: Context, cases: readonly CaseName[], sinks: readonly SinkKind[]) {
+  const rows: Row[] = [];
+  const { assets } = context;
+  const copySinks = sinks.filter((sink) => sink === "directory" || context.moto !== undefined);
+  for (const name of cases) {
+    log(`${name}:`);
+    if (name === "hls" || name === "dash" || name === "big") {
+      const asset = assets[name];
+      const label = name === "big" ? `single ${(asset.bytes / 2 ** 20).toFixed(0)} MiB byte-range` : name;
+      for (const sink of copySinks) rows.push(await compare(context, asset, sink, label));
+    } else if (name === "scaling") {
+      for (const asset of assets.scaling) {
+        rows.push(await engineOnly(context, asset, "engine", `scaling ${asset.files.length - 1} segments`));
+      }
+    } else {
+      const label = `planning ${context.profile.planningSegments} segments`;
+      rows.push(await engineOnly(context, assets.planning, "plan", label));
+    }
+  }
+  return rows;
+}
+
+function parseList<T extends string>(text: string, allowed: readonly T[], option: string): T[] {
+  const values = text.split(",").map((value) => value.trim());
+  const unknown = values.filter((value) => !allowed.includes(value as T));
+  if (unknown.length > 0)
+    throw new Error(`${option}: unknown ${unknown.join(", ")} (use ${allowed.join(", ")})`);
+  return values as T[];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      size: { type: "string", default: "full" },
+      runs: { type: "string" },
+      concurrency: { type: "string" },
+      only: { type: "string", default: CASES.join(",") },
+      sinks: { type: "string", default: "directory,s3" },
+      assets: { type: "string" },
+      "cpu-prof": { type: "string" },
+    },
+    strict: true,
+  });
+  const base = PROFILES[values.size as BenchProfile["name"]];
+  if (base === undefined) throw new Error(`--size: expected full or tiny, got ${values.size}`);
+  const profile: BenchProfile = {
+    ...base,
+    ...(values.runs ? { runs: Number(values.runs) } : {}),
+    ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+  };
+  const cases = parseList(values.only, CASES, "--only");
+  const sinks = parseList(values.sinks, ["directory", "s3"] as const, "--sinks");
+  const assetsDir = values.assets ?? join(tmpdir(), `vod-harvest-bench-assets-${profile.name}`);
+  const work = join(tmpdir(), `vod-harvest-bench-out-${process.pid}`);
+  await mkdir(work, { recursive: true });
+
+  log(`generating assets in ${assetsDir} (reused when already there)…`);
+  const assets = await generateAssets(assetsDir, profile);
+  let moto: MotoServer | undefined;
+  if (sinks.includes("s3")) {
+    if (motoAvailable()) moto = await startMoto();
+    else log("*** S3 cases SKIPPED: moto not available (python3 -m moto.server) ***");
+  }
+  const loadBefore = loadavg();
+  const started = Date.now();
+  let rows: Row[];
+  try {
+    rows = await runCases({ profile, assets, work, moto, cpuProfileDir: values["cpu-prof"] }, cases, sinks);
+  } finally {
+    await moto?.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+  const loadAfter = loadavg();
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageBefore: loadBefore.map((value) => Number(value.toFixed(2))),
+    loadAverageAfter: loadAfter.map((value) => Number(value.toFixed(2))),
+  };
+  const table = markdownTable(rows);
+  process.stdout.write(
+    `\n${table}\n\n${profile.name} profile, ${profile.runs} run(s) each (median), concurrency ` +
+      `${profile.concurrency}; ${machine.cpus} × ${machine.cpuModel}; load average ${machine.loadAverageBefore.join(" ")} ` +
+      `before, ${machine.loadAverageAfter.join(" ")} after; ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  );
+  process.stdout.write(`${JSON.stringify({ profile, machine, rows })}\n`);
+}
+
+main().catch((error: unknown) => {
+  log(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exitCode = 1;
+});

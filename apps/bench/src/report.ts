@@ -1,0 +1,94 @@
+import type { JobReport } from "./child.js";
+
+export interface Row {
+  readonly case: string;
+  readonly sink: string;
+  readonly objects: number;
+  readonly bytes: number;
+  readonly engine: Summary;
+  readonly baseline: Summary | undefined;
+  /** Median over runs of baseline seconds / engine seconds, each pair measured back to back. */
+  readonly ratio: number | undefined;
+}
+
+/** Medians over the runs of one job. */
+export interface Summary {
+  readonly runs: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly peakRss: number;
+  readonly objectsPerSecond: number;
+  readonly megabytesPerSecond: number;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+export function summarize(reports: readonly JobReport[]): Summary {
+  const seconds = median(reports.map((report) => report.seconds));
+  const objects = reports[0]?.objects ?? 0;
+  const bytes = reports[0]?.bytes ?? 0;
+  return {
+    runs: reports.length,
+    seconds,
+    cpuSeconds: median(reports.map((report) => report.cpuSeconds)),
+    peakRss: median(reports.map((report) => report.peakRss)),
+    objectsPerSecond: objects / seconds,
+    megabytesPerSecond: bytes / 1e6 / seconds,
+  };
+}
+
+const MiB = 1024 * 1024;
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
+
+function cells(summary: Summary | undefined): string[] {
+  if (summary === undefined) return ["–", "–", "–", "–", "–"];
+  return [
+    fixed(summary.seconds, 2),
+    fixed(summary.objectsPerSecond, 0),
+    fixed(summary.megabytesPerSecond, 1),
+    fixed(summary.peakRss / MiB, 0),
+    fixed(summary.cpuSeconds, 2),
+  ];
+}
+
+/** The Markdown table: engine, then the raw baseline on the same data, then their ratio. */
+export function markdownTable(rows: readonly Row[]): string {
+  const header = [
+    "case",
+    "sink",
+    "objects",
+    "MB",
+    "engine s",
+    "objects/s",
+    "MB/s",
+    "peak RSS MiB",
+    "CPU s",
+    "baseline s",
+    "objects/s",
+    "MB/s",
+    "peak RSS MiB",
+    "CPU s",
+    "ratio",
+  ];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
+  for (const row of rows) {
+    const values = [
+      row.case,
+      row.sink,
+      String(row.objects),
+      fixed(row.bytes / 1e6, 0),
+      ...cells(row.engine),
+      ...cells(row.baseline),
+      row.ratio === undefined ? "–" : fixed(row.ratio, 2),
+    ];
+    lines.push(`| ${values.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
