@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import type { CopyArguments } from "./commands/copy.js";
+import { registerStart } from "./commands/start-command.js";
 import type { ExitCodeValue } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import {
@@ -117,6 +118,8 @@ export function buildProgram({ io, signal, done }: ProgramContext): Command {
       const { runCopy } = await import("./commands/copy.js");
       done(await runCopy(copyArguments, io, signal));
     });
+
+  registerStart(program, io, signal, done);
 
   return program;
 }

@@ -1,0 +1,203 @@
+/**
+ * `vod-harvest start`: starts an execution of a deployed state machine (AWS, or the local stack through
+ * --endpoint-url) with the same input the AWS CLI takes, and with --follow shows its progress and result.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import { ExitCode, type ExitCodeValue, UsageError } from "../exit-codes.js";
+import type { CliIo } from "../io.js";
+import { formatDuration } from "../progress.js";
+import { HistoryReader, resultsOf, resultTable, succeeded } from "./start-progress.js";
+
+export interface StartArguments {
+  readonly stateMachineArn: string;
+  /** The execution input, JSON text (already checked to parse). */
+  readonly input: string;
+  readonly endpointUrl?: string;
+  readonly name?: string;
+  readonly follow: boolean;
+  /** Pause between two polls while following. */
+  readonly pollMs: number;
+}
+
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+/** Step Functions errors that mean the request itself is wrong: exit 2, like any bad input. */
+const BAD_REQUEST_ERRORS = new Set([
+  "InvalidArn",
+  "InvalidName",
+  "InvalidExecutionInput",
+  "StateMachineDoesNotExist",
+  "StateMachineDeletingException",
+  "ValidationException",
+]);
+
+export function parseStateMachineArn(text: string): { arn: string; region: string } {
+  const match = STATE_MACHINE_ARN.exec(text);
+  if (match === null) {
+    throw new UsageError(
+      `--state-machine-arn: not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>): ${JSON.stringify(text)}`,
+    );
+  }
+  return { arn: text, region: match[1] as string };
+}
+
+/**
+ * --input as the AWS CLI takes it: JSON text, or `file://path`; a plain path to an existing file is read too.
+ * The result must be JSON.
+ */
+export async function readInputArgument(value: string, cwd: string): Promise<string> {
+  const trimmed = value.trim();
+  let inputText = value;
+  let source = "--input";
+  if (trimmed.startsWith("file://") || !/^[[{"]/.test(trimmed)) {
+    const path = resolve(cwd, trimmed.replace(/^file:\/\//, ""));
+    try {
+      inputText = await readFile(path, "utf8");
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      throw new UsageError(`--input: neither JSON nor a readable file: ${path} (${reason})`);
+    }
+    source = `--input file ${path}`;
+  }
+  try {
+    JSON.parse(inputText);
+  } catch (error) {
+    throw new UsageError(`${source} is not valid JSON: ${(error as Error).message}`);
+  }
+  return inputText;
+}
+
+export function parseEndpointUrl(text: string): string {
+  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol)) {
+    throw new UsageError(`--endpoint-url must be an http(s) URL: ${JSON.stringify(text)}`);
+  }
+  return text;
+}
+
+function clientFor(args: StartArguments): SFNClient {
+  const { region } = parseStateMachineArn(args.stateMachineArn);
+  // The state machine's own region unless the environment names one (as the AWS CLI would need it to).
+  const envRegion = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  return new SFNClient({
+    region: envRegion || region,
+    ...(args.endpointUrl ? { endpoint: args.endpointUrl } : {}),
+  });
+}
+
+/** Events newer than lastSeenId, oldest first: read newest first and stop at the first one already seen. */
+async function newEvents(
+  client: SFNClient,
+  executionArn: string,
+  lastSeenId: number,
+): Promise<HistoryEvent[]> {
+  const collected: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 200, nextToken }),
+    );
+    for (const event of page.events ?? []) {
+      if ((event.id ?? 0) <= lastSeenId) return collected.reverse();
+      collected.push(event);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return collected.reverse();
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolvePromise();
+    }
+  });
+}
+
+async function follow(
+  client: SFNClient,
+  executionArn: string,
+  args: StartArguments,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<DescribeExecutionCommandOutput | undefined> {
+  const reader = new HistoryReader();
+  let lastSeenId = 0;
+  const readNew = async () => {
+    for (const event of await newEvents(client, executionArn, lastSeenId)) {
+      lastSeenId = Math.max(lastSeenId, event.id ?? 0);
+      for (const line of reader.read(event)) io.err(`${line}\n`);
+    }
+  };
+  while (!signal.aborted) {
+    const description = await client.send(new DescribeExecutionCommand({ executionArn }));
+    await readNew();
+    if (description.status !== "RUNNING" && description.status !== "PENDING_REDRIVE") return description;
+    await sleep(args.pollMs, signal);
+  }
+  return undefined;
+}
+
+function report(description: DescribeExecutionCommandOutput, io: CliIo): ExitCodeValue {
+  const results = resultsOf(description.output);
+  const started = description.startDate?.getTime();
+  const stopped = description.stopDate?.getTime();
+  const took =
+    started !== undefined && stopped !== undefined ? ` in ${formatDuration((stopped - started) / 1000)}` : "";
+  io.err(`${description.status ?? "UNKNOWN"}${took}\n`);
+  if (description.status === "SUCCEEDED" && description.output !== undefined) {
+    if (results !== undefined && results.length > 0) io.err(`${resultTable(results)}\n`);
+    io.out(`${description.output}\n`);
+  } else {
+    io.err(`error: ${description.error ?? "unknown"}: ${description.cause ?? "(no cause given)"}\n`);
+  }
+  return succeeded(description.status, results) ? ExitCode.Ok : ExitCode.Failed;
+}
+
+export async function runStart(args: StartArguments, io: CliIo, signal: AbortSignal): Promise<ExitCodeValue> {
+  const client = clientFor(args);
+  try {
+    let started: { executionArn?: string; startDate?: Date };
+    try {
+      started = await client.send(
+        new StartExecutionCommand({
+          stateMachineArn: args.stateMachineArn,
+          input: args.input,
+          name: args.name,
+        }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      if (error instanceof Error && BAD_REQUEST_ERRORS.has(error.name)) {
+        io.err(`error: ${error.name}: ${error.message}\n`);
+        return ExitCode.BadInput;
+      }
+      throw error;
+    }
+    const executionArn = started.executionArn as string;
+    if (!args.follow) {
+      io.out(`${JSON.stringify({ executionArn, startDate: started.startDate?.toISOString() }, null, 4)}\n`);
+      return ExitCode.Ok;
+    }
+    io.err(`started ${executionArn}\n`);
+    const description = await follow(client, executionArn, args, io, signal);
+    if (description === undefined) {
+      io.err(`stopped following; the execution goes on: ${executionArn}\n`);
+      return ExitCode.Interrupted;
+    }
+    return report(description, io);
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The Step Functions operations the local stack serves: StartExecution, DescribeExecution, ListExecutions and
+ * GetExecutionHistory, with AWS's validation, defaults, pagination and error codes.
+ */
+import { ExecutionExistsError, type ExecutionRecord, type LocalExecutions } from "../stack/executions.js";
+import { describeExecutionOutput, executionListItem, SfnApiError, withoutExecutionData } from "./wire.js";
+
+type Request = Record<string, unknown>;
+export type Operation = (executions: LocalExecutions, request: Request) => Record<string, unknown>;
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+const EXECUTION_STATUSES = new Set([
+  "RUNNING",
+  "SUCCEEDED",
+  "FAILED",
+  "TIMED_OUT",
+  "ABORTED",
+  "PENDING_REDRIVE",
+]);
+// Names: 1–80 characters, none of AWS's forbidden ones (whitespace, brackets, wildcards, punctuation, controls).
+const FORBIDDEN_NAME_CHARACTER = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+const isControl = (char: string) =>
+  char.charCodeAt(0) < 0x20 || (char.charCodeAt(0) >= 0x7f && char.charCodeAt(0) <= 0x9f);
+
+function isValidName(name: string): boolean {
+  return (
+    name.length >= 1 &&
+    name.length <= 80 &&
+    !FORBIDDEN_NAME_CHARACTER.test(name) &&
+    ![...name].some(isControl)
+  );
+}
+
+function stringField(request: Request, field: string, required: true): string;
+function stringField(request: Request, field: string, required: false): string | undefined;
+function stringField(request: Request, field: string, required: boolean): string | undefined {
+  const value = request[field];
+  if (value === undefined || value === null) {
+    if (required)
+      throw new SfnApiError(
+        "ValidationException",
+        `1 validation error detected: '${field}' must not be null`,
+      );
+    return undefined;
+  }
+  if (typeof value !== "string") throw new SfnApiError("SerializationException", `${field} must be a string`);
+  return value;
+}
+
+function pageSize(request: Request): number {
+  const value = request.maxResults;
+  if (value === undefined || value === null || value === 0) return DEFAULT_PAGE;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_PAGE) {
+    throw new SfnApiError(
+      "ValidationException",
+      `1 validation error detected: 'maxResults' must be between 0 and ${MAX_PAGE}`,
+    );
+  }
+  return value;
+}
+
+/** nextToken: the offset of the next page, opaque to clients. */
+function pageStart(request: Request): number {
+  const token = stringField(request, "nextToken", false);
+  if (token === undefined) return 0;
+  const offset = Number(
+    Buffer.from(token, "base64url")
+      .toString("utf8")
+      .replace(/^offset:/, ""),
+  );
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new SfnApiError("InvalidToken", "Invalid Token: 'Invalid token'");
+  return offset;
+}
+
+function page<T>(items: readonly T[], request: Request): { items: T[]; nextToken?: string } {
+  const start = pageStart(request);
+  const end = start + pageSize(request);
+  const nextToken = end < items.length ? Buffer.from(`offset:${end}`).toString("base64url") : undefined;
+  return { items: items.slice(start, end), ...(nextToken ? { nextToken } : {}) };
+}
+
+function assertArn(arn: string, kind: "stateMachine" | "execution"): void {
+  if (!new RegExp(`^arn:aws[\\w-]*:states:[\\w-]+:\\d{12}:${kind}:`).test(arn)) {
+    throw new SfnApiError("InvalidArn", `Invalid Arn: '${arn}'`);
+  }
+}
+
+function execution(executions: LocalExecutions, request: Request): ExecutionRecord {
+  const arn = stringField(request, "executionArn", true);
+  assertArn(arn, "execution");
+  const record = executions.get(arn);
+  if (record === undefined)
+    throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
+  return record;
+}
+
+function assertStateMachine(executions: LocalExecutions, arn: string): void {
+  assertArn(arn, "stateMachine");
+  if (arn !== executions.stateMachineArn) {
+    throw new SfnApiError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
+  }
+}
+
+const startExecution: Operation = (executions, request) => {
+  assertStateMachine(executions, stringField(request, "stateMachineArn", true));
+  const name = stringField(request, "name", false);
+  if (name !== undefined && !isValidName(name)) {
+    throw new SfnApiError("InvalidName", `Invalid Name: '${name}'`);
+  }
+  const input = stringField(request, "input", false) ?? "{}";
+  try {
+    JSON.parse(input);
+  } catch {
+    throw new SfnApiError(
+      "InvalidExecutionInput",
+      "Invalid State Machine Execution Input: 'Unexpected input'",
+    );
+  }
+  try {
+    const started = executions.start(input, name);
+    return { executionArn: started.executionArn, startDate: started.startDate };
+  } catch (error) {
+    if (error instanceof ExecutionExistsError) throw new SfnApiError("ExecutionAlreadyExists", error.message);
+    throw error;
+  }
+};
+
+const describeExecution: Operation = (executions, request) =>
+  describeExecutionOutput(execution(executions, request));
+
+const listExecutions: Operation = (executions, request) => {
+  if (request.mapRunArn !== undefined) {
+    throw new SfnApiError(
+      "ValidationException",
+      "mapRunArn is not served by the local stack (no distributed Map)",
+    );
+  }
+  assertStateMachine(executions, stringField(request, "stateMachineArn", true));
+  const status = stringField(request, "statusFilter", false);
+  if (status !== undefined && !EXECUTION_STATUSES.has(status)) {
+    throw new SfnApiError(
+      "ValidationException",
+      `1 validation error detected: 'statusFilter' '${status}' is not valid`,
+    );
+  }
+  const matching = executions.list().filter((record) => status === undefined || record.status === status);
+  const { items, nextToken } = page(matching, request);
+  return { executions: items.map(executionListItem), ...(nextToken ? { nextToken } : {}) };
+};
+
+const getExecutionHistory: Operation = (executions, request) => {
+  const record = execution(executions, request);
+  const ordered = request.reverseOrder === true ? [...record.history].reverse() : [...record.history];
+  const withData = request.includeExecutionData !== false;
+  const { items, nextToken } = page(withData ? ordered : ordered.map(withoutExecutionData), request);
+  return { events: items, ...(nextToken ? { nextToken } : {}) };
+};
+
+export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  StartExecution: startExecution,
+  DescribeExecution: describeExecution,
+  ListExecutions: listExecutions,
+  GetExecutionHistory: getExecutionHistory,
+};

@@ -1,0 +1,86 @@
+/** What the demo prints: notifications as they arrive, the final table and a command to play each copy. */
+import type { ReceivedNotification } from "./notifications.js";
+import { httpUrlOfS3 } from "./scenario.js";
+
+export interface DemoResult {
+  readonly packagingConfigurationId: string;
+  readonly status: string;
+  readonly entry: string | null;
+  readonly objects: number;
+  readonly bytes: number;
+}
+
+const field = (message: Record<string, unknown>, name: string) => {
+  const value = message[name];
+  return value === undefined || value === null ? undefined : String(value);
+};
+
+/** One line per notification: type, event, and the fields that say what happened (never the Execution ARN). */
+export function formatNotification(notification: ReceivedNotification): string {
+  const { message } = notification;
+  if (typeof message === "string") return `SNS  ${message}`;
+  const parts = [`SNS  ${field(message, "Type") ?? "?"} ${field(message, "Event") ?? "?"}`];
+  const config = field(message, "PackagingConfigurationId");
+  if (config) parts.push(config);
+  switch (message.Event) {
+    case "HarvestStarted":
+      parts.push(`asset ${field(message, "AssetId")} → ${field(message, "Destination")}`);
+      break;
+    case "HarvestProgress":
+      parts.push(`${field(message, "ObjectsDone")}/${field(message, "ObjectsTotal")} objects`);
+      break;
+    case "EndpointComplete":
+    case "EndpointSkipped":
+      parts.push(`${field(message, "Objects")} objects, ${field(message, "Bytes")} bytes`);
+      break;
+    case "EndpointFailed":
+    case "HarvestFailed":
+      parts.push(`${field(message, "Error")}: ${field(message, "Cause")}`);
+      break;
+    case "HarvestFinished": {
+      const results = Array.isArray(message.Results)
+        ? (message.Results as Array<Record<string, unknown>>)
+        : [];
+      parts.push(results.map((result) => `${result.packagingConfigurationId} ${result.status}`).join(", "));
+      break;
+    }
+  }
+  return parts.join("  ");
+}
+
+export function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+        .join("  "),
+    )
+    .join("\n");
+}
+
+export function resultTable(results: readonly DemoResult[], motoEndpoint: string): string {
+  return formatTable([
+    ["configuration", "status", "objects", "bytes", "entry URL"],
+    ...results.map((result) => [
+      result.packagingConfigurationId,
+      result.status,
+      String(result.objects),
+      String(result.bytes),
+      result.entry ? httpUrlOfS3(motoEndpoint, result.entry) : "-",
+    ]),
+  ]);
+}
+
+/** ffplay for what ffmpeg can demux (HLS, DASH); Smooth Streaming needs a Smooth Streaming player. */
+export function playCommands(results: readonly DemoResult[], motoEndpoint: string): string[] {
+  return results.flatMap((result) => {
+    if (result.entry === null) return [];
+    const url = httpUrlOfS3(motoEndpoint, result.entry);
+    if (/\/Manifest$/.test(result.entry)) {
+      return [`  ${result.packagingConfigurationId}: (Smooth Streaming, not playable by ffplay) ${url}`];
+    }
+    return [`  ${result.packagingConfigurationId}: ffplay -autoexit ${url}`];
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * The demo's scenario, shared by `pnpm demo` and the end-to-end test: a packaging group with CDN authorization
+ * and four packaging configurations (HLS, CMAF, DASH, MSS), a small generated source uploaded to the local S3,
+ * and the execution input of DESIGN.md's workflow contract.
+ */
+import {
+  CreatePackagingConfigurationCommand,
+  type CreatePackagingConfigurationCommandInput,
+  CreatePackagingGroupCommand,
+} from "@aws-sdk/client-mediapackage-vod";
+import type { ExecutionInput } from "@vod-harvest/workflow";
+import { type GeneratedSource, generateSource } from "../source/generate.js";
+import { uploadSource } from "../source/upload.js";
+import type { LocalStack } from "./local-stack.js";
+
+export const PACKAGING_GROUP_ID = "pg-1";
+export const SOURCE_ROLE_ARN = "arn:aws:iam::111122223333:role/MediaPackage_Default_Role";
+export const DESTINATION_PATH = "vod-downloads";
+
+type Configuration = Omit<CreatePackagingConfigurationCommandInput, "PackagingGroupId"> & { Id: string };
+
+export const DEMO_CONFIGURATIONS: readonly Configuration[] = [
+  { Id: "hls", HlsPackage: { HlsManifests: [{}], SegmentDurationSeconds: 2 } },
+  { Id: "cmaf", CmafPackage: { HlsManifests: [{}], SegmentDurationSeconds: 2 } },
+  {
+    Id: "dash",
+    DashPackage: {
+      DashManifests: [{}],
+      SegmentDurationSeconds: 2,
+      SegmentTemplateFormat: "NUMBER_WITH_TIMELINE",
+    },
+  },
+  { Id: "mss", MssPackage: { MssManifests: [{}], SegmentDurationSeconds: 2 } },
+];
+
+/** The packaging group (CDN authorization with the stack's secret) and its four configurations. */
+export async function createDemoPackagingGroup(
+  stack: LocalStack,
+  groupId = PACKAGING_GROUP_ID,
+): Promise<void> {
+  const client = stack.clients.mediaPackage;
+  await client.send(
+    new CreatePackagingGroupCommand({
+      Id: groupId,
+      Authorization: { CdnIdentifierSecret: stack.cdnSecretArn, SecretsRoleArn: SOURCE_ROLE_ARN },
+    }),
+  );
+  for (const configuration of DEMO_CONFIGURATIONS) {
+    await client.send(
+      new CreatePackagingConfigurationCommand({ ...configuration, PackagingGroupId: groupId }),
+    );
+  }
+}
+
+export interface DemoSource {
+  readonly generated: GeneratedSource;
+  readonly sourceArn: string;
+}
+
+/** A few seconds of two renditions with audio and subtitles, uploaded under `sources/<name>/`. */
+export async function createDemoSource(stack: LocalStack, dir: string, name = "demo"): Promise<DemoSource> {
+  const generated = await generateSource({
+    dir,
+    seconds: 4,
+    renditions: [
+      { width: 640, height: 360, videoBitrateKbps: 600 },
+      { width: 320, height: 180, videoBitrateKbps: 200 },
+    ],
+  });
+  const uploaded = await uploadSource(
+    stack.clients.s3,
+    stack.sourceBucket,
+    `sources/${name}`,
+    dir,
+    generated.entry,
+  );
+  return { generated, sourceArn: uploaded.sourceArn };
+}
+
+export interface DemoInputOptions {
+  readonly assetId: string;
+  readonly sourceArn: string;
+  readonly destinationBucket: string;
+  readonly overwrite?: boolean;
+  readonly packagingGroupId?: string;
+}
+
+/** DESIGN.md's execution input, for every configuration of the demo group. */
+export function demoInput(options: DemoInputOptions): ExecutionInput {
+  return {
+    createAssetRequest: {
+      Id: options.assetId,
+      PackagingGroupId: options.packagingGroupId ?? PACKAGING_GROUP_ID,
+      SourceArn: options.sourceArn,
+      SourceRoleArn: SOURCE_ROLE_ARN,
+      DestinationBucket: options.destinationBucket,
+      DestinationPath: DESTINATION_PATH,
+    },
+    options: {
+      Overwrite: options.overwrite ?? false,
+      PackagingConfigurationIds: DEMO_CONFIGURATIONS.map((configuration) => configuration.Id),
+      DeleteAssetAfterHarvest: false,
+    },
+  };
+}
+
+/** `s3://bucket/key` → the object's URL on moto (path-style HTTP), which players and ffmpeg can read. */
+export function httpUrlOfS3(motoEndpoint: string, s3Url: string): string {
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(s3Url);
+  if (match === null) throw new TypeError(`not an s3:// URL: ${s3Url}`);
+  const key = (match[2] ?? "").split("/").map(encodeURIComponent).join("/");
+  return new URL(`${match[1]}/${key}`, `${motoEndpoint}/`).href;
+}

@@ -1,0 +1,195 @@
+/**
+ * A thin adapter over apps/lambdas' createLocalRunner (which does all the routing): it wraps the Lambda handlers,
+ * the MediaPackage VOD API and SNS given to the runner so that every Task call is recorded, as it happens, in an
+ * ExecutionHistory with Step Functions' event types (TaskStateEntered, LambdaFunction…, Task…). The runner itself
+ * only hands its event log over at the end of an execution, too late for a follower.
+ */
+import {
+  createLocalRunner,
+  type LocalExecutionResult,
+  type LocalLambdas,
+  type LocalRunnerOptions,
+  type MediaPackageVodApi,
+  type SnsApi,
+  type TaskCall,
+} from "@vod-harvest/lambdas/local";
+import {
+  type LambdaName,
+  type MediaPackageAction,
+  mediaPackageResource,
+  SNS_PUBLISH,
+} from "@vod-harvest/workflow";
+import type { ExecutionHistory } from "./history.js";
+
+export type RunnerSetup = Omit<LocalRunnerOptions, "onTask">;
+
+type JsonObject = { [key: string]: unknown };
+
+/** `arn:aws:states:::aws-sdk:mediapackagevod:describeAsset` → resourceType / resource as history events name them. */
+export function integrationOf(resource: string): { resourceType: string; resource: string } {
+  const match = /^arn:[^:]+:states:::(.+):([^:]+)$/.exec(resource);
+  return match
+    ? { resourceType: match[1] ?? resource, resource: match[2] ?? resource }
+    : { resourceType: "", resource };
+}
+
+function errorOf(error: unknown): { error: string; cause: string } {
+  return error instanceof Error
+    ? { error: error.name, cause: error.message }
+    : { error: "Error", cause: String(error) };
+}
+
+const json = (value: unknown) => JSON.stringify(value ?? null);
+
+/**
+ * TaskStateEntered is recorded from the runner's onTask; the wrapped call that follows finds it by resource and
+ * input (both reach the wrapper unchanged, as JSON), so concurrent Map iterations pair up correctly.
+ */
+class TaskPairing {
+  readonly #entered = new Map<string, number[]>();
+  enter(resource: string, input: unknown, eventId: number): void {
+    const key = `${resource} ${json(input)}`;
+    this.#entered.set(key, [...(this.#entered.get(key) ?? []), eventId]);
+  }
+  take(resource: string, input: unknown): number | undefined {
+    const queue = this.#entered.get(`${resource} ${json(input)}`);
+    return queue?.shift();
+  }
+}
+
+async function recordLambda<T>(
+  history: ExecutionHistory,
+  pairing: TaskPairing,
+  arn: string,
+  input: unknown,
+  call: () => Promise<T>,
+): Promise<T> {
+  const entered = pairing.take(arn, input);
+  const scheduled = history.add(
+    "LambdaFunctionScheduled",
+    { lambdaFunctionScheduledEventDetails: { resource: arn, input: json(input) } },
+    entered,
+  );
+  const started = history.add("LambdaFunctionStarted", {}, scheduled);
+  try {
+    const output = await call();
+    history.add(
+      "LambdaFunctionSucceeded",
+      { lambdaFunctionSucceededEventDetails: { output: json(output) } },
+      started,
+    );
+    return output;
+  } catch (error) {
+    history.add("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: errorOf(error) }, started);
+    throw error;
+  }
+}
+
+async function recordIntegration<T>(
+  history: ExecutionHistory,
+  pairing: TaskPairing,
+  arn: string,
+  region: string,
+  input: unknown,
+  call: () => Promise<T>,
+): Promise<T> {
+  const entered = pairing.take(arn, input);
+  const names = integrationOf(arn);
+  const scheduled = history.add(
+    "TaskScheduled",
+    { taskScheduledEventDetails: { ...names, region, parameters: json(input) } },
+    entered,
+  );
+  const started = history.add("TaskStarted", { taskStartedEventDetails: names }, scheduled);
+  try {
+    const output = await call();
+    history.add("TaskSucceeded", { taskSucceededEventDetails: { ...names, output: json(output) } }, started);
+    return output;
+  } catch (error) {
+    history.add("TaskFailed", { taskFailedEventDetails: { ...names, ...errorOf(error) } }, started);
+    throw error;
+  }
+}
+
+function tracedLambdas(setup: RunnerSetup, history: ExecutionHistory, pairing: TaskPairing): LocalLambdas {
+  const wrap = <Name extends LambdaName>(name: Name) => {
+    const handler = setup.lambdas[name] as (event: unknown, context: unknown) => Promise<unknown>;
+    const arn = setup.lambdaArns[name];
+    return (event: unknown, context: unknown) =>
+      recordLambda(history, pairing, arn, event, () => handler(event, context));
+  };
+  return {
+    prepare: wrap("prepare"),
+    "resolve-endpoints": wrap("resolve-endpoints"),
+    check: wrap("check"),
+    harvest: wrap("harvest"),
+    finalize: wrap("finalize"),
+  } as LocalLambdas;
+}
+
+function tracedMediaPackage(
+  api: MediaPackageVodApi,
+  history: ExecutionHistory,
+  pairing: TaskPairing,
+  region: string,
+): MediaPackageVodApi {
+  const entries = Object.entries(api).map(([action, call]) => {
+    const arn = mediaPackageResource(action as MediaPackageAction);
+    const traced = (input: JsonObject) =>
+      recordIntegration(history, pairing, arn, region, input, () => call(input));
+    return [action, traced];
+  });
+  return Object.fromEntries(entries) as MediaPackageVodApi;
+}
+
+function tracedSns(sns: SnsApi, history: ExecutionHistory, pairing: TaskPairing, region: string): SnsApi {
+  return {
+    publish: (input) =>
+      recordIntegration(history, pairing, SNS_PUBLISH, region, input, () => sns.publish(input)),
+  };
+}
+
+/** Runs one execution with createLocalRunner, recording its history live (ExecutionStarted … Succeeded/Failed). */
+export async function runRecorded(
+  setup: RunnerSetup,
+  history: ExecutionHistory,
+  input: unknown,
+  executionName: string,
+  region: string,
+): Promise<LocalExecutionResult> {
+  const pairing = new TaskPairing();
+  const onTask = (call: TaskCall) => {
+    const entered = history.add("TaskStateEntered", {
+      stateEnteredEventDetails: { name: call.state, input: json(call.input) },
+    });
+    pairing.enter(call.resource, call.input, entered);
+  };
+  const runner = createLocalRunner({
+    ...setup,
+    lambdas: tracedLambdas(setup, history, pairing),
+    mediaPackage: tracedMediaPackage(setup.mediaPackage, history, pairing, region),
+    sns: tracedSns(setup.sns, history, pairing, region),
+    onTask,
+  });
+  try {
+    const result = await runner.run(input, executionName);
+    if (result.error === undefined) {
+      history.add("ExecutionSucceeded", { executionSucceededEventDetails: { output: json(result.output) } });
+    } else {
+      history.add("ExecutionFailed", {
+        executionFailedEventDetails: { error: result.error.name, cause: result.error.cause },
+      });
+    }
+    return result;
+  } catch (error) {
+    // Not a failure of the definition but of the runner itself: still an ending the history must show.
+    history.add("ExecutionFailed", {
+      executionFailedEventDetails: { error: "States.Runtime", ...causeOnly(error) },
+    });
+    throw error;
+  }
+}
+
+function causeOnly(error: unknown): { cause: string } {
+  return { cause: error instanceof Error ? error.message : String(error) };
+}
