@@ -3,7 +3,7 @@
  * when the stack synthesizes them, concrete ARNs when the tests simulate them, so what is simulated is what is
  * deployed.
  */
-import type { LambdaName } from "@vod-harvest/workflow";
+import { COMPLETION_RECORD_KEY, type LambdaName } from "@vod-harvest/workflow";
 
 export type OneOrMany = string | readonly string[];
 
@@ -127,14 +127,31 @@ export function stateMachinePolicy(ctx: PolicyContext): PolicyDocument {
   );
 }
 
-/** What each handler does with the destination bucket. */
+/**
+ * What each handler does with the destination bucket. Only harvest writes (content, completion record, plans and
+ * their journals); finalize only reads the record back and lists the copy.
+ */
 export const LAMBDA_BUCKET_ACCESS: Readonly<Record<LambdaName, "none" | "read" | "read-write">> = {
   prepare: "none",
   "resolve-endpoints": "none",
   check: "read",
   harvest: "read-write",
-  finalize: "read-write",
+  finalize: "read",
 };
+
+/**
+ * The Lambdas that may delete completion records: with overwrite, the engine deletes the old record before
+ * copying so a partial copy never looks complete. Nothing else is ever deleted.
+ */
+export const LAMBDAS_DELETING_COMPLETION_RECORDS: ReadonlySet<LambdaName> = new Set(["harvest"]);
+
+/**
+ * Every completion record the stack can write: content prefixes are `<DestinationPath>/<Id>/<config>/` (at least
+ * two levels; `*` spans `/` in an S3 ARN), the record sits at their root.
+ */
+export function completionRecordsArn(bucketArn: string): string {
+  return `${bucketArn}/*/*/${COMPLETION_RECORD_KEY}`;
+}
 
 /** One Lambda's own policy: its log group, tracing, and the bucket as LAMBDA_BUCKET_ACCESS says. */
 export function lambdaPolicy(name: LambdaName, ctx: PolicyContext): PolicyDocument {
@@ -163,7 +180,7 @@ export function lambdaPolicy(name: LambdaName, ctx: PolicyContext): PolicyDocume
         Resource: ctx.bucketArn,
       },
       {
-        // No s3:DeleteObject: a harvest only ever adds or replaces objects.
+        // No s3:DeleteObject here: a harvest only ever adds or replaces objects (see DeleteCompletionRecords).
         Sid: write ? "ReadWriteDestinationObjects" : "ReadDestinationObjects",
         Effect: "Allow",
         Action: write
@@ -178,6 +195,14 @@ export function lambdaPolicy(name: LambdaName, ctx: PolicyContext): PolicyDocume
         Resource: ctx.keyArn,
       },
     );
+  }
+  if (LAMBDAS_DELETING_COMPLETION_RECORDS.has(name)) {
+    statements.push({
+      Sid: "DeleteCompletionRecords",
+      Effect: "Allow",
+      Action: "s3:DeleteObject",
+      Resource: completionRecordsArn(ctx.bucketArn),
+    });
   }
   return doc(...statements);
 }

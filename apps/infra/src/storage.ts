@@ -78,7 +78,8 @@ export function createStorage(
     ...owned,
     rule: [
       {
-        // Stored harvest plans: the Lambdas cannot delete them (no s3:DeleteObject), so they expire.
+        // Stored harvest plans and their journals: the Lambdas cannot delete them (s3:DeleteObject is granted on
+        // completion records only), so they expire.
         id: "expire-harvest-state",
         status: "Enabled",
         filter: [{ prefix: HARVEST_STATE_PREFIX }],

@@ -71,6 +71,10 @@ const asset = `arn:aws:mediapackage-vod:${REGION}:${ACCOUNT}:assets/asset-1`;
 const group = `arn:aws:mediapackage-vod:${REGION}:${ACCOUNT}:packaging-groups/pg-1`;
 const mediaPackageRole = `arn:aws:iam::${ACCOUNT}:role/MediaPackage_Default_Role`;
 const object = `arn:aws:s3:::${BUCKET}/vod-downloads/asset-1/hls/index.m3u8`;
+const inBucket = (key: string) => `arn:aws:s3:::${BUCKET}/${key}`;
+/** The completion record of an endpoint whose DestinationPath is `vod-downloads`. */
+const record = inBucket("vod-downloads/asset-1/hls/_vod-harvest-complete.json");
+const journalFile = inBucket("_vod-harvest-state/asset-1/hls/run-1.progress/000001-req-1.json");
 const toMediaPackage = { "iam:PassedToService": "mediapackage.amazonaws.com" };
 
 /** The IAM action a Task resource needs, and the ARN it acts on in a typical execution. */
@@ -133,7 +137,38 @@ describe("Lambda roles", () => {
     ["harvest", "kms:Decrypt", KEY_ARN, "Allowed"],
     ["harvest", "secretsmanager:GetSecretValue", SECRET_ARNS[0] as string, "Allowed"],
     ["harvest", "logs:PutLogEvents", ownLogs("harvest"), "Allowed"],
+    // harvest keeps each plan's checksum journal next to it: listed, read and written.
+    ["harvest", "s3:PutObject", journalFile, "Allowed"],
+    ["harvest", "s3:GetObject", journalFile, "Allowed"],
+    // harvest may delete completion records (overwrite removes the old one first) and nothing else.
+    ["harvest", "s3:DeleteObject", record, "Allowed"],
+    ["harvest", "s3:DeleteObject", inBucket("asset-1/hls/_vod-harvest-complete.json"), "Allowed"],
+    ["harvest", "s3:DeleteObject", inBucket("a/b/c/asset-1/hls/_vod-harvest-complete.json"), "Allowed"],
     ["harvest", "s3:DeleteObject", object, "ImplicitlyDenied"],
+    ["harvest", "s3:DeleteObject", inBucket("vod-downloads/asset-1/hls/low/seg-1.ts"), "ImplicitlyDenied"],
+    [
+      "harvest",
+      "s3:DeleteObject",
+      inBucket("vod-downloads/asset-1/hls/low/playlist.m3u8"),
+      "ImplicitlyDenied",
+    ],
+    [
+      "harvest",
+      "s3:DeleteObject",
+      inBucket("vod-downloads/asset-1/hls/_vod-harvest-complete.json.tmp"),
+      "ImplicitlyDenied",
+    ],
+    ["harvest", "s3:DeleteObject", inBucket("_vod-harvest-complete.json"), "ImplicitlyDenied"],
+    ["harvest", "s3:DeleteObject", inBucket("_vod-harvest-state/asset-1/hls/run-1.json"), "ImplicitlyDenied"],
+    ["harvest", "s3:DeleteObject", journalFile, "ImplicitlyDenied"],
+    [
+      "harvest",
+      "s3:DeleteObject",
+      "arn:aws:s3:::someone-elses-bucket/vod-downloads/asset-1/hls/_vod-harvest-complete.json",
+      "ImplicitlyDenied",
+    ],
+    ["harvest", "s3:DeleteObjectVersion", record, "ImplicitlyDenied"],
+    ["harvest", "s3:DeleteBucket", bucket, "ImplicitlyDenied"],
     ["harvest", "s3:PutObject", otherBucketObject, "ImplicitlyDenied"],
     ["harvest", "s3:GetObject", otherBucketObject, "ImplicitlyDenied"],
     ["harvest", "s3:PutBucketPolicy", bucket, "ImplicitlyDenied"],
@@ -145,9 +180,16 @@ describe("Lambda roles", () => {
     ],
     ["harvest", "logs:PutLogEvents", ownLogs("prepare"), "ImplicitlyDenied"],
     ["harvest", "kms:Decrypt", `arn:aws:kms:${REGION}:${ACCOUNT}:key/0000aaaa-other-key`, "ImplicitlyDenied"],
-    // finalize writes the completion record; check only reads it.
-    ["finalize", "s3:PutObject", object, "Allowed"],
-    ["finalize", "s3:DeleteObject", object, "ImplicitlyDenied"],
+    // finalize only reads: the stored plan, the completion record (written by harvest) and a listing.
+    ["finalize", "s3:GetObject", record, "Allowed"],
+    ["finalize", "s3:GetObject", inBucket("_vod-harvest-state/asset-1/hls/run-1.json"), "Allowed"],
+    ["finalize", "s3:ListBucket", bucket, "Allowed"],
+    ["finalize", "kms:Decrypt", KEY_ARN, "Allowed"],
+    ["finalize", "s3:PutObject", object, "ImplicitlyDenied"],
+    ["finalize", "s3:PutObject", record, "ImplicitlyDenied"],
+    ["finalize", "s3:DeleteObject", record, "ImplicitlyDenied"],
+    ["finalize", "kms:GenerateDataKey", KEY_ARN, "ImplicitlyDenied"],
+    ["check", "s3:DeleteObject", record, "ImplicitlyDenied"],
     ["finalize", "secretsmanager:GetSecretValue", SECRET_ARNS[0] as string, "ImplicitlyDenied"],
     ["check", "s3:GetObject", object, "Allowed"],
     ["check", "s3:PutObject", object, "ImplicitlyDenied"],

@@ -41,7 +41,10 @@ export class CdnSecretUnreadableError extends LambdaError {
   }
 }
 
-/** A cursor that does not belong to this endpoint, or a stored plan that is missing or not a plan. */
+/**
+ * A cursor that does not belong to this endpoint, a stored plan that is missing or not a plan, or a checksum
+ * journal next to it that cannot be read, parsed or written.
+ */
 export class HarvestStateInvalidError extends LambdaError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("HARVEST_STATE_INVALID", message, options);

@@ -1,5 +1,5 @@
 // Each handler factory against moto (S3) and the project's test origin; CDN authorization is in cdn-auth.test.ts.
-import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
 import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
 import type { Destination, HarvestInput, HarvestOutput } from "@vod-harvest/workflow";
@@ -144,6 +144,20 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
     });
   });
 
+  /** Keys in the endpoint's checksum journal (every progress file under the state prefix), read as stored. */
+  async function journaledKeys(statePrefix: string): Promise<Set<string>> {
+    const keys = new Set<string>();
+    for (const key of (await listKeys(aws.s3, BUCKET, statePrefix)).keys()) {
+      if (!key.includes(".progress/")) continue;
+      const object = await aws.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      const file = JSON.parse(
+        await (object.Body as { transformToString(): Promise<string> }).transformToString(),
+      );
+      for (const entry of file.entries as { key: string }[]) keys.add(entry.key);
+    }
+    return keys;
+  }
+
   describe("harvest, check, finalize", () => {
     test("a harvest spans several invocations: planned once, nothing fetched twice, then checked and finalized", async () => {
       // Slow segment downloads and 450 ms of Lambda time per invocation: a few segments per invocation.
@@ -156,15 +170,24 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
       const manifestGets = new Map<string, number>();
       /** GETs of objects that were already stored when their invocation started: must stay empty. */
       const refetched: string[] = [];
+      /** HEADs of objects an earlier invocation had journaled: must stay empty. */
+      const journaledHeads: string[] = [];
+      /** Segments journaled before the last invocation: without the journal each would be HEADed again. */
+      let journaledSegments = 0;
       const prefix = "vod/asset-multi/hls/";
       while (!outputs.at(-1)?.done) {
         if (outputs.length >= 40) throw new Error("no progress in 40 invocations");
         const before = await listKeys(aws.s3, BUCKET, prefix);
+        const journaled = await journaledKeys("_vod-harvest-state/asset-multi/hls/");
+        journaledSegments = [...journaled].filter((key) => key.endsWith(".ts")).length;
         origin.resetLog();
         const cursor = outputs.at(-1)?.cursor ?? null;
         outputs.push(await handler(harvestInput("asset-multi", { cursor }), fakeContext(450)));
-        for (const request of origin.requests.filter((r) => r.method === "GET")) {
+        for (const request of origin.requests) {
           const key = request.path.replace("/out/asset/", "");
+          if (request.method === "HEAD" && journaled.has(key))
+            journaledHeads.push(`${outputs.length}: ${key}`);
+          if (request.method !== "GET") continue;
           if (key.endsWith(".m3u8")) manifestGets.set(key, (manifestGets.get(key) ?? 0) + 1);
           if (before.has(`${prefix}${key}`)) refetched.push(`${outputs.length}: ${key}`);
         }
@@ -183,9 +206,22 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
       // Every invocation carries the same small cursor: one plan, stored under the state prefix.
       expect(new Set(outputs.map((o) => o.cursor.planKey)).size).toBe(1);
       expect(outputs[0]?.cursor.planKey).toMatch(/^_vod-harvest-state\/asset-multi\/hls\/[\w-]+\.json$/);
-      expect([...(await listKeys(aws.s3, BUCKET, "_vod-harvest-state/asset-multi/")).keys()]).toEqual([
-        outputs[0]?.cursor.planKey,
-      ]);
+      // Next to it, the checksum journal: at most one small file per invocation, in invocation order.
+      const planKey = outputs[0]?.cursor.planKey as string;
+      const [stateKey, ...journalFiles] = [
+        ...(await listKeys(aws.s3, BUCKET, "_vod-harvest-state/asset-multi/")).keys(),
+      ].sort();
+      expect(stateKey).toBe(planKey);
+      expect(journalFiles.length).toBeGreaterThan(1);
+      expect(journalFiles.length).toBeLessThanOrEqual(outputs.length);
+      const journalFolder = planKey.replace(/\.json$/, ".progress/");
+      for (const file of journalFiles) {
+        expect(file.startsWith(journalFolder)).toBe(true);
+        expect(file.slice(journalFolder.length)).toMatch(/^\d{6}-[\w-]+\.json$/);
+      }
+      // An object journaled by an earlier invocation is trusted: no origin HEAD for it afterwards.
+      expect(journaledHeads).toEqual([]);
+      expect(journaledSegments).toBeGreaterThan(0);
       expect(JSON.stringify(last).length).toBeLessThan(1024);
 
       // Manifests were fetched by the crawl of the first invocation only, once each (later ones use the

@@ -3,6 +3,7 @@ import type { OriginPolicy, Resource } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
 import { describeError, HarvestAbortedError, InvalidHarvestOptionsError, OriginHttpError } from "./errors.js";
 import type { OriginClient } from "./http.js";
+import type { ChecksumJournal } from "./journal.js";
 import { runPool } from "./pool.js";
 import { classifySinkError } from "./sink.js";
 import { copyResource, putManifest, type TransferContext } from "./transfer.js";
@@ -10,7 +11,10 @@ import type { CopyOptions, FailedResource, HarvestPlan, PlannedManifest, Progres
 
 export const DEFAULT_CONCURRENCY = 32;
 
-/** One planned object as it stands after the copy. `sha256` is missing for objects found present. */
+/**
+ * One planned object as it stands after the copy. `sha256` is missing for objects found present, unless the
+ * checksum journal knew them.
+ */
 export interface StoredObject {
   readonly url: string;
   readonly key: string;
@@ -28,6 +32,8 @@ export interface CopyOutcome {
 export interface CopyObjectsOptions extends CopyOptions {
   readonly client: OriginClient;
   readonly policy: OriginPolicy;
+  /** Trusts objects present with their journaled size, and learns the objects copied. */
+  readonly journal?: ChecksumJournal;
 }
 
 export function resolveConcurrency(concurrency: number | undefined): number {
@@ -123,8 +129,21 @@ export async function copyObjects(
       if (manifest !== undefined) {
         const size = Buffer.byteLength(manifest.body, "utf8");
         if (!overwrite && presentSize === size)
-          return { ...resource, size, sha256: undefined, outcome: "present" };
+          return {
+            ...resource,
+            size,
+            sha256: options.journal?.trusted(resource.key, size),
+            outcome: "present",
+          };
         return { ...resource, ...(await putManifest(context, manifest, replace)), outcome: "copied" };
+      }
+      const journaled =
+        overwrite || presentSize === undefined
+          ? undefined
+          : options.journal?.trusted(resource.key, presentSize);
+      if (presentSize !== undefined && journaled !== undefined) {
+        // Copied and hashed by an earlier run of this job: no need to ask the origin for its size again.
+        return { ...resource, size: presentSize, sha256: journaled, outcome: "present" };
       }
       if (
         !overwrite &&
@@ -147,6 +166,8 @@ export async function copyObjects(
       try {
         const object = await store(resource);
         stored.set(object.key, object);
+        const { key, size, sha256, outcome } = object;
+        if (outcome === "copied" && sha256 !== undefined) options.journal?.learn({ key, size, sha256 });
         bytesDone += object.size;
         emit({ type: "object", key: object.key, bytes: object.size, outcome: object.outcome });
         emit({ type: "progress", objectsDone: stored.size, objectsTotal: plan.resources.length, bytesDone });

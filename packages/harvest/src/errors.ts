@@ -12,7 +12,8 @@ export type HarvestErrorCode =
   | "INVALID_OPTIONS"
   | "RESERVED_KEY"
   | "SINK_WRITE"
-  | "INVALID_RECORD";
+  | "INVALID_RECORD"
+  | "PROGRESS_STORE";
 
 type ErrorOptions = { cause?: unknown };
 
@@ -125,6 +126,15 @@ export class InvalidRecordError extends HarvestError {
   constructor(message: string, options?: ErrorOptions) {
     super("INVALID_RECORD", message, false, options);
     this.name = "InvalidRecordError";
+  }
+}
+
+/** The progress store (checksum journal) could not be loaded or saved; its own error is the cause. */
+export class ProgressStoreError extends HarvestError {
+  constructor(message: string, options: { cause: unknown }) {
+    const detail = options.cause instanceof Error ? `: ${options.cause.name}: ${options.cause.message}` : "";
+    super("PROGRESS_STORE", `${message}${detail}`, false, options);
+    this.name = "ProgressStoreError";
   }
 }
 

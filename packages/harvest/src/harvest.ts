@@ -1,9 +1,12 @@
+import { setMaxListeners } from "node:events";
 import { createOriginPolicy, type ManifestLimits } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
+import { startBudget } from "./budget.js";
 import { copyObjects, resolveConcurrency, type StoredObject } from "./copy.js";
 import { createOriginClient, type OriginClient } from "./http.js";
+import { ChecksumJournal } from "./journal.js";
 import { planHarvest } from "./plan.js";
-import { buildRecord, completeChecksums, readRecord, writeRecord } from "./record.js";
+import { buildRecord, completeChecksums, type RecordedObject, readRecord, writeRecord } from "./record.js";
 import { abortError } from "./retry.js";
 import {
   COMPLETION_RECORD_KEY,
@@ -82,46 +85,104 @@ function totals(stored: Iterable<StoredObject>) {
   return { objects, bytes };
 }
 
+/** What copy, verify and checksums came to: every file with its checksum, or the INCOMPLETE result. */
+type Checked = { readonly files: RecordedObject[] } | { readonly incomplete: HarvestResult };
+
+/**
+ * Copies what is missing, verifies every planned key and completes the checksums, all within the deadline: at the
+ * deadline (or the caller's signal) whatever phase is running is cut and the result is INCOMPLETE + stoppedEarly.
+ */
+async function copyVerifyChecksum(
+  plan: HarvestPlan,
+  sink: ObjectSink,
+  options: CopyOptions,
+  client: OriginClient,
+  journal: ChecksumJournal,
+): Promise<Checked> {
+  const concurrency = resolveConcurrency(options.concurrency);
+  const policy = createOriginPolicy(new URL(plan.entryUrl), plan.allowHosts);
+  const budget = startBudget(options.deadline, options.signal);
+  // Every concurrent read of the checksum phase listens on it.
+  setMaxListeners(concurrency * 4 + 16, budget.signal);
+  try {
+    const copied = await copyObjects(plan, sink, {
+      ...options,
+      deadline: undefined,
+      signal: budget.signal,
+      client,
+      policy,
+      journal,
+    });
+    const incomplete = (failed: readonly FailedResource[], stoppedEarly: boolean): Checked => ({
+      incomplete: {
+        status: "INCOMPLETE",
+        ...totals(copied.stored.values()),
+        entry: plan.entryKey,
+        failed,
+        stoppedEarly,
+      },
+    });
+    if (copied.failed.length > 0 || copied.stoppedEarly)
+      return incomplete(copied.failed, copied.stoppedEarly);
+
+    const expected = new Map(
+      plan.resources.map((resource) => [resource.key, copied.stored.get(resource.key)?.size ?? -1]),
+    );
+    let problems: Awaited<ReturnType<typeof verifyStored>>;
+    try {
+      problems = await verifyStored(sink, expected, budget.signal);
+    } catch (error) {
+      if (budget.stopped()) return incomplete([], true);
+      throw error;
+    }
+    const urlOf = new Map(plan.resources.map((resource) => [resource.key, resource.url]));
+    if (problems.length > 0) {
+      return incomplete(
+        problems.map(({ key, problem }) => ({
+          url: urlOf.get(key) ?? "",
+          key,
+          error: `VerificationError: ${problem}`,
+        })),
+        false,
+      );
+    }
+    const { files, failed } = await completeChecksums(
+      { sink, concurrency, signal: budget.signal, journal },
+      copied.stored.values(),
+    );
+    // Hashes cut by the stop are not failures of their objects: a later run hashes them.
+    if (failed.length > 0) return budget.stopped() ? incomplete([], true) : incomplete(failed, false);
+    return { files };
+  } finally {
+    budget.dispose();
+  }
+}
+
+/**
+ * Copy, verify, checksums, then the completion record. The checksum journal is saved at the end of every run,
+ * before the record (a journal that cannot be saved fails the run, which then writes no record) and also when
+ * the run throws (then the run's own error is the one reported).
+ */
 async function copyVerifyRecord(
   plan: HarvestPlan,
   sink: ObjectSink,
   options: CopyOptions,
   client: OriginClient,
 ): Promise<HarvestResult> {
-  const concurrency = resolveConcurrency(options.concurrency);
-  const policy = createOriginPolicy(new URL(plan.entryUrl), plan.allowHosts);
   options.onProgress?.({ type: "planned", objects: plan.resources.length, manifests: plan.manifests.length });
-  const copied = await copyObjects(plan, sink, { ...options, client, policy });
-  const incomplete = (failed: readonly FailedResource[], stoppedEarly: boolean): HarvestResult => ({
-    status: "INCOMPLETE",
-    ...totals(copied.stored.values()),
-    entry: plan.entryKey,
-    failed,
-    stoppedEarly,
-  });
-  if (copied.failed.length > 0 || copied.stoppedEarly) return incomplete(copied.failed, copied.stoppedEarly);
-
-  const expected = new Map(
-    plan.resources.map((resource) => [resource.key, copied.stored.get(resource.key)?.size ?? -1]),
-  );
-  const problems = await verifyStored(sink, expected, options.signal);
-  const urlOf = new Map(plan.resources.map((resource) => [resource.key, resource.url]));
-  if (problems.length > 0) {
-    return incomplete(
-      problems.map(({ key, problem }) => ({
-        url: urlOf.get(key) ?? "",
-        key,
-        error: `VerificationError: ${problem}`,
-      })),
-      false,
-    );
+  const journal = await ChecksumJournal.open(options.progress, options.signal);
+  // Stopped by the caller means "stop now": nothing more is written, the journal included.
+  const saveJournal = () => (options.signal?.aborted ? Promise.resolve() : journal.save(options.signal));
+  let checked: Checked;
+  try {
+    checked = await copyVerifyChecksum(plan, sink, options, client, journal);
+  } catch (error) {
+    await saveJournal().catch(() => undefined);
+    throw error;
   }
-  const { files, failed } = await completeChecksums(
-    { sink, client, policy, plan, concurrency, ...(options.signal ? { signal: options.signal } : {}) },
-    copied.stored.values(),
-  );
-  if (failed.length > 0) return incomplete(failed, false);
-  const record = buildRecord(plan, files, new Date());
+  await saveJournal();
+  if ("incomplete" in checked) return checked.incomplete;
+  const record = buildRecord(plan, checked.files, new Date());
   await writeRecord(sink, record, options.signal);
   return {
     status: "COMPLETE",

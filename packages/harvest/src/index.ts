@@ -13,6 +13,7 @@ export {
   type OriginClientOptions,
   type OriginResponse,
 } from "./http.js";
+export type { JournaledObject, ProgressStore } from "./journal.js";
 export { type PlanOptions, planHarvest } from "./plan.js";
 export { type CompletionRecord, parseRecord, type RecordedObject, readRecord } from "./record.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";

@@ -1,9 +1,8 @@
-import type { OriginPolicy } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
 import type { StoredObject } from "./copy.js";
-import { hashStream, sha256Hex } from "./digest.js";
-import { describeError, InvalidRecordError, OriginNetworkError, TruncatedBodyError } from "./errors.js";
-import type { OriginClient } from "./http.js";
+import { hashStream } from "./digest.js";
+import { describeError, InvalidRecordError } from "./errors.js";
+import type { ChecksumJournal } from "./journal.js";
 import { runPool } from "./pool.js";
 import { COMPLETION_RECORD_KEY, type FailedResource, type HarvestPlan } from "./types.js";
 
@@ -102,11 +101,11 @@ export async function writeRecord(
 
 export interface ChecksumContext {
   readonly sink: ObjectSink;
-  readonly client: OriginClient;
-  readonly policy: OriginPolicy;
-  readonly plan: HarvestPlan;
   readonly concurrency: number;
+  /** Cuts the hashing (deadline or caller): the objects not hashed yet are returned as failures. */
   readonly signal?: AbortSignal;
+  /** Learns every checksum computed here, so a later run of the job does not read the object back again. */
+  readonly journal?: ChecksumJournal;
 }
 
 /** sha256 of an object found present, read back from the sink (not fetched from the origin again). */
@@ -117,17 +116,37 @@ async function checksumOf(context: ChecksumContext, object: StoredObject): Promi
   return sha256;
 }
 
-/** Fills in the checksums of objects found present; those that cannot be hashed are returned as failures. */
+/**
+ * Fills in the checksums of objects found present; those that cannot be hashed are returned as failures. Once the
+ * signal fires no further object is started.
+ */
 export async function completeChecksums(
   context: ChecksumContext,
   objects: Iterable<StoredObject>,
 ): Promise<{ files: RecordedObject[]; failed: FailedResource[] }> {
   const files: RecordedObject[] = [];
   const failed: FailedResource[] = [];
-  await runPool(objects[Symbol.iterator](), context.concurrency, async (object) => {
+  const stopped = () => context.signal?.aborted ?? false;
+  function* pending(): Generator<StoredObject> {
+    for (const object of objects) {
+      if (stopped() && object.sha256 === undefined) {
+        failed.push({
+          url: object.url,
+          key: object.key,
+          error: "HarvestAbortedError: not hashed before the stop",
+        });
+      } else yield object;
+    }
+  }
+  await runPool(pending(), context.concurrency, async (object) => {
     try {
-      const sha256 = object.sha256 ?? (await checksumOf(context, object));
-      files.push({ key: object.key, size: object.size, sha256 });
+      if (object.sha256 !== undefined) {
+        files.push({ key: object.key, size: object.size, sha256: object.sha256 });
+        return;
+      }
+      const file = { key: object.key, size: object.size, sha256: await checksumOf(context, object) };
+      files.push(file);
+      context.journal?.learn(file);
     } catch (error) {
       failed.push({ url: object.url, key: object.key, error: describeError(error) });
     }

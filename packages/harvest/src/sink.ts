@@ -1,5 +1,3 @@
-import type { ObjectSink } from "@vod-harvest/s3-sink";
-
 /**
  * What a sink failure means to a run. The sink package's errors are matched by their stable `name` (see
  * packages/s3-sink/src/errors.ts), so this holds whichever copy of the class threw them.

@@ -1,4 +1,5 @@
 import type { Resource } from "@vod-harvest/manifest";
+import type { ProgressStore } from "./journal.js";
 
 /** Name of the completion record, written last at the root of the content prefix. */
 export const COMPLETION_RECORD_KEY = "_vod-harvest-complete.json";
@@ -85,10 +86,19 @@ export interface CopyOptions {
   readonly ratePerSecond?: number;
   /** Copy again even when a completion record or the objects exist. */
   readonly overwrite?: boolean;
-  /** Stop starting new transfers at this instant (epoch ms), finish or abort in-flight ones, report INCOMPLETE. */
+  /**
+   * Stop at this instant (epoch ms): in-flight transfers, the verification and the checksums of objects found
+   * present are cut, and the result is INCOMPLETE with stoppedEarly; a later run goes on from there.
+   */
   readonly deadline?: number;
   /** Attempts per request, the first included. Default 5. */
   readonly attempts?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /**
+   * The job's checksum journal, for a job resumed over many time-boxed runs: loaded at the start, saved at the end
+   * of every run (also one stopped by the deadline or failed; not one stopped by `signal`). Without it, objects
+   * found present are checked against the origin's size and read back to hash them, as before.
+   */
+  readonly progress?: ProgressStore;
 }

@@ -1,8 +1,6 @@
-import { createReadStream } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { createDirectorySink, type DirectorySink } from "@vod-harvest/s3-sink";
 import { type MemoryFile, syntheticBytes } from "../src/test-origin/index.js";
 
 /**

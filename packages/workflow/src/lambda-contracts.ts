@@ -107,8 +107,15 @@ export interface ResolveEndpointsOutput {
 }
 
 /**
+ * Name of the completion record at the root of an endpoint's content prefix: `<destination.prefix>` + this. The
+ * same value as packages/harvest's COMPLETION_RECORD_KEY (which writes it; apps/lambdas asserts they agree); here
+ * for apps/infra, whose IAM policy lets the harvest Lambda delete exactly these objects.
+ */
+export const COMPLETION_RECORD_KEY = "_vod-harvest-complete.json";
+
+/**
  * check — is this endpoint's copy already complete? Reads the completion record
- * (`<destination.prefix>_vod-harvest-complete.json`, see packages/harvest COMPLETION_RECORD_KEY). Read-only.
+ * (`<destination.prefix>_vod-harvest-complete.json`, see COMPLETION_RECORD_KEY). Read-only.
  * The state machine decides: complete and not overwrite → SKIPPED.
  */
 export interface CheckInput {
@@ -129,7 +136,8 @@ export interface CheckOutput {
 /**
  * Where a harvest stands between two invocations. Small (well under 1 KB) whatever the asset's size: the plan
  * itself (resources, manifest bodies) is stored by the harvest Lambda in the destination bucket under
- * HARVEST_STATE_PREFIX, never in state data; the objects already copied are found again by their presence.
+ * HARVEST_STATE_PREFIX, never in state data, and so is its checksum journal (size and sha256 of every object an
+ * invocation copied or hashed); the objects already copied are found again by their presence.
  */
 export interface HarvestCursor {
   /** Key, in the destination bucket, of the stored HarvestPlan (packages/harvest) for this endpoint. */
@@ -139,9 +147,10 @@ export interface HarvestCursor {
 }
 
 /**
- * Bucket-root prefix where the harvest Lambda stores plans (`<prefix><assetId>/<config>/<run>.json`). Outside
- * every content prefix, so a content prefix holds only the asset's files and the completion record; the stack
- * expires it with a lifecycle rule (the Lambda has no s3:DeleteObject).
+ * Bucket-root prefix where the harvest Lambda stores plans (`<prefix><assetId>/<config>/<run>.json`) and their
+ * checksum journals (`<prefix><assetId>/<config>/<run>.progress/<invocation>-<request id>.json`, one per
+ * invocation). Outside every content prefix, so a content prefix holds only the asset's files and the completion
+ * record; the stack expires it with a lifecycle rule (the Lambdas may delete completion records only).
  */
 export const HARVEST_STATE_PREFIX = "_vod-harvest-state/";
 
@@ -149,7 +158,10 @@ export const HARVEST_STATE_PREFIX = "_vod-harvest-state/";
  * harvest — copies the endpoint's objects until done or until the Lambda's remaining time runs short, then
  * returns. The first invocation (cursor null) crawls the entry manifest and stores the plan; later ones resume
  * from the stored plan without crawling again. Objects present with the expected size are not copied again
- * (unless overwrite), so a retried or repeated invocation neither duplicates nor loses anything.
+ * (unless overwrite), so a retried or repeated invocation neither duplicates nor loses anything; objects an
+ * earlier invocation journaled are trusted without asking the origin or reading them back. With overwrite, the
+ * first invocation deletes the old completion record before copying. The invocation that finds every object
+ * present verifies them and writes the completion record last (packages/harvest copyPlan), then returns done.
  * Throws `HarvestFailed` when every object was attempted and some failed for good (message: the count and the
  * first few keys, never a header value); the state machine reports the endpoint FAILED.
  */
@@ -170,7 +182,10 @@ export interface HarvestInput {
   readonly cursor: HarvestCursor | null;
 }
 export interface HarvestOutput {
-  /** True when every object of the plan is present; the state machine then calls finalize. */
+  /**
+   * True when the copy is complete: every object verified and the completion record written by this invocation
+   * (or found already there). The state machine then calls finalize.
+   */
   readonly done: boolean;
   /** Pass to the next invocation (and to finalize). */
   readonly cursor: HarvestCursor;
@@ -180,8 +195,10 @@ export interface HarvestOutput {
 }
 
 /**
- * finalize — verifies every planned key is present with its size and writes the completion record last.
- * Throws `HarvestIncomplete` (naming the count and the first missing keys) when verification fails.
+ * finalize — writes nothing: the completion record was written by the last harvest invocation (see harvest).
+ * Reads it and checks, with a listing of its own, that it names every planned key and that each is present with
+ * its recorded size; its output comes from the record. Throws `HarvestIncomplete` (naming the count and the
+ * first missing or wrong keys) when there is no record or the check fails.
  */
 export interface FinalizeInput {
   readonly assetId: string;

@@ -1,6 +1,8 @@
 /**
  * harvest: copies one endpoint until done or until the Lambda's remaining time runs short. The first invocation
- * crawls and stores the plan; later ones load it (no crawl) and copy what is still missing. Only counts and a
+ * crawls and stores the plan; later ones load it (no crawl) and copy what is still missing. Each invocation adds
+ * what it copied or hashed to the checksum journal next to the plan, so a later one trusts those objects (no
+ * origin HEAD, no read-back): an invocation costs what is new, not every object copied before. Only counts and a
  * small cursor are returned, whatever the asset's size.
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
@@ -14,6 +16,7 @@ import {
   type OriginClient,
   type OriginClientOptions,
   type ProgressEvent,
+  ProgressStoreError,
   planHarvest,
 } from "@vod-harvest/harvest";
 import { createS3Sink } from "@vod-harvest/s3-sink";
@@ -21,6 +24,7 @@ import type { HarvestCursor, HarvestInput, HarvestOutput } from "@vod-harvest/wo
 import { HarvestFailedError, HarvestStateInvalidError } from "../errors.js";
 import { instrument, type LambdaContext, type LambdaHandler, type Observability } from "../observability.js";
 import { assertPlanKeyOf, createPlanStore, type PlanStore, planKeyFor } from "../plan-store.js";
+import { createS3ProgressStore } from "../progress-store.js";
 import { redactText } from "../redaction.js";
 import { CDN_IDENTIFIER_HEADER, createCdnSecretReader } from "../secrets.js";
 
@@ -104,10 +108,13 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
     });
     let copiedObjects = 0;
     let copiedBytes = 0;
+    let presentObjects = 0;
     const onProgress = (progress: ProgressEvent) => {
       if (progress.type === "object" && progress.outcome === "copied") {
         copiedObjects++;
         copiedBytes += progress.bytes;
+      } else if (progress.type === "object") {
+        presentObjects++;
       } else if (progress.type === "retry") {
         logger.debug("retrying", { key: progress.key, attempt: progress.attempt, error: progress.error });
       } else if (progress.type === "failed") {
@@ -117,15 +124,28 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
     try {
       const { plan, planKey } = await loadOrPlan(event, context, client);
       const { bucket, prefix } = event.destination;
+      const invocation = (event.cursor?.invocations ?? 0) + 1;
+      const progress = createS3ProgressStore(deps.s3, {
+        bucket,
+        planKey,
+        invocation,
+        requestId: context.awsRequestId,
+      });
       const result = await copyPlan(plan, createS3Sink({ client: deps.s3, bucket, prefix }), {
         client,
         // Overwrite belongs to the first invocation only: later ones must keep what it already replaced.
         overwrite: event.overwrite && event.cursor === null,
         deadline,
         onProgress,
+        progress,
         ...(deps.concurrency !== undefined ? { concurrency: deps.concurrency } : {}),
+      }).catch((error: unknown) => {
+        // The journal is harvest state, like the stored plan.
+        if (error instanceof ProgressStoreError)
+          throw new HarvestStateInvalidError(redactText(error.message), { cause: error });
+        throw error;
       });
-      const cursor: HarvestCursor = { planKey, invocations: (event.cursor?.invocations ?? 0) + 1 };
+      const cursor: HarvestCursor = { planKey, invocations: invocation };
       const output: HarvestOutput = {
         done: result.status !== "INCOMPLETE",
         cursor,
@@ -141,6 +161,7 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
         failed: result.failed.length,
         copiedObjects,
         copiedBytes,
+        presentObjects,
         ...output,
       });
       if (result.status === "INCOMPLETE" && !result.stoppedEarly) {

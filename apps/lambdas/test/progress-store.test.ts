@@ -1,0 +1,86 @@
+// The harvest Lambda's checksum journal files: naming and parsing (the S3 round trip runs in handlers.test.ts).
+import { describe, expect, test } from "vitest";
+import { parseProgressFile, progressFileName, progressPrefixOf } from "../src/progress-store.js";
+
+const SHA = "a".repeat(64);
+const WHERE = "s3://b/_vod-harvest-state/a/hls/run.progress/000001-r.json";
+
+describe("progress journal files", () => {
+  test.each([
+    ["_vod-harvest-state/a/hls/run-1.json", "_vod-harvest-state/a/hls/run-1.progress/"],
+    ["_vod-harvest-state/a/hls/x.json", "_vod-harvest-state/a/hls/x.progress/"],
+  ])("plan %s keeps its journal under %s", (planKey, prefix) => {
+    expect(progressPrefixOf(planKey)).toBe(prefix);
+  });
+
+  test.each([
+    [1, "req-1", "000001-req-1.json"],
+    [42, "b7c2", "000042-b7c2.json"],
+    [123456, "r", "123456-r.json"],
+  ])("invocation %i, request %s → %s", (invocation, requestId, name) => {
+    expect(progressFileName(invocation, requestId)).toBe(name);
+  });
+
+  test("names sort in invocation order (a later file wins when merging)", () => {
+    const names = [progressFileName(10, "a"), progressFileName(9, "z"), progressFileName(100, "b")];
+    expect(names.sort()).toEqual(["000009-z.json", "000010-a.json", "000100-b.json"]);
+  });
+
+  test("a well-formed file is read as stored", () => {
+    const entries = [
+      { key: "low/seg-0.ts", size: 1000, sha256: SHA },
+      { key: "index.m3u8", size: 0, sha256: "0".repeat(64) },
+    ];
+    expect(
+      parseProgressFile(JSON.stringify({ format: "vod-harvest-progress", version: 1, entries }), WHERE),
+    ).toEqual({ format: "vod-harvest-progress", version: 1, entries });
+  });
+
+  const entry = { key: "low/seg-0.ts", size: 1000, sha256: SHA };
+  test.each([
+    ["not JSON", "{", "is not JSON"],
+    ["another format", JSON.stringify({ format: "x", version: 1, entries: [] }), "is not a harvest progress"],
+    [
+      "another version",
+      JSON.stringify({ format: "vod-harvest-progress", version: 2, entries: [] }),
+      "is not a",
+    ],
+    ["entries missing", JSON.stringify({ format: "vod-harvest-progress", version: 1 }), "is not a"],
+    [
+      "negative size",
+      JSON.stringify({ format: "vod-harvest-progress", version: 1, entries: [{ ...entry, size: -1 }] }),
+      "is not a",
+    ],
+    [
+      "fractional size",
+      JSON.stringify({ format: "vod-harvest-progress", version: 1, entries: [{ ...entry, size: 1.5 }] }),
+      "is not a",
+    ],
+    [
+      "short sha256",
+      JSON.stringify({ format: "vod-harvest-progress", version: 1, entries: [{ ...entry, sha256: "ab" }] }),
+      "is not a",
+    ],
+    [
+      "upper-case sha256",
+      JSON.stringify({
+        format: "vod-harvest-progress",
+        version: 1,
+        entries: [{ ...entry, sha256: SHA.toUpperCase() }],
+      }),
+      "is not a",
+    ],
+    [
+      "key not a string",
+      JSON.stringify({ format: "vod-harvest-progress", version: 1, entries: [{ ...entry, key: 1 }] }),
+      "is not a",
+    ],
+  ])("%s → HarvestStateInvalid naming the file", (_name, text, message) => {
+    expect(() => parseProgressFile(text, WHERE)).toThrow(
+      expect.objectContaining({
+        name: "HarvestStateInvalid",
+        message: expect.stringContaining(`${WHERE} ${message}`),
+      }),
+    );
+  });
+});
