@@ -14,6 +14,7 @@ import {
   listTaskStates,
   type MediaPackageAction,
   mediaPackageResource,
+  polyfillPromiseWithResolvers,
   SNS_PUBLISH,
   type StateMachineDefinition,
 } from "@vod-harvest/workflow";
@@ -82,23 +83,7 @@ export interface LocalExecutionResult {
 const DEFAULT_LAMBDA_TIMEOUT_MS = 900_000;
 const ACCOUNT = "000000000000";
 
-/** aws-local-stepfunctions 3 calls Promise.withResolvers, which Node 20 lacks. */
-export function polyfillPromiseWithResolvers(): void {
-  if (typeof (Promise as { withResolvers?: unknown }).withResolvers === "function") return;
-  Object.defineProperty(Promise, "withResolvers", {
-    configurable: true,
-    writable: true,
-    value: function withResolvers<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
+export { polyfillPromiseWithResolvers };
 
 /** Step Functions matches Retry/Catch on the error name; anything thrown becomes an Error with its name kept. */
 function asNamedError(error: unknown): Error {

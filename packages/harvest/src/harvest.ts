@@ -194,6 +194,19 @@ async function copyVerifyRecord(
   };
 }
 
+/** SKIPPED when a completion record is there (unless overwrite); otherwise runs `body` with an origin client. */
+async function unlessComplete(
+  sink: ObjectSink,
+  options: CopyPlanOptions,
+  headers: OriginRequest["headers"],
+  body: (client: OriginClient) => Promise<HarvestResult>,
+): Promise<HarvestResult> {
+  resolveConcurrency(options.concurrency);
+  const skipped = await checkRecord(sink, options);
+  if (skipped) return skipped;
+  return withClient(options.client, () => clientFor(options, headers), body);
+}
+
 /**
  * Copies a plan made earlier (e.g. stored by a time-boxed Lambda between invocations): record check, copy of what
  * is missing, verify, completion record. Call it again after an INCOMPLETE result to finish the job; pass
@@ -204,13 +217,8 @@ export async function copyPlan(
   sink: ObjectSink,
   options: CopyPlanOptions = {},
 ): Promise<HarvestResult> {
-  resolveConcurrency(options.concurrency);
-  const skipped = await checkRecord(sink, options);
-  if (skipped) return skipped;
-  return withClient(
-    options.client,
-    () => clientFor(options, options.headers),
-    (client) => copyVerifyRecord(plan, sink, options, client),
+  return unlessComplete(sink, options, options.headers, (client) =>
+    copyVerifyRecord(plan, sink, options, client),
   );
 }
 
@@ -224,25 +232,18 @@ export async function harvest(
   sink: ObjectSink,
   options: HarvestOptions = {},
 ): Promise<HarvestResult> {
-  resolveConcurrency(options.concurrency);
-  const skipped = await checkRecord(sink, options);
-  if (skipped) return skipped;
-  return withClient(
-    options.client,
-    () => clientFor(options, request.headers),
-    async (client) => {
-      let plan: HarvestPlan;
-      try {
-        plan = await planHarvest(request, {
-          client,
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.limits ? { limits: options.limits } : {}),
-        });
-      } catch (error) {
-        if (options.signal?.aborted) throw abortError(options.signal);
-        throw error;
-      }
-      return copyVerifyRecord(plan, sink, options, client);
-    },
-  );
+  return unlessComplete(sink, options, request.headers, async (client) => {
+    let plan: HarvestPlan;
+    try {
+      plan = await planHarvest(request, {
+        client,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.limits ? { limits: options.limits } : {}),
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      throw error;
+    }
+    return copyVerifyRecord(plan, sink, options, client);
+  });
 }

@@ -1,16 +1,3 @@
-// aws-local-stepfunctions 3 calls Promise.withResolvers (Node ≥ 22); these machines run Node 20.
-if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== "function") {
-  Object.defineProperty(Promise, "withResolvers", {
-    configurable: true,
-    writable: true,
-    value: function withResolvers<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
+import { polyfillPromiseWithResolvers } from "../src/promise-polyfill.js";
+
+polyfillPromiseWithResolvers();
