@@ -4,7 +4,12 @@
  */
 import { readFile } from "node:fs/promises";
 import { createOriginClient, harvest, planHarvest } from "@vod-harvest/harvest";
-import { createDirectorySink, createS3ClientFromEnv, createS3Sink } from "@vod-harvest/s3-sink";
+import {
+  createDirectorySink,
+  createS3ClientFromEnv,
+  createS3Sink,
+  type DirectorySyncMode,
+} from "@vod-harvest/s3-sink";
 import { type RawItem, rawCopy } from "./baseline.js";
 
 export type JobMode = "engine" | "baseline" | "plan";
@@ -20,6 +25,8 @@ export interface JobSpec {
   readonly destination: string;
   readonly bucket: string;
   readonly concurrency: number;
+  /** The directory sink's sync mode (default: the sink's own default). */
+  readonly directorySync?: DirectorySyncMode;
   /** Write a CPU profile of the job into this directory (node --cpu-prof is set by the parent). */
   readonly profile?: boolean;
 }
@@ -42,7 +49,8 @@ async function peakRssBytes(): Promise<number> {
 }
 
 function sinkFor(spec: JobSpec) {
-  if (spec.sink === "directory") return createDirectorySink(spec.destination);
+  if (spec.sink === "directory")
+    return createDirectorySink(spec.destination, spec.directorySync ? { sync: spec.directorySync } : {});
   // Endpoint and credentials come from the environment the parent set (moto).
   const client = createS3ClientFromEnv({ forcePathStyle: true });
   return createS3Sink({ client, bucket: spec.bucket, prefix: spec.destination });

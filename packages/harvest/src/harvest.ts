@@ -183,7 +183,11 @@ async function copyVerifyRecord(
   await saveJournal();
   if ("incomplete" in checked) return checked.incomplete;
   const record = buildRecord(plan, checked.files, new Date());
+  // A record that survives a power cut must vouch for files that survived it too (the directory sink defers its
+  // fsyncs to here; S3 puts are durable when they return).
+  await sink.flush?.(options.signal);
   await writeRecord(sink, record, options.signal);
+  await sink.flush?.(options.signal); // and the record itself, before COMPLETE is reported
   return {
     status: "COMPLETE",
     objects: record.objects,

@@ -1,4 +1,4 @@
-import { Readable, Transform, type TransformCallback } from "node:stream";
+import { type Readable, Transform, type TransformCallback } from "node:stream";
 import { SizeMismatchError } from "./errors.js";
 
 export type PutBody = Readable | Uint8Array | string;
@@ -42,9 +42,4 @@ export class ByteCounter extends Transform {
     }
     callback();
   }
-}
-
-export function readableOf(buffer: Buffer): Readable {
-  // An array, so the whole buffer is one chunk (Readable.from(buffer) would iterate it byte by byte).
-  return Readable.from([buffer], { objectMode: false });
 }

@@ -17,9 +17,18 @@ export function isTempName(name: string): boolean {
   return TEMP_NAME.test(name);
 }
 
-export function tempNameFor(name: string): string {
-  // Cut long names so the temp name stays within NAME_MAX (255 bytes) whatever the final name.
-  return `.${name.slice(0, 96)}.${randomBytes(8).toString("hex")}.partial`;
+/**
+ * Temp names from a random 8-hex prefix drawn once and an 8-hex counter: unique within the namer without asking
+ * the kernel for random bytes on every put. Another writer's collision fails open(O_EXCL) and is retried.
+ */
+export function createTempNamer(): (name: string) => string {
+  const prefix = randomBytes(4).toString("hex");
+  let counter = 0;
+  return (name) => {
+    counter = (counter + 1) % 0x1_0000_0000;
+    // Cut long names so the temp name stays within NAME_MAX (255 bytes) whatever the final name.
+    return `.${name.slice(0, 96)}.${prefix}${counter.toString(16).padStart(8, "0")}.partial`;
+  };
 }
 
 export function errnoOf(error: unknown): string | undefined {

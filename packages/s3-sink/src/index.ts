@@ -1,6 +1,11 @@
 export type { PutBody } from "./body.js";
 export { contentTypeFor, FALLBACK_CONTENT_TYPE, preferredContentType } from "./content-type.js";
-export { createDirectorySink, type DirectorySink } from "./directory-sink.js";
+export {
+  createDirectorySink,
+  type DirectorySink,
+  type DirectorySinkOptions,
+  type DirectorySyncMode,
+} from "./directory-sink.js";
 export {
   BodyStreamError,
   InvalidDestinationError,

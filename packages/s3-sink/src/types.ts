@@ -35,4 +35,9 @@ export interface ObjectSink {
   /** Streams an object back (to hash what a resumed run found already stored); a typed SinkError when absent. */
   read(key: string, signal?: AbortSignal): Promise<Readable>;
   delete(key: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Makes every put that has returned so far durable (it survives a power cut, not only a killed process). A sink
+   * whose puts are durable when they return (S3) need not have it.
+   */
+  flush?(signal?: AbortSignal): Promise<void>;
 }
