@@ -1,3 +1,4 @@
+import type { DirectorySyncMode } from "@vod-harvest/s3-sink";
 import { Command, Option } from "commander";
 import type { CopyArguments } from "./commands/copy.js";
 import { registerStart } from "./commands/start-command.js";
@@ -111,6 +112,14 @@ export function buildProgram({ io, signal, done }: ProgramContext): Command {
     .addOption(
       new Option("--path-style", "path-style S3 addressing (most S3-compatible stores)").default(false),
     )
+    .addOption(
+      new Option(
+        "--sync <mode>",
+        "directory destinations: fsync none (like cp), flush (before the completion record) or put (every file)",
+      )
+        .choices(["none", "flush", "put"])
+        .default("none"),
+    )
     .addHelpText("after", COPY_EXAMPLES)
     .action(async (url: string, destinationText: string, options: RawCopyOptions) => {
       const copyArguments = copyArgumentsOf(url, destinationText, options, io.cwd);
@@ -133,6 +142,7 @@ interface RawCopyOptions {
   overwrite: boolean;
   json: boolean;
   pathStyle: boolean;
+  sync: DirectorySyncMode;
 }
 
 function copyArgumentsOf(
@@ -168,5 +178,6 @@ function copyArgumentsOf(
     overwrite: options.overwrite,
     json: options.json,
     pathStyle: options.pathStyle,
+    sync: options.sync,
   };
 }

@@ -79,7 +79,14 @@ describe("copy to a directory", () => {
     await expectIdenticalCopy(destination);
   });
 
-  // Needs the sink to read the record back (ReadableObjectSink.read); until then the engine reports 0 objects.
+  test.each(["flush", "put"])("--sync %s: a durable copy, byte-identical", async (mode) => {
+    const destination = join(workDir, `sync-${mode}`);
+    const run = await runCli(["copy", entry(), destination, "--json", "--sync", mode]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(jsonResult(run.stdout)).toMatchObject({ status: "COMPLETE", objects: 7, bytes: assetBytes });
+    await expectIdenticalCopy(destination);
+  });
+
   test("SKIPPED reports the totals and entry of the completion record", async () => {
     const destination = join(workDir, "skipped-totals");
     expect((await runCli(["copy", entry(), destination, "--json"])).code).toBe(0);

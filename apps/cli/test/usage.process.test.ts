@@ -15,6 +15,7 @@ describe("usage", () => {
       ["copy", "https://h.example/a.m3u8", "out", "--concurrency", "0"],
       "--concurrency must be an integer from 1 to 1024",
     ],
+    [["copy", "https://h.example/a.m3u8", "out", "--sync", "always"], "argument 'always' is invalid"],
     [["copy", "https://h.example/a.m3u8", "out", "--rate", "fast"], "--rate must be a number greater than 0"],
     [["copy", "https://h.example/a.m3u8", "out", "--time-budget", "-5"], "--time-budget must be a number"],
     [["copy", "https://h.example/a.m3u8", "gs://bucket/x"], "unsupported scheme"],

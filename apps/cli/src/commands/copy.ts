@@ -4,6 +4,7 @@ import {
   createS3ClientFromEnv,
   createS3Sink,
   type DirectorySink,
+  type DirectorySyncMode,
   type ObjectSink,
 } from "@vod-harvest/s3-sink";
 import { ExitCode, type ExitCodeValue, exitCodeForStatus } from "../exit-codes.js";
@@ -22,6 +23,8 @@ export interface CopyArguments {
   readonly overwrite: boolean;
   readonly json: boolean;
   readonly pathStyle: boolean;
+  /** Directory destinations only: when written files are fsynced (see createDirectorySink). */
+  readonly sync: DirectorySyncMode;
 }
 
 /** The `--json` result line, exactly the command-line contract's shape. */
@@ -37,8 +40,9 @@ export interface JsonResult {
 export function createSink(
   destination: Destination,
   pathStyle: boolean,
+  sync: DirectorySyncMode = "none",
 ): ObjectSink & Partial<Pick<DirectorySink, "cleanupPartials">> {
-  if (destination.kind === "directory") return createDirectorySink(destination.path);
+  if (destination.kind === "directory") return createDirectorySink(destination.path, { sync });
   const client = createS3ClientFromEnv(pathStyle ? { forcePathStyle: true } : {});
   return createS3Sink({ client, bucket: destination.bucket, prefix: destination.prefix });
 }
@@ -93,7 +97,7 @@ function interruptedResult(snapshot: ProgressSnapshot): HarvestResult {
  * summary on stdout. Ctrl-C aborts `signal`: the engine stops cleanly and the partial result is reported.
  */
 export async function runCopy(args: CopyArguments, io: CliIo, signal: AbortSignal): Promise<ExitCodeValue> {
-  const sink = createSink(args.destination, args.pathStyle);
+  const sink = createSink(args.destination, args.pathStyle, args.sync);
   const request: OriginRequest = {
     entryUrl: args.entryUrl,
     headers: args.headers,
