@@ -32,23 +32,6 @@ export function toWire(value: unknown): unknown {
   return value;
 }
 
-export function describeExecutionOutput(record: ExecutionRecord): Record<string, unknown> {
-  return {
-    executionArn: record.executionArn,
-    stateMachineArn: record.stateMachineArn,
-    name: record.name,
-    status: record.status,
-    startDate: record.startDate,
-    stopDate: record.stopDate,
-    input: record.input,
-    inputDetails: { included: true },
-    output: record.output,
-    ...(record.output !== undefined ? { outputDetails: { included: true } } : {}),
-    error: record.error,
-    cause: record.cause,
-  };
-}
-
 export function executionListItem(record: ExecutionRecord): Record<string, unknown> {
   return {
     executionArn: record.executionArn,
@@ -57,6 +40,19 @@ export function executionListItem(record: ExecutionRecord): Record<string, unkno
     status: record.status,
     startDate: record.startDate,
     stopDate: record.stopDate,
+  };
+}
+
+/** DescribeExecution: the list item's fields plus input, output and the error. */
+export function describeExecutionOutput(record: ExecutionRecord): Record<string, unknown> {
+  return {
+    ...executionListItem(record),
+    input: record.input,
+    inputDetails: { included: true },
+    output: record.output,
+    ...(record.output !== undefined ? { outputDetails: { included: true } } : {}),
+    error: record.error,
+    cause: record.cause,
   };
 }
 
