@@ -9,6 +9,8 @@
  *
  * Prints a Markdown table on stdout, then one JSON line; progress goes to stderr.
  */
+
+import { execFileSync } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -85,6 +87,9 @@ async function measure(
     };
     const env = moto?.env ?? {};
     const profiled = mode === "engine" ? context.cpuProfileDir : undefined;
+    // Every job starts with no dirty pages left by the one before (or by asset generation): otherwise the
+    // kernel's writeback lands on whichever job comes next, engine or baseline alike.
+    execFileSync("sync");
     const report = await runJob(spec, env, profiled);
     const expected = mode === "plan" ? context.profile.planningSegments + 1 : asset.files.length;
     if (report.objects !== expected || !["COMPLETE", "COPIED", "PLANNED"].includes(report.status)) {
