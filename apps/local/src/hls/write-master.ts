@@ -1,14 +1,9 @@
 /** Writes the multivariant playlists of packaged HLS outputs (the emulator's own, not ffmpeg's). */
 import { type AttributeValue, formatAttributeList } from "./attributes.js";
+import type { SourceRendition } from "./master-playlist.js";
 
-export interface MasterRendition {
-  readonly type: "AUDIO" | "SUBTITLES";
-  readonly groupId: string;
-  readonly name: string;
-  readonly language: string | undefined;
-  readonly isDefault: boolean;
-  readonly uri: string;
-}
+/** A rendition is written back exactly as the source's reader describes it. */
+export type MasterRendition = SourceRendition;
 
 export interface MasterVariant {
   readonly uri: string;
