@@ -37,6 +37,8 @@ export interface JobReport {
   readonly status: string;
   readonly seconds: number;
   readonly cpuSeconds: number;
+  /** The part of cpuSeconds spent in the kernel (file system, sockets). */
+  readonly systemSeconds: number;
   /** The kernel's high-water mark of resident memory (VmHWM), bytes. */
   readonly peakRss: number;
 }
@@ -56,7 +58,9 @@ function sinkFor(spec: JobSpec) {
   return createS3Sink({ client, bucket: spec.bucket, prefix: spec.destination });
 }
 
-async function run(spec: JobSpec): Promise<Omit<JobReport, "seconds" | "cpuSeconds" | "peakRss">> {
+async function run(
+  spec: JobSpec,
+): Promise<Omit<JobReport, "seconds" | "cpuSeconds" | "systemSeconds" | "peakRss">> {
   if (spec.mode === "plan") {
     const client = createOriginClient({ connections: spec.concurrency });
     try {
@@ -97,6 +101,7 @@ async function main(): Promise<void> {
     ...outcome,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    systemSeconds: cpu.system / 1e6,
     peakRss: await peakRssBytes(),
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);

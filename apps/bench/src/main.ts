@@ -11,7 +11,7 @@
  */
 
 import { execFileSync } from "node:child_process";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, statfs, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -37,6 +37,13 @@ interface Context {
   readonly s3: boolean;
   readonly directorySync: DirectorySyncMode | undefined;
   readonly cpuProfileDir: string | undefined;
+  /**
+   * Directory copies stay on disk until the run ends. Deleting thousands of files between jobs made the next jobs
+   * slow and uneven: ext4 without a journal (this machine's) will not reuse an inode for 60–300 s after its delete
+   * and scans past every such inode on each create (perf: a third of all CPU in `recently_deleted` and the
+   * directory lock held meanwhile). Off when the disk has no room for every copy (then each is deleted at once).
+   */
+  readonly keepOutputs: boolean;
 }
 
 let jobCounter = 0;
@@ -86,11 +93,14 @@ async function measure(
       ...(context.directorySync ? { directorySync: context.directorySync } : {}),
     };
     const env = moto?.env ?? {};
-    const profiled = mode === "engine" ? context.cpuProfileDir : undefined;
+    // Engine and baseline profiles side by side (`<dir>/engine`, `<dir>/baseline`), to compare where each spends.
+    const profiled = context.cpuProfileDir === undefined ? undefined : join(context.cpuProfileDir, mode);
     // Every job starts with no dirty pages left by the one before (or by asset generation): otherwise the
     // kernel's writeback lands on whichever job comes next, engine or baseline alike.
     execFileSync("sync");
+    const originCpuBefore = origin.cpuSeconds();
     const report = await runJob(spec, env, profiled);
+    const originCpu = (origin.cpuSeconds() ?? Number.NaN) - (originCpuBefore ?? Number.NaN);
     const expected = mode === "plan" ? context.profile.planningSegments + 1 : asset.files.length;
     if (report.objects !== expected || !["COMPLETE", "COPIED", "PLANNED"].includes(report.status)) {
       throw new Error(
@@ -99,13 +109,13 @@ async function measure(
     }
     log(
       `  ${asset.name} ${mode.padEnd(8)} ${sink.padEnd(9)} ${report.seconds.toFixed(2)} s, ` +
-        `CPU ${report.cpuSeconds.toFixed(2)} s, peak RSS ${(report.peakRss / 2 ** 20).toFixed(0)} MiB`,
+        `CPU ${report.cpuSeconds.toFixed(2)} s (kernel ${report.systemSeconds.toFixed(2)}), origin CPU ${originCpu.toFixed(2)} s, peak RSS ${(report.peakRss / 2 ** 20).toFixed(0)} MiB`,
     );
     return report;
   } finally {
     await origin.stop();
     await moto?.stop();
-    if (sink === "directory") await rm(destination, { recursive: true, force: true });
+    if (sink === "directory" && !context.keepOutputs) await rm(destination, { recursive: true, force: true });
   }
 }
 
@@ -114,6 +124,12 @@ async function compare(context: Context, asset: Asset, sink: SinkKind, label = a
   const engine: JobReport[] = [];
   const baseline: JobReport[] = [];
   const ratios: number[] = [];
+  if (sink === "directory" && context.profile.warmUp) {
+    // Not counted: the first copies after a start (cold page cache for the asset, JIT, inode tables, the deletes
+    // of an earlier run) ran up to twice as long as the next ones, for engine and baseline alike.
+    log("  warm-up (not counted):");
+    for (const mode of ["engine", "baseline"] as const) await measure(context, asset, mode, sink);
+  }
   for (let run = 0; run < context.profile.runs; run++) {
     const order = run % 2 === 0 ? (["engine", "baseline"] as const) : (["baseline", "engine"] as const);
     for (const mode of order)
@@ -129,6 +145,7 @@ async function compare(context: Context, asset: Asset, sink: SinkKind, label = a
     engine: summarize(engine),
     baseline: summarize(baseline),
     ratio: median(ratios),
+    pairRatios: ratios,
   };
 }
 
@@ -150,6 +167,7 @@ async function engineOnly(
     engine: summarize(reports),
     baseline: undefined,
     ratio: undefined,
+    pairRatios: [],
   };
 }
 
@@ -173,6 +191,25 @@ async function runCases(context: Context, cases: readonly CaseName[], sinks: rea
     }
   }
   return rows;
+}
+
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+/** Bytes every directory copy of this run writes (compared cases twice per run and warm-up, scaling once). */
+function directoryBytesNeeded(
+  assets: GeneratedAssets,
+  profile: BenchProfile,
+  cases: readonly CaseName[],
+  sinks: readonly SinkKind[],
+): number {
+  let bytes = 0;
+  const copies = 2 * (profile.runs + (profile.warmUp ? 1 : 0));
+  if (sinks.includes("directory")) {
+    for (const name of ["hls", "dash", "big"] as const)
+      if (cases.includes(name)) bytes += copies * assets[name].bytes;
+  }
+  if (cases.includes("scaling")) for (const asset of assets.scaling) bytes += profile.runs * asset.bytes;
+  return bytes;
 }
 
 function parseList<T extends string>(text: string, allowed: readonly T[], option: string): T[] {
@@ -222,12 +259,24 @@ async function main(): Promise<void> {
         "--directory-sync",
       )[0] as DirectorySyncMode)
     : undefined;
+  const needed = directoryBytesNeeded(assets, profile, cases, sinks);
+  const space = await statfs(work);
+  const free = space.bavail * space.bsize;
+  // Half the free space at most: the run must not fill the disk of the machine it measures.
+  const keepOutputs = needed < free / 2;
+  log(
+    keepOutputs
+      ? `directory copies kept until the end: ${gb(needed)} of ${gb(free)} free in ${work}`
+      : `*** directory copies deleted after each job (${gb(needed)} needed, ${gb(free)} free in ${work}): ` +
+          "jobs after a delete can be slower (ext4 inode reuse), figures less even ***",
+  );
   const loadBefore = loadavg();
   const started = Date.now();
   let rows: Row[];
   try {
     const cpuProfileDir = values["cpu-prof"];
-    rows = await runCases({ profile, assets, work, s3, directorySync, cpuProfileDir }, cases, sinks);
+    const context = { profile, assets, work, s3, directorySync, cpuProfileDir, keepOutputs };
+    rows = await runCases(context, cases, sinks);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

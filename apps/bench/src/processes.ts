@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { JobReport, JobSpec } from "./child.js";
 
@@ -12,7 +13,23 @@ const ORIGIN_CLI = fileURLToPath(
 export interface RunningOrigin {
   /** Base URL ending with `/`. */
   readonly url: string;
+  /** CPU seconds (user + kernel) the origin process has used so far; undefined where /proc is missing. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat: 100 on every Linux Node supports (USER_HZ). */
+const USER_HZ = 100;
+
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces, hence the last ")"): utime is the 12th, stime the 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return undefined;
+  }
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -38,6 +55,7 @@ export function startOrigin(root: string): Promise<RunningOrigin> {
       child.stdout.removeAllListeners("data").resume();
       resolve({
         url: output.slice(0, newline).trim(),
+        cpuSeconds: () => processCpuSeconds(child.pid),
         stop: async () => {
           const done = exited(child);
           child.kill("SIGTERM");

@@ -13,6 +13,8 @@ export interface BenchProfile {
   readonly planningSegments: number;
   /** Repeats of every measurement; the median is reported. */
   readonly runs: number;
+  /** One engine and one baseline copy to a directory before the measured ones, not counted. */
+  readonly warmUp: boolean;
   readonly concurrency: number;
 }
 
@@ -29,6 +31,7 @@ export const PROFILES: Readonly<Record<BenchProfile["name"], BenchProfile>> = {
     scalingCopies: [1_000, 10_000],
     planningSegments: 100_000,
     runs: 3,
+    warmUp: true,
     concurrency: 32,
   },
   tiny: {
@@ -40,6 +43,7 @@ export const PROFILES: Readonly<Record<BenchProfile["name"], BenchProfile>> = {
     scalingCopies: [20, 200],
     planningSegments: 2_000,
     runs: 1,
+    warmUp: false,
     concurrency: 8,
   },
 };

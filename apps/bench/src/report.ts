@@ -9,6 +9,8 @@ export interface Row {
   readonly baseline: Summary | undefined;
   /** Median over runs of baseline seconds / engine seconds, each pair measured back to back. */
   readonly ratio: number | undefined;
+  /** Every pair's ratio, in run order: how far one pair can be from the median on this machine. */
+  readonly pairRatios: readonly number[];
 }
 
 /** Medians over the runs of one job. */
@@ -16,6 +18,8 @@ export interface Summary {
   readonly runs: number;
   readonly seconds: number;
   readonly cpuSeconds: number;
+  /** The part of cpuSeconds spent in the kernel. */
+  readonly systemSeconds: number;
   readonly peakRss: number;
   readonly objectsPerSecond: number;
   readonly megabytesPerSecond: number;
@@ -38,6 +42,7 @@ export function summarize(reports: readonly JobReport[]): Summary {
     runs: reports.length,
     seconds,
     cpuSeconds: median(reports.map((report) => report.cpuSeconds)),
+    systemSeconds: median(reports.map((report) => report.systemSeconds)),
     peakRss: median(reports.map((report) => report.peakRss)),
     objectsPerSecond: objects / seconds,
     megabytesPerSecond: bytes / 1e6 / seconds,
@@ -76,6 +81,7 @@ export function markdownTable(rows: readonly Row[]): string {
     "peak RSS MiB",
     "CPU s",
     "ratio",
+    "pairs min–max",
   ];
   const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
   for (const row of rows) {
@@ -87,6 +93,9 @@ export function markdownTable(rows: readonly Row[]): string {
       ...cells(row.engine),
       ...cells(row.baseline),
       row.ratio === undefined ? "–" : fixed(row.ratio, 2),
+      row.pairRatios.length === 0
+        ? "–"
+        : `${fixed(Math.min(...row.pairRatios), 2)}–${fixed(Math.max(...row.pairRatios), 2)}`,
     ];
     lines.push(`| ${values.join(" | ")} |`);
   }
