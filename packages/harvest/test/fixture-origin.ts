@@ -19,7 +19,16 @@ export interface ExpectedReference {
   readonly byteRange?: { readonly offset: number; readonly length: number };
 }
 
-export type Expected = { readonly options?: { readonly role?: string; readonly now?: string } } & (
+export type Expected = {
+  readonly options?: {
+    readonly role?: string;
+    readonly now?: string;
+    /** The query of the fixture's URL (HLS EXT-X-DEFINE QUERYPARAM). */
+    readonly query?: string;
+    /** The variables of a multivariant parent (HLS EXT-X-DEFINE IMPORT). */
+    readonly parentVariables?: Readonly<Record<string, string>>;
+  };
+} & (
   | { readonly references: readonly ExpectedReference[] }
   | { readonly error: { readonly name: string; readonly code: string } }
 );

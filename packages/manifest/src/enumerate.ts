@@ -4,7 +4,7 @@ import { resolveLimits } from "./limits.js";
 import { parseManifest } from "./parse.js";
 import { resolveReferences } from "./resolve.js";
 import { checkReference, createOriginPolicy } from "./safety.js";
-import type { ManifestLimits, MediaRole, ParsedManifest, Resource } from "./types.js";
+import type { HlsVariables, ManifestLimits, MediaRole, ParsedManifest, Resource } from "./types.js";
 
 export interface EnumerateOptions {
   /** Hosts (hostname or hostname:port) besides the entry's origin whose resources may be copied. */
@@ -46,11 +46,19 @@ export function parseEntryUrl(entryUrl: string | URL): URL {
   }
 }
 
-interface PendingManifest {
+/** A manifest to load, with what its parent tells about it. */
+interface QueuedManifest {
   readonly url: URL;
   readonly role: MediaRole;
+  /** The variables of the multivariant playlist that referred to it (HLS IMPORT); undefined for the entry. */
+  readonly parentVariables: HlsVariables | undefined;
+}
+
+interface PendingManifest extends QueuedManifest {
   readonly text: Promise<string>;
 }
+
+const NO_VARIABLES: HlsVariables = new Map();
 
 /**
  * Crawls an asset from its entry manifest: every child manifest is loaded (a few at a time) and parsed in turn,
@@ -70,13 +78,13 @@ export async function enumerateAsset(
   const concurrency = Math.max(1, options.concurrency ?? 8);
 
   const found = new Map<string, LocatedResource>([[entry.href, { url: entry, kind: "manifest" }]]);
-  const queue: { url: URL; role: MediaRole }[] = [{ url: entry, role: "media" }];
+  const queue: QueuedManifest[] = [{ url: entry, role: "media", parentVariables: undefined }];
   const inFlight: PendingManifest[] = [];
   let manifests = 0;
 
   const startLoads = () => {
     while (inFlight.length < concurrency && queue.length > 0) {
-      const next = queue.shift() as { url: URL; role: MediaRole };
+      const next = queue.shift() as QueuedManifest;
       const text = load(next.url, options.signal);
       text.catch(() => {}); // observed below, in order; avoid an unhandled rejection meanwhile
       inFlight.push({ ...next, text });
@@ -88,8 +96,17 @@ export async function enumerateAsset(
     const current = inFlight.shift() as PendingManifest;
     options.signal?.throwIfAborted();
     const text = await current.text;
-    const parsed = parseManifest(text, { role: current.role, now: options.now, limits: options.limits });
+    const parsed = parseManifest(text, {
+      role: current.role,
+      now: options.now,
+      limits: options.limits,
+      query: current.url.search,
+      parentVariables: current.parentVariables,
+    });
     options.onManifest?.({ url: current.url, text, parsed });
+    // Only a multivariant playlist hands variables down (RFC 8216bis §4.4.2.3 IMPORT), even when it defines none.
+    const childVariables =
+      parsed.format === "hls-multivariant" ? (parsed.variables ?? NO_VARIABLES) : undefined;
     for (const reference of resolveReferences(parsed, current.url)) {
       const href = resourceHref(reference.url);
       if (found.has(href)) continue;
@@ -109,7 +126,7 @@ export async function enumerateAsset(
             `more than ${limits.maxManifests} manifests in one asset`,
           );
         }
-        queue.push({ url: reference.url, role: reference.role ?? "media" });
+        queue.push({ url: reference.url, role: reference.role ?? "media", parentVariables: childVariables });
       }
     }
     startLoads();

@@ -7,6 +7,7 @@ export type ManifestErrorCode =
   | "UNRECOGNIZED_MANIFEST"
   | "MALFORMED_MANIFEST"
   | "INVALID_URL"
+  | "UNDEFINED_VARIABLE"
   // ManifestLimitError
   | "MANIFEST_TOO_LARGE"
   | "TOO_MANY_RESOURCES"
@@ -29,10 +30,13 @@ export class ManifestError extends Error {
   }
 }
 
-/** The text is not a manifest we know, or is broken beyond reading. */
+/**
+ * The text is not a manifest we know, or is broken beyond reading. UNDEFINED_VARIABLE: an HLS variable that is
+ * referenced or imported has no value (RFC 8216bis §4.3: the client MUST fail to parse the playlist).
+ */
 export class ManifestParseError extends ManifestError {
   constructor(
-    code: "UNRECOGNIZED_MANIFEST" | "MALFORMED_MANIFEST" | "INVALID_URL",
+    code: "UNRECOGNIZED_MANIFEST" | "MALFORMED_MANIFEST" | "INVALID_URL" | "UNDEFINED_VARIABLE",
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -3,7 +3,7 @@ import { ManifestLimitError, ManifestParseError } from "./errors.js";
 import { parseHls } from "./hls/index.js";
 import { ResourceBudget, resolveLimits } from "./limits.js";
 import { parseMss } from "./mss/index.js";
-import type { ManifestLimits, MediaRole, ParsedManifest, ParseOptions } from "./types.js";
+import type { HlsVariables, ManifestLimits, MediaRole, ParsedManifest, ParseOptions } from "./types.js";
 
 /** What every format parser receives besides the text. */
 export interface ParseContext {
@@ -11,6 +11,9 @@ export interface ParseContext {
   readonly now: Date | undefined;
   readonly limits: ManifestLimits;
   readonly budget: ResourceBudget;
+  /** HLS only, see ParseOptions: the manifest URL's query and the referring multivariant's variables. */
+  readonly query?: string;
+  readonly parentVariables?: HlsVariables | undefined;
 }
 
 export type TextFormat = "hls" | "dash" | "mss";
@@ -50,6 +53,8 @@ export function parseManifest(text: string, options: ParseOptions = {}): ParsedM
     now: options.now,
     limits,
     budget: new ResourceBudget(limits.maxResources),
+    query: options.query ?? "",
+    parentVariables: options.parentVariables,
   };
   switch (detectFormat(prepared)) {
     case "hls":

@@ -1,4 +1,6 @@
 import { ManifestParseError, UnsafeReferenceError } from "./errors.js";
+import { queryParamDefinitionEdits, type TextEdit } from "./hls/stored-variables.js";
+import { expandVariables } from "./hls/variables.js";
 import { EXTERNAL_PREFIX } from "./keys.js";
 import { detectFormat, type TextFormat } from "./parse.js";
 import type { ParsedManifest } from "./types.js";
@@ -20,7 +22,7 @@ export interface RewriteOptions {
 
 export interface RewriteResult {
   readonly text: string;
-  /** How many reference texts were replaced. */
+  /** How many reference texts (and HLS EXT-X-DEFINE QUERYPARAM attributes) were replaced. */
   readonly rewritten: number;
   /** Absolute references found in reference positions that the parse did not produce (kept as written). */
   readonly kept: readonly string[];
@@ -217,9 +219,35 @@ export function referenceSpans(text: string, format: TextFormat): ReferenceSpan[
 }
 
 /**
+ * The reference a span means: HLS variables substituted as the parse did (every name is defined once, before its
+ * use, so the playlist's final variables give each reference its value). Undefined for a span the parse did not
+ * substitute (a name it never defined): such a span is no reference of the parse and stays as written.
+ */
+function spanReference(format: TextFormat, span: ReferenceSpan, parsed: ParsedManifest): string | undefined {
+  if (format !== "hls" || !span.value.includes("{$")) return span.value;
+  return parsed.variables === undefined ? undefined : expandVariables(span.value, parsed.variables)?.trim();
+}
+
+/** Applies edits sorted by start; an edit overlapping an earlier one is dropped (it cannot be both). */
+function applyEdits(text: string, edits: readonly TextEdit[]): { text: string; applied: number } {
+  let out = "";
+  let last = 0;
+  let applied = 0;
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    if (edit.start < last) continue;
+    out += text.slice(last, edit.start) + edit.text;
+    last = edit.end;
+    applied++;
+  }
+  return applied === 0 ? { text, applied } : { text: out + text.slice(last), applied };
+}
+
+/**
  * Rewrites the absolute and path-absolute references of one manifest into references relative to its own key.
  * Targets come from the manifest's parse (so a reference means what the parser resolved it to, BaseURL chains
- * included); a template (`$Number$`, `{start time}`) has its literal directory prefix rewritten.
+ * included); a template (`$Number$`, `{start time}`) has its literal directory prefix rewritten. HLS: a reference
+ * written with variables is rewritten (whole) when it resolves to an absolute reference and kept byte for byte
+ * otherwise; QUERYPARAM definitions become NAME/VALUE ones, since the copy is served without the query string.
  */
 export function rewriteManifest(text: string, options: RewriteOptions): RewriteResult {
   const format = detectFormat(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -242,20 +270,20 @@ export function rewriteManifest(text: string, options: RewriteOptions): RewriteR
     return directory + value.slice(prefix.length);
   };
 
-  let out = "";
-  let last = 0;
-  let rewritten = 0;
+  const edits: TextEdit[] = format === "hls" ? queryParamDefinitionEdits(text, options.parsed.variables) : [];
   const kept: string[] = [];
+  let last = 0;
   for (const span of referenceSpans(text, format)) {
-    if (span.start < last || !isAbsoluteReference(span.value)) continue;
-    const replacement = replacementFor(span.value);
+    const reference = spanReference(format, span, options.parsed);
+    if (span.start < last || reference === undefined || !isAbsoluteReference(reference)) continue;
+    const replacement = replacementFor(reference);
     if (replacement === undefined) {
       kept.push(span.value);
       continue;
     }
-    out += text.slice(last, span.start) + encode(replacement);
+    edits.push({ start: span.start, end: span.end, text: encode(replacement) });
     last = span.end;
-    rewritten++;
   }
-  return { text: rewritten === 0 ? text : out + text.slice(last), rewritten, kept };
+  const { text: rewrittenText, applied } = applyEdits(text, edits);
+  return { text: rewrittenText, rewritten: applied, kept };
 }

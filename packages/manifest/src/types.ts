@@ -35,10 +35,22 @@ export interface RawReference {
   readonly role?: MediaRole;
 }
 
+/**
+ * HLS variables (EXT-X-DEFINE, RFC 8216bis §4.4.2.3): name → value. A Map, because `__proto__` is a valid
+ * variable name.
+ */
+export type HlsVariables = ReadonlyMap<string, string>;
+
 /** The result of parsing one manifest: its format and every reference in document order. */
 export interface ParsedManifest {
   readonly format: ManifestFormat;
   readonly references: readonly RawReference[];
+  /**
+   * HLS only, absent when the playlist defines none: every variable its EXT-X-DEFINE tags gave a value (NAME,
+   * QUERYPARAM or IMPORT), in definition order. A multivariant playlist's are what its children may IMPORT;
+   * the QUERYPARAM values are what a stored copy, which has no query string, must define itself.
+   */
+  readonly variables?: HlsVariables;
 }
 
 /** A reference resolved to an absolute URL. */
@@ -62,6 +74,14 @@ export interface ParseOptions {
   /** Reference instant for `type="dynamic"` MPDs (the package has no clock). Default: publishTime or availabilityStartTime. */
   readonly now?: Date;
   readonly limits?: Partial<ManifestLimits>;
+  /** The query of the manifest's own URL (`URL.search`, e.g. `?token=a1`), for HLS EXT-X-DEFINE QUERYPARAM. */
+  readonly query?: string;
+  /**
+   * For HLS EXT-X-DEFINE IMPORT: the variables of the multivariant playlist that referred to this playlist (its
+   * `ParsedManifest.variables`, an empty map when it defined none). Leave it out when no multivariant playlist
+   * referred to this one: an IMPORT then fails.
+   */
+  readonly parentVariables?: HlsVariables;
 }
 
 export interface ManifestLimits {

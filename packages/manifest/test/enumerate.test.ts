@@ -119,3 +119,84 @@ describe("enumerateAsset", () => {
     ).rejects.toMatchObject({ name: "ManifestLimitError", code: "TOO_MANY_MANIFESTS" });
   });
 });
+
+describe("enumerateAsset with HLS variables", () => {
+  const multivariantWithVariables = [
+    "#EXTM3U",
+    '#EXT-X-DEFINE:QUERYPARAM="session"',
+    '#EXT-X-DEFINE:NAME="keys",VALUE="../keys"',
+    '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="en",URI="audio/en.m3u8?session={$session}&track=main"',
+    '#EXT-X-STREAM-INF:BANDWIDTH=1,AUDIO="a"',
+    "video/{$session}/low.m3u8",
+    "",
+  ].join("\n");
+  const importingMedia = (name: string) =>
+    [
+      "#EXTM3U",
+      '#EXT-X-DEFINE:IMPORT="keys"',
+      '#EXT-X-DEFINE:IMPORT="session"',
+      '#EXT-X-KEY:METHOD=AES-128,URI="{$keys}/{$session}.key"',
+      "#EXTINF:4,",
+      `${name}-{$session}.ts`,
+      "#EXT-X-ENDLIST",
+      "",
+    ].join("\n");
+
+  test("QUERYPARAM reads each playlist's own URL, IMPORT the multivariant's variables", async () => {
+    const origin = memoryOrigin({
+      "https://o.example/a/index.m3u8?session=s1": multivariantWithVariables,
+      // `track` is only in the audio playlist's own URL: QUERYPARAM reads the URL of the playlist that has it.
+      "https://o.example/a/audio/en.m3u8?session=s1&track=main": [
+        "#EXTM3U",
+        '#EXT-X-DEFINE:QUERYPARAM="track"',
+        '#EXT-X-DEFINE:IMPORT="session"',
+        "#EXTINF:4,",
+        "en-{$track}-{$session}.aac",
+        "",
+      ].join("\n"),
+      "https://o.example/a/video/s1/low.m3u8": importingMedia("low"),
+    });
+    const plan = await enumerateAsset("https://o.example/a/index.m3u8?session=s1", origin.load);
+    expect(plan.resources.map((resource) => resource.url)).toEqual([
+      "https://o.example/a/index.m3u8?session=s1",
+      "https://o.example/a/audio/en.m3u8?session=s1&track=main",
+      "https://o.example/a/video/s1/low.m3u8",
+      "https://o.example/a/audio/en-main-s1.aac",
+      "https://o.example/a/video/keys/s1.key",
+      "https://o.example/a/video/s1/low-s1.ts",
+    ]);
+  });
+
+  test.each([
+    [
+      "a child imports a name the multivariant does not define",
+      '#EXTM3U\n#EXT-X-DEFINE:NAME="other",VALUE="x"\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n',
+      'does not define "keys"',
+    ],
+    [
+      "a child imports from a multivariant that defines nothing",
+      "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n",
+      'does not define "keys"',
+    ],
+    [
+      "the entry itself imports",
+      '#EXTM3U\n#EXT-X-DEFINE:IMPORT="keys"\n#EXTINF:4,\ns.ts\n',
+      "no multivariant playlist",
+    ],
+    [
+      "the entry's QUERYPARAM names a parameter its URL lacks",
+      '#EXTM3U\n#EXT-X-DEFINE:QUERYPARAM="token"\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n',
+      'no query parameter "token"',
+    ],
+  ])("%s: UNDEFINED_VARIABLE", async (_case, entryText, message) => {
+    const origin = memoryOrigin({
+      "https://o.example/a/index.m3u8": entryText,
+      "https://o.example/a/v.m3u8": '#EXTM3U\n#EXT-X-DEFINE:IMPORT="keys"\n#EXTINF:4,\n{$keys}/s.ts\n',
+    });
+    await expect(enumerateAsset("https://o.example/a/index.m3u8", origin.load)).rejects.toMatchObject({
+      name: "ManifestParseError",
+      code: "UNDEFINED_VARIABLE",
+      message: expect.stringContaining(message),
+    });
+  });
+});

@@ -42,15 +42,21 @@ describe.each(manifests)("fixture %s", (file) => {
     const expected = JSON.parse(
       readFileSync(join(FIXTURES_DIR, `${file}${EXPECTED_SUFFIX}`), "utf8"),
     ) as Expected;
+    const given = expected.options;
+    const url = new URL(`${file}${given?.query ?? ""}`, FIXTURE_ORIGIN);
     const options = {
-      ...(expected.options?.role ? { role: expected.options.role as MediaRole } : {}),
-      ...(expected.options?.now ? { now: new Date(expected.options.now) } : {}),
+      ...(given?.role ? { role: given.role as MediaRole } : {}),
+      ...(given?.now ? { now: new Date(given.now) } : {}),
+      query: url.search,
+      ...(given?.parentVariables ? { parentVariables: new Map(Object.entries(given.parentVariables)) } : {}),
     };
-    const run = () => resolveReferences(parseManifest(text, options), new URL(file, FIXTURE_ORIGIN));
+    const parse = () => parseManifest(text, options);
     if ("error" in expected) {
-      expect(run).toThrow(expect.objectContaining(expected.error));
+      expect(() => resolveReferences(parse(), url)).toThrow(expect.objectContaining(expected.error));
     } else {
-      expect(run().map(referenceToJson)).toEqual(expected.references);
+      const parsed = parse();
+      expect(resolveReferences(parsed, url).map(referenceToJson)).toEqual(expected.references);
+      if (expected.variables) expect(Object.fromEntries(parsed.variables ?? [])).toEqual(expected.variables);
     }
   });
 });

@@ -2,6 +2,7 @@
 import { ParseStream, type ParseStreamEvent } from "m3u8-parser";
 import { type AttributeList, parseAttributeList } from "./attribute-list.js";
 import { type ByteRangeSpec, parseByteRangeSpec, toByteRangeSpec } from "./byte-range.js";
+import type { PlaylistVariables } from "./variables.js";
 
 /** A URI line: a segment, or the variant playlist of the EXT-X-STREAM-INF before it. Trimmed, otherwise as written. */
 export interface HlsUriLine {
@@ -118,8 +119,13 @@ export function tokenFromEvent(event: ParseStreamEvent, line: number): HlsToken 
  * EXT-X-SESSION-KEY, EXT-X-SESSION-DATA, EXT-X-GAP, EXT-X-IMAGES-ONLY...) and the lines it throws on (a short
  * EXT-X-KEY IV makes it fail with a TypeError) go through our own scanner. Lines end at LF; ParseStream trims
  * the CR of CRLF and blanks. Lazy, so a caller's budget stops a huge playlist before it is all tokenized.
+ * With `variables`, each line is substituted (and EXT-X-DEFINE lines recorded) before it is read, so a BYTERANGE
+ * or URI built from variables is parsed as substituted.
  */
-export function* tokenizeHls(text: string): Generator<HlsToken, void, undefined> {
+export function* tokenizeHls(
+  text: string,
+  variables?: PlaylistVariables,
+): Generator<HlsToken, void, undefined> {
   const stream = new ParseStream();
   const events: ParseStreamEvent[] = [];
   stream.on("data", (event) => events.push(event));
@@ -127,7 +133,8 @@ export function* tokenizeHls(text: string): Generator<HlsToken, void, undefined>
   for (let line = 1; start <= text.length; line++) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
-    const raw = text.slice(start, end);
+    const written = text.slice(start, end);
+    const raw = variables ? variables.apply(written, line) : written;
     start = end + 1;
     events.length = 0;
     try {

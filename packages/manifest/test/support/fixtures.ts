@@ -14,8 +14,15 @@ export interface ExpectedReference {
   role?: string;
 }
 
-export type Expected = { options?: { role?: string; now?: string } } & (
-  | { references: ExpectedReference[] }
+/**
+ * `options.query` is the query string of the fixture's URL and `options.parentVariables` the variables of a
+ * referring multivariant playlist (HLS EXT-X-DEFINE QUERYPARAM / IMPORT); `variables`, when given, is what the
+ * parse must report as defined, in definition order.
+ */
+export type Expected = {
+  options?: { role?: string; now?: string; query?: string; parentVariables?: Record<string, string> };
+} & (
+  | { references: ExpectedReference[]; variables?: Record<string, string> }
   | { error: { name: string; code: string } }
 );
 
