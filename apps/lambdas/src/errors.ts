@@ -6,7 +6,8 @@ export type LambdaErrorCode =
   | "HARVEST_FAILED"
   | "HARVEST_INCOMPLETE"
   | "CDN_SECRET_UNREADABLE"
-  | "HARVEST_STATE_INVALID";
+  | "HARVEST_STATE_INVALID"
+  | "HARVEST_PLAN_TIMEOUT";
 
 export class LambdaError extends Error {
   readonly code: LambdaErrorCode;
@@ -49,5 +50,16 @@ export class HarvestStateInvalidError extends LambdaError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("HARVEST_STATE_INVALID", message, options);
     this.name = "HarvestStateInvalid";
+  }
+}
+
+/**
+ * The first invocation could not crawl the asset's manifests within its time budget: every later invocation would
+ * start the crawl over, so the endpoint fails at once with the cause instead of being killed by the Lambda timeout.
+ */
+export class HarvestPlanTimeoutError extends LambdaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("HARVEST_PLAN_TIMEOUT", message, options);
+    this.name = "HarvestPlanTimeout";
   }
 }

@@ -322,6 +322,21 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
       expect(stored.has("vod/asset-broken/hls/_vod-harvest-complete.json")).toBe(false);
     });
 
+    test("a crawl that cannot finish within the invocation's budget fails with HarvestPlanTimeout, nothing stored", async () => {
+      origin.addFault("/out/asset/high/playlist.m3u8", { kind: "stall" });
+      const handler = createHarvestHandler(harvestDeps({ safetyMarginMs: 1_000 }));
+      const started = Date.now();
+      const error = await handler(harvestInput("asset-slow"), fakeContext(1_300)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "HarvestPlanTimeout", code: "HARVEST_PLAN_TIMEOUT" });
+      expect((error as Error).message).toMatch(
+        /^crawling http:\/\/127\.0\.0\.1:\d+\/out\/asset\/index\.m3u8 did not finish within this invocation's 0\.\d s/,
+      );
+      // Returned at the deadline, not at the end of the Lambda's time (nor after the origin client's 30 s timeout).
+      expect(Date.now() - started).toBeLessThan(1_300);
+      expect((await listKeys(aws.s3, BUCKET, "vod/asset-slow/")).size).toBe(0);
+      expect((await listKeys(aws.s3, BUCKET, "_vod-harvest-state/asset-slow/")).size).toBe(0);
+    });
+
     test("a cursor naming another endpoint's plan is refused", async () => {
       const handler = createHarvestHandler(harvestDeps());
       const cursor = { planKey: "_vod-harvest-state/other-asset/hls/run.json", invocations: 1 };

@@ -163,7 +163,9 @@ export const HARVEST_STATE_PREFIX = "_vod-harvest-state/";
  * first invocation deletes the old completion record before copying. The invocation that finds every object
  * present verifies them and writes the completion record last (packages/harvest copyPlan), then returns done.
  * Throws `HarvestFailed` when every object was attempted and some failed for good (message: the count and the
- * first few keys, never a header value); the state machine reports the endpoint FAILED.
+ * first few keys, never a header value), and `HarvestPlanTimeout` when the first invocation cannot crawl the
+ * manifests within its time budget (every later one would start over); the state machine reports the endpoint
+ * FAILED.
  */
 export interface HarvestInput {
   readonly assetId: string;

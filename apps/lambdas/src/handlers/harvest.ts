@@ -1,6 +1,7 @@
 /**
  * harvest: copies one endpoint until done or until the Lambda's remaining time runs short. The first invocation
- * crawls and stores the plan; later ones load it (no crawl) and copy what is still missing. Each invocation adds
+ * crawls (within its time budget, else HarvestPlanTimeout) and stores the plan; later ones load it (no crawl) and
+ * copy what is still missing. Each invocation adds
  * what it copied or hashed to the checksum journal next to the plan, so a later one trusts those objects (no
  * origin HEAD, no read-back): an invocation costs what is new, not every object copied before. Only counts and a
  * small cursor are returned, whatever the asset's size.
@@ -21,7 +22,7 @@ import {
 } from "@vod-harvest/harvest";
 import { createS3Sink } from "@vod-harvest/s3-sink";
 import type { HarvestCursor, HarvestInput, HarvestOutput } from "@vod-harvest/workflow";
-import { HarvestFailedError, HarvestStateInvalidError } from "../errors.js";
+import { HarvestFailedError, HarvestPlanTimeoutError, HarvestStateInvalidError } from "../errors.js";
 import { instrument, type LambdaContext, type LambdaHandler, type Observability } from "../observability.js";
 import { assertPlanKeyOf, createPlanStore, type PlanStore, planKeyFor } from "../plan-store.js";
 import { createS3ProgressStore } from "../progress-store.js";
@@ -69,7 +70,29 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
   const plans = deps.planStore ?? createPlanStore(deps.s3);
   const { logger, metrics } = deps;
 
-  async function loadOrPlan(event: HarvestInput, context: LambdaContext, client: OriginClient) {
+  /** Crawls within the invocation's budget: a crawl cut by the deadline would only start over next time. */
+  async function planWithin(event: HarvestInput, client: OriginClient, deadline: number) {
+    const budgetMs = Math.max(0, deadline - clock.now());
+    const stop = AbortSignal.timeout(budgetMs);
+    try {
+      return await planHarvest({ entryUrl: event.entryUrl }, { client, signal: stop });
+    } catch (error) {
+      if (!stop.aborted) throw error;
+      throw new HarvestPlanTimeoutError(
+        `crawling ${event.entryUrl} did not finish within this invocation's ${(budgetMs / 1000).toFixed(1)} s ` +
+          "(Lambda time left minus the safety margin): the origin is too slow or the asset too large for one " +
+          "invocation; raise the harvest Lambda's timeout",
+        { cause: error },
+      );
+    }
+  }
+
+  async function loadOrPlan(
+    event: HarvestInput,
+    context: LambdaContext,
+    client: OriginClient,
+    deadline: number,
+  ) {
     const { bucket } = event.destination;
     if (event.cursor !== null) {
       assertPlanKeyOf(event.cursor.planKey, event.assetId, event.packagingConfigurationId);
@@ -83,7 +106,7 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
       return { plan, planKey: event.cursor.planKey };
     }
     const started = clock.now();
-    const plan = await planHarvest({ entryUrl: event.entryUrl }, { client });
+    const plan = await planWithin(event, client, deadline);
     const planKey = planKeyFor(event.assetId, event.packagingConfigurationId, context.awsRequestId);
     await plans.save(bucket, planKey, plan);
     logger.info("plan stored", {
@@ -122,7 +145,7 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
       }
     };
     try {
-      const { plan, planKey } = await loadOrPlan(event, context, client);
+      const { plan, planKey } = await loadOrPlan(event, context, client, deadline);
       const { bucket, prefix } = event.destination;
       const invocation = (event.cursor?.invocations ?? 0) + 1;
       const progress = createS3ProgressStore(deps.s3, {
