@@ -2,15 +2,14 @@
  * Runs the state machine of packages/workflow on this machine with aws-local-stepfunctions: every Lambda Task
  * (routed by its function ARN) calls the real handler with a Lambda-like context and JSON in and out; every
  * aws-sdk Task calls a MediaPackage VOD implementation (a fake, or the SDK against an emulator); sns:publish
- * calls an SNS implementation. Used by this package's tests and by the local stack (apps/local).
- *
- * Node 20: aws-local-stepfunctions needs `Promise.withResolvers`; call `polyfillPromiseWithResolvers()` first.
+ * calls an SNS implementation. Used by this package's tests and by the local stack (apps/local). A Lambda Task
+ * running past its function's timeout fails with `Sandbox.Timedout`, as in AWS. Driving the runner itself is
+ * packages/workflow's `runLocally` (which also polyfills `Promise.withResolvers` for Node 20).
  */
 import { randomUUID } from "node:crypto";
 import {
   type LambdaHandlers,
   type LambdaName,
-  listStates,
   listTaskStates,
   type MediaPackageAction,
   mediaPackageResource,
@@ -18,7 +17,7 @@ import {
   SNS_PUBLISH,
   type StateMachineDefinition,
 } from "@vod-harvest/workflow";
-import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
+import { type LocalExecutionFailure, type LocalTaskHandler, runLocally } from "@vod-harvest/workflow/local";
 import type { LambdaContext, LambdaHandler } from "./observability.js";
 
 /** The handlers the definition invokes, each as deployed: (event, context) → result. */
@@ -55,7 +54,10 @@ export interface LocalRunnerOptions {
   readonly lambdas: LocalLambdas;
   readonly mediaPackage: MediaPackageVodApi;
   readonly sns: SnsApi;
-  /** What `context.getRemainingTimeInMillis()` starts from, per invocation. Default 900 s (Lambda's maximum). */
+  /**
+   * Each function's timeout: what `context.getRemainingTimeInMillis()` starts from, per invocation, and how long
+   * the handler may run before its Task fails with `Sandbox.Timedout`. Default 900 s (Lambda's maximum).
+   */
   readonly lambdaTimeoutMs?: number | Partial<Record<LambdaName, number>>;
   /** Every Wait state lasts this long instead (ms). Default: as the definition says. */
   readonly waitMs?: number;
@@ -76,7 +78,7 @@ export interface LocalExecutionResult {
   /** The execution output when it succeeded. */
   readonly output?: unknown;
   /** The Fail state's (or the uncaught) error when it failed. */
-  readonly error?: { readonly name: string; readonly cause: string };
+  readonly error?: LocalExecutionFailure;
   readonly events: readonly unknown[];
 }
 
@@ -113,15 +115,16 @@ export function lambdaContext(name: string, arn: string, timeoutMs: number): Lam
   };
 }
 
-type TaskHandler = (input: unknown) => Promise<unknown>;
+function lambdaTimeoutOf(options: LocalRunnerOptions, name: LambdaName): number {
+  return typeof options.lambdaTimeoutMs === "number"
+    ? options.lambdaTimeoutMs
+    : (options.lambdaTimeoutMs?.[name] ?? DEFAULT_LAMBDA_TIMEOUT_MS);
+}
 
-function lambdaTaskHandler(options: LocalRunnerOptions, name: LambdaName): TaskHandler {
+function lambdaTaskHandler(options: LocalRunnerOptions, name: LambdaName): LocalTaskHandler {
   const handler = options.lambdas[name] as LambdaHandler<unknown, unknown>;
   const arn = options.lambdaArns[name];
-  const timeout =
-    typeof options.lambdaTimeoutMs === "number"
-      ? options.lambdaTimeoutMs
-      : (options.lambdaTimeoutMs?.[name] ?? DEFAULT_LAMBDA_TIMEOUT_MS);
+  const timeout = lambdaTimeoutOf(options, name);
   return async (input) => {
     try {
       return viaJson(await handler(viaJson(input), lambdaContext(name, arn, timeout)));
@@ -131,10 +134,14 @@ function lambdaTaskHandler(options: LocalRunnerOptions, name: LambdaName): TaskH
   };
 }
 
-function routeTask(options: LocalRunnerOptions, resource: string): TaskHandler | undefined {
-  const lambda = (Object.keys(options.lambdaArns) as LambdaName[]).find(
+function lambdaNameOf(options: LocalRunnerOptions, resource: string): LambdaName | undefined {
+  return (Object.keys(options.lambdaArns) as LambdaName[]).find(
     (name) => options.lambdaArns[name] === resource,
   );
+}
+
+function routeTask(options: LocalRunnerOptions, resource: string): LocalTaskHandler | undefined {
+  const lambda = lambdaNameOf(options, resource);
   if (lambda !== undefined) return lambdaTaskHandler(options, lambda);
   for (const action of Object.keys(options.mediaPackage) as MediaPackageAction[]) {
     if (mediaPackageResource(action) === resource) {
@@ -153,58 +160,32 @@ export interface LocalRunner {
 
 /** Resolves every Task of the definition to a local implementation up front: an unknown Resource fails here. */
 export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
-  const { definition } = options;
-  const taskResourceLocalHandlers: Record<string, TaskHandler> = {};
+  const { definition, waitMs, retryIntervalMs } = options;
+  const taskHandlers: Record<string, LocalTaskHandler> = {};
+  // Only Lambda Tasks have a function timeout; aws-sdk and SNS Tasks are bounded by the state's TimeoutSeconds.
+  const taskTimeoutMs: Record<string, number> = {};
   for (const { name, resource } of listTaskStates(definition)) {
     const route = routeTask(options, resource);
     if (route === undefined) throw new TypeError(`no local implementation for Task ${name} (${resource})`);
-    taskResourceLocalHandlers[name] = (input) => {
+    taskHandlers[name] = (input) => {
       options.onTask?.({ state: name, resource, input: structuredClone(input) });
       return route(input);
     };
+    const lambda = lambdaNameOf(options, resource);
+    if (lambda !== undefined) taskTimeoutMs[name] = lambdaTimeoutOf(options, lambda);
   }
-  const all = listStates(definition);
-  const { waitMs, retryIntervalMs } = options;
-  const waitTimeOverrides =
-    waitMs === undefined
-      ? undefined
-      : Object.fromEntries(all.filter((e) => e.state.Type === "Wait").map((e) => [e.name, waitMs]));
-  const retryIntervalOverrides =
-    retryIntervalMs === undefined
-      ? undefined
-      : Object.fromEntries(
-          all.filter((e) => "Retry" in e.state && e.state.Retry).map((e) => [e.name, retryIntervalMs]),
-        );
 
   return {
     async run(input, executionName = randomUUID()) {
       const executionArn = `arn:aws:states:us-east-1:${ACCOUNT}:execution:vod-harvest-local:${executionName}`;
-      // The runner's validator adds fields to the definition it is given: hand it a copy.
-      const machine = new StateMachine(structuredClone(definition) as never);
-      const execution = machine.run(input as never, {
-        overrides: {
-          taskResourceLocalHandlers: taskResourceLocalHandlers as never,
-          ...(waitTimeOverrides ? { waitTimeOverrides } : {}),
-          ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
-        },
-        context: {
-          Execution: { Id: executionArn, Name: executionName, StartTime: new Date().toISOString() },
-        },
+      const outcome = await runLocally(definition, input, {
+        taskHandlers,
+        taskTimeoutMs,
+        waitMs,
+        retryIntervalMs,
+        execution: { id: executionArn, name: executionName },
       });
-      const events: unknown[] = [];
-      const collecting = (async () => {
-        for await (const event of execution.eventLogs) events.push(event);
-      })();
-      try {
-        const output = await execution.result;
-        await collecting;
-        return { executionArn, output, events };
-      } catch (error) {
-        await collecting;
-        if (!(error instanceof ExecutionError)) throw error;
-        const cause = error.cause as Error;
-        return { executionArn, error: { name: cause.name, cause: cause.message }, events };
-      }
+      return { executionArn, ...outcome };
     },
   };
 }

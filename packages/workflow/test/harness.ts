@@ -1,11 +1,10 @@
 // Runs the real definition with aws-local-stepfunctions, every Task overridden by an in-test stub. prepare and
 // resolve-endpoints run their real (pure) logic; MediaPackage, check, harvest, finalize and SNS are scripted fakes.
 // This tests the definition's control flow and data contract, not the real handlers.
-import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
 import type { StateMachineConfig } from "../src/config.js";
 import { buildStateMachine } from "../src/definition.js";
 import { resolveEndpoints } from "../src/endpoints.js";
-import { listStates, listTaskStates } from "../src/inspect.js";
+import { listTaskStates } from "../src/inspect.js";
 import type {
   CheckInput,
   CheckOutput,
@@ -16,6 +15,7 @@ import type {
   LambdaName,
   ResolveEndpointsInput,
 } from "../src/lambda-contracts.js";
+import { type LocalTaskHandler, runLocally } from "../src/local-execution.js";
 import type { Notification } from "../src/notifications.js";
 import { prepareRequest } from "../src/prepare.js";
 import { mediaPackageResource, SNS_PUBLISH } from "../src/task-helpers.js";
@@ -236,48 +236,24 @@ export async function runWorkflow(
     },
   };
 
-  const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
-  // (the runner types handlers over its own JSONValue; ours are typed by lambda-contracts instead)
+  const taskHandlers: Record<string, LocalTaskHandler> = {};
   for (const { name, resource } of listTaskStates(definition)) {
     const handler = name === "DescribeEndpointStatus" ? mp.describeEndpointStatus : byResource[resource];
     if (!handler) throw new Error(`no stub for ${resource}`);
-    taskResourceLocalHandlers[name] = async (taskInput: never) => {
+    taskHandlers[name] = async (taskInput) => {
       calls.push({ state: name, input: structuredClone(taskInput) });
-      return handler(taskInput) as never;
+      // (the stubs are typed by lambda-contracts; the definition is what hands them their input)
+      return handler(taskInput as never);
     };
   }
-  const all = listStates(definition);
-  const waitTimeOverrides = Object.fromEntries(
-    all.filter((e) => e.state.Type === "Wait").map((e) => [e.name, 0]),
-  );
-  const retryIntervalOverrides = Object.fromEntries(
-    all.filter((e) => "Retry" in e.state && e.state.Retry).map((e) => [e.name, 0]),
-  );
 
-  // The runner's validator adds fields to the definition it is given: hand it a copy.
-  const machine = new StateMachine(structuredClone(definition) as never);
-  const execution = machine.run(input as never, {
-    overrides: {
-      taskResourceLocalHandlers: taskResourceLocalHandlers as never,
-      waitTimeOverrides,
-      retryIntervalOverrides,
-    },
-    context: { Execution: { Id: EXECUTION_ARN, Name: "test-run" } },
+  const outcome = await runLocally(definition, input, {
+    taskHandlers,
+    waitMs: 0,
+    retryIntervalMs: 0,
+    execution: { id: EXECUTION_ARN, name: "test-run" },
   });
-  const events: unknown[] = [];
-  const collecting = (async () => {
-    for await (const event of execution.eventLogs) events.push(event);
-  })();
-  try {
-    const output = await execution.result;
-    await collecting;
-    return { output, calls, notifications, attributes, events };
-  } catch (error) {
-    await collecting;
-    if (!(error instanceof ExecutionError)) throw error;
-    const cause = error.cause as Error;
-    return { error: { name: cause.name, cause: cause.message }, calls, notifications, attributes, events };
-  }
+  return { ...outcome, calls, notifications, attributes };
 }
 
 export function callsTo(result: RunResult, state: string): unknown[] {
