@@ -205,8 +205,16 @@ function harvestStates(config: ResolvedConfig): Record<string, State> {
         "cursor.$": "$.harvest.cursor",
       },
       ResultPath: "$.harvest",
-      // A harvest invocation is resumable, so a timed-out one is simply run again.
-      extraRetry: [{ ErrorEquals: ["States.Timeout"], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 }],
+      // A harvest invocation is resumable, so a timed-out one (the Task's or the Lambda's own timeout) is simply
+      // run again.
+      extraRetry: [
+        {
+          ErrorEquals: ["States.Timeout", "Sandbox.Timedout"],
+          IntervalSeconds: 1,
+          MaxAttempts: 2,
+          BackoffRate: 2,
+        },
+      ],
       Catch: CATCH_ENDPOINT,
     }),
     [S.doneChoice]: choice(
