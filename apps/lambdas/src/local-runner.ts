@@ -140,9 +140,8 @@ function lambdaNameOf(options: LocalRunnerOptions, resource: string): LambdaName
   );
 }
 
-function routeTask(options: LocalRunnerOptions, resource: string): LocalTaskHandler | undefined {
-  const lambda = lambdaNameOf(options, resource);
-  if (lambda !== undefined) return lambdaTaskHandler(options, lambda);
+/** The handler of an aws-sdk or SNS Task (Lambda Tasks are routed by their function ARN). */
+function serviceTaskHandler(options: LocalRunnerOptions, resource: string): LocalTaskHandler | undefined {
   for (const action of Object.keys(options.mediaPackage) as MediaPackageAction[]) {
     if (mediaPackageResource(action) === resource) {
       return async (input) => viaJson(await options.mediaPackage[action](viaJson(input) as JsonObject));
@@ -165,13 +164,14 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
   // Only Lambda Tasks have a function timeout; aws-sdk and SNS Tasks are bounded by the state's TimeoutSeconds.
   const taskTimeoutMs: Record<string, number> = {};
   for (const { name, resource } of listTaskStates(definition)) {
-    const route = routeTask(options, resource);
+    const lambda = lambdaNameOf(options, resource);
+    const route =
+      lambda === undefined ? serviceTaskHandler(options, resource) : lambdaTaskHandler(options, lambda);
     if (route === undefined) throw new TypeError(`no local implementation for Task ${name} (${resource})`);
     taskHandlers[name] = (input) => {
       options.onTask?.({ state: name, resource, input: structuredClone(input) });
       return route(input);
     };
-    const lambda = lambdaNameOf(options, resource);
     if (lambda !== undefined) taskTimeoutMs[name] = lambdaTimeoutOf(options, lambda);
   }
 
