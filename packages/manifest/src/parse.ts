@@ -12,7 +12,7 @@ export interface ParseContext {
   readonly limits: ManifestLimits;
   readonly budget: ResourceBudget;
   /** HLS only, see ParseOptions: the manifest URL's query and the referring multivariant's variables. */
-  readonly query?: string;
+  readonly query?: string | undefined;
   readonly parentVariables?: HlsVariables | undefined;
 }
 
@@ -53,7 +53,7 @@ export function parseManifest(text: string, options: ParseOptions = {}): ParsedM
     now: options.now,
     limits,
     budget: new ResourceBudget(limits.maxResources),
-    query: options.query ?? "",
+    query: options.query,
     parentVariables: options.parentVariables,
   };
   switch (detectFormat(prepared)) {
