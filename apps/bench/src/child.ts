@@ -41,6 +41,17 @@ export interface JobReport {
   readonly systemSeconds: number;
   /** The kernel's high-water mark of resident memory (VmHWM), bytes. */
   readonly peakRss: number;
+  /** Engine jobs: where the wall time went (the baseline has no such phases: it is given its URL list). */
+  readonly phases?: EnginePhases;
+}
+
+/** Seconds from the job's start to the plan, from the plan to the last object stored, then to the end. */
+export interface EnginePhases {
+  /** Crawl and plan: every manifest fetched and parsed, the object list made. */
+  readonly plan: number;
+  readonly copy: number;
+  /** Verification listing, checksums, completion record. */
+  readonly finish: number;
 }
 
 async function peakRssBytes(): Promise<number> {
@@ -61,6 +72,8 @@ function sinkFor(spec: JobSpec) {
 async function run(
   spec: JobSpec,
 ): Promise<Omit<JobReport, "seconds" | "cpuSeconds" | "systemSeconds" | "peakRss">> {
+  const started = performance.now();
+  const since = () => (performance.now() - started) / 1000;
   if (spec.mode === "plan") {
     const client = createOriginClient({ connections: spec.concurrency });
     try {
@@ -71,10 +84,17 @@ async function run(
     }
   }
   if (spec.mode === "engine") {
+    let planned = Number.NaN;
+    let lastStored = Number.NaN;
     const result = await harvest({ entryUrl: spec.entryUrl }, sinkFor(spec), {
       concurrency: spec.concurrency,
+      onProgress: (event) => {
+        if (event.type === "planned") planned = since();
+        else if (event.type === "object") lastStored = since();
+      },
     });
-    return { objects: result.objects, bytes: result.bytes, status: result.status };
+    const phases = { plan: planned, copy: lastStored - planned, finish: since() - lastStored };
+    return { objects: result.objects, bytes: result.bytes, status: result.status, phases };
   }
   const items = JSON.parse(await readFile(spec.itemsFile ?? "", "utf8")) as RawItem[];
   const target =

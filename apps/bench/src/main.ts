@@ -21,7 +21,7 @@ import { type Asset, type GeneratedAssets, generateAssets } from "./assets.js";
 import type { JobReport, JobSpec, SinkKind } from "./child.js";
 import { runJob, startOrigin } from "./processes.js";
 import { type BenchProfile, PROFILES } from "./profiles.js";
-import { markdownTable, median, type Row, summarize } from "./report.js";
+import { markdownTable, median, phasesTable, type Row, summarize } from "./report.js";
 
 const BUCKET = "bench";
 const CASES = ["hls", "dash", "big", "scaling", "plan"] as const;
@@ -110,8 +110,12 @@ async function measure(
         `${asset.name} ${mode} → ${sink}: ${report.status}, ${report.objects}/${expected} objects`,
       );
     }
+    const { phases } = report;
+    const phaseText = phases
+      ? ` (plan ${phases.plan.toFixed(2)}, copy ${phases.copy.toFixed(2)}, verify + record ${phases.finish.toFixed(2)})`
+      : "";
     log(
-      `  ${asset.name} ${mode.padEnd(8)} ${sink.padEnd(9)} ${report.seconds.toFixed(2)} s, ` +
+      `  ${asset.name} ${mode.padEnd(8)} ${sink.padEnd(9)} ${report.seconds.toFixed(2)} s${phaseText}, ` +
         `CPU ${report.cpuSeconds.toFixed(2)} s (kernel ${report.systemSeconds.toFixed(2)}), origin CPU ${originCpu.toFixed(2)} s, peak RSS ${(report.peakRss / 2 ** 20).toFixed(0)} MiB`,
     );
     return report;
@@ -302,8 +306,9 @@ async function main(): Promise<void> {
     loadAverageAfter: loadAfter.map((value) => Number(value.toFixed(2))),
   };
   const table = markdownTable(rows);
+  const phases = phasesTable(rows);
   process.stdout.write(
-    `\n${table}\n\n${profile.name} profile, ${profile.runs} run(s) each (median), concurrency ` +
+    `\n${table}\n\n${phases ? `Engine phases (median):\n\n${phases}\n\n` : ""}${profile.name} profile, ${profile.runs} run(s) each (median), concurrency ` +
       `${profile.concurrency}; ${machine.cpus} × ${machine.cpuModel}; load average ${machine.loadAverageBefore.join(" ")} ` +
       `before, ${machine.loadAverageAfter.join(" ")} after; ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
   );

@@ -1,4 +1,4 @@
-import type { JobReport } from "./child.js";
+import type { EnginePhases, JobReport } from "./child.js";
 
 export interface Row {
   readonly case: string;
@@ -23,6 +23,8 @@ export interface Summary {
   readonly peakRss: number;
   readonly objectsPerSecond: number;
   readonly megabytesPerSecond: number;
+  /** Engine jobs only: the median of each phase. */
+  readonly phases: EnginePhases | undefined;
 }
 
 export function median(values: readonly number[]): number {
@@ -46,6 +48,17 @@ export function summarize(reports: readonly JobReport[]): Summary {
     peakRss: median(reports.map((report) => report.peakRss)),
     objectsPerSecond: objects / seconds,
     megabytesPerSecond: bytes / 1e6 / seconds,
+    phases: medianPhases(reports),
+  };
+}
+
+function medianPhases(reports: readonly JobReport[]): EnginePhases | undefined {
+  const phases = reports.flatMap((report) => (report.phases ? [report.phases] : []));
+  if (phases.length === 0) return undefined;
+  return {
+    plan: median(phases.map((phase) => phase.plan)),
+    copy: median(phases.map((phase) => phase.copy)),
+    finish: median(phases.map((phase) => phase.finish)),
   };
 }
 
@@ -100,4 +113,27 @@ export function markdownTable(rows: readonly Row[]): string {
     lines.push(`| ${values.join(" | ")} |`);
   }
   return lines.join("\n");
+}
+
+/**
+ * Where the engine's wall time went, per copy case: the fixed phases before the first put and after the last
+ * one, which the baseline (handed its URL list) does not have, weigh most on small assets.
+ */
+export function phasesTable(rows: readonly Row[]): string {
+  const header = ["case", "sink", "plan s", "copy s", "verify + record s", "fixed share"];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
+  for (const row of rows) {
+    const phases = row.engine.phases;
+    if (phases === undefined) continue;
+    const share = (phases.plan + phases.finish) / row.engine.seconds;
+    const values = [
+      row.case,
+      row.sink,
+      fixed(phases.plan, 2),
+      fixed(phases.copy, 2),
+      fixed(phases.finish, 2),
+    ];
+    lines.push(`| ${[...values, `${fixed(share * 100, 0)} %`].join(" | ")} |`);
+  }
+  return lines.length > 2 ? lines.join("\n") : "";
 }
