@@ -8,6 +8,7 @@ export type ManifestErrorCode =
   | "MALFORMED_MANIFEST"
   | "INVALID_URL"
   | "UNDEFINED_VARIABLE"
+  | "UNSUPPORTED_FEATURE"
   // ManifestLimitError
   | "MANIFEST_TOO_LARGE"
   | "TOO_MANY_RESOURCES"
@@ -33,10 +34,17 @@ export class ManifestError extends Error {
 /**
  * The text is not a manifest we know, or is broken beyond reading. UNDEFINED_VARIABLE: an HLS variable that is
  * referenced or imported has no value (RFC 8216bis §4.3: the client MUST fail to parse the playlist).
+ * UNSUPPORTED_FEATURE: the manifest needs something this package does not do (a DASH remote xlink element), so
+ * parsing on would copy only part of the asset.
  */
 export class ManifestParseError extends ManifestError {
   constructor(
-    code: "UNRECOGNIZED_MANIFEST" | "MALFORMED_MANIFEST" | "INVALID_URL" | "UNDEFINED_VARIABLE",
+    code:
+      | "UNRECOGNIZED_MANIFEST"
+      | "MALFORMED_MANIFEST"
+      | "INVALID_URL"
+      | "UNDEFINED_VARIABLE"
+      | "UNSUPPORTED_FEATURE",
     message: string,
     options?: { cause?: unknown },
   ) {

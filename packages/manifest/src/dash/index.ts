@@ -11,6 +11,7 @@ import {
   segmentListReferences,
 } from "./references.js";
 import { segmentTemplateReferences } from "./template-references.js";
+import { resolveXlinks } from "./xlink.js";
 
 /** Elements kept as raw text for their own lexer (timeline.ts): building 100,000 `S` nodes costs 10× more. */
 export const RAW_CONTENT_ELEMENTS: readonly string[] = ["SegmentTimeline"];
@@ -79,12 +80,14 @@ export function orderReferences(references: RepresentationReferences): RawRefere
 }
 
 /**
- * Parses an MPD into its references: XML → Period timing → Representations with everything inherited →
- * segments per addressing mode. URLs stay unresolved (`uri` + `bases`), see resolve.ts.
+ * Parses an MPD into its references: XML → MPD timing → xlink (resolve-to-zero removed, remote elements refused) →
+ * Period timing → Representations with everything inherited → segments per addressing mode. URLs stay unresolved
+ * (`uri` + `bases`), see resolve.ts.
  */
 export function parseDash(text: string, context: ParseContext): ParsedManifest {
-  const mpd = readMpdXml(text);
-  const presentation = readPresentation(mpd, context.now);
+  const xml = readMpdXml(text);
+  const presentation = readPresentation(xml, context.now); // first: it refuses a root that is no MPD
+  const mpd = resolveXlinks(xml);
   const periods = timePeriods(mpd, presentation);
   const references: RawReference[] = [];
   for (const representation of flattenRepresentations(mpd, periods)) {
