@@ -5,6 +5,7 @@ import { describeError, HarvestAbortedError, InvalidHarvestOptionsError, OriginH
 import type { OriginClient } from "./http.js";
 import type { ChecksumJournal } from "./journal.js";
 import { runPool } from "./pool.js";
+import { listPresent } from "./present.js";
 import { classifySinkError } from "./sink.js";
 import { copyResource, putManifest, type TransferContext } from "./transfer.js";
 import type { CopyOptions, FailedResource, HarvestPlan, PlannedManifest, ProgressEvent } from "./types.js";
@@ -52,13 +53,6 @@ export function copyOrder(plan: HarvestPlan): Resource[] {
   );
   const entry = plan.resources.filter((resource) => resource.key === plan.entryKey);
   return [...media, ...manifests, ...entry];
-}
-
-/** Every object under the sink's root and its size: one listing per run. */
-export async function listPresent(sink: ObjectSink, signal?: AbortSignal): Promise<Map<string, number>> {
-  const present = new Map<string, number>();
-  for await (const object of sink.list(undefined, signal)) present.set(object.key, object.size);
-  return present;
 }
 
 /** The origin's size for a resource, or undefined when a HEAD is not answered (then the object is copied again). */
@@ -110,7 +104,13 @@ export async function copyObjects(
   try {
     if (options.signal?.aborted) stopOnSignal();
     const present =
-      overwrite || run.signal.aborted ? new Map<string, number>() : await listPresent(sink, run.signal);
+      overwrite || run.signal.aborted
+        ? new Map<string, number>()
+        : await listPresent(
+            sink,
+            plan.resources.map((resource) => resource.key),
+            run.signal,
+          );
     const manifests = new Map<string, PlannedManifest>(
       plan.manifests.map((manifest) => [manifest.key, manifest]),
     );

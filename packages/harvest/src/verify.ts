@@ -1,5 +1,5 @@
 import type { ObjectSink } from "@vod-harvest/s3-sink";
-import { listPresent } from "./copy.js";
+import { listPresent } from "./present.js";
 
 export interface VerifyProblem {
   readonly key: string;
@@ -7,15 +7,15 @@ export interface VerifyProblem {
 }
 
 /**
- * Lists the sink once and checks every planned key is there with its expected size. Only a run whose
- * verification finds nothing may write the completion record.
+ * Lists where the planned keys live (in parallel, see listPresent) and checks every planned key is there with its
+ * expected size. Only a run whose verification finds nothing may write the completion record.
  */
 export async function verifyStored(
   sink: ObjectSink,
   expected: ReadonlyMap<string, number>,
   signal?: AbortSignal,
 ): Promise<VerifyProblem[]> {
-  const present = await listPresent(sink, signal);
+  const present = await listPresent(sink, [...expected.keys()], signal);
   const problems: VerifyProblem[] = [];
   for (const [key, size] of expected) {
     const found = present.get(key);
