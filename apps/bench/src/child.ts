@@ -72,8 +72,6 @@ function sinkFor(spec: JobSpec) {
 async function run(
   spec: JobSpec,
 ): Promise<Omit<JobReport, "seconds" | "cpuSeconds" | "systemSeconds" | "peakRss">> {
-  const started = performance.now();
-  const since = () => (performance.now() - started) / 1000;
   if (spec.mode === "plan") {
     const client = createOriginClient({ connections: spec.concurrency });
     try {
@@ -84,6 +82,8 @@ async function run(
     }
   }
   if (spec.mode === "engine") {
+    const started = performance.now();
+    const since = () => (performance.now() - started) / 1000;
     let planned = Number.NaN;
     let lastStored = Number.NaN;
     const result = await harvest({ entryUrl: spec.entryUrl }, sinkFor(spec), {

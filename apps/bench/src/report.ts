@@ -76,6 +76,11 @@ function cells(summary: Summary | undefined): string[] {
   ];
 }
 
+function markdown(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), `|${header.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n");
+}
+
 /** The Markdown table: engine, then the raw baseline on the same data, then their ratio. */
 export function markdownTable(rows: readonly Row[]): string {
   const header = [
@@ -96,23 +101,19 @@ export function markdownTable(rows: readonly Row[]): string {
     "ratio",
     "pairs min–max",
   ];
-  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
-  for (const row of rows) {
-    const values = [
-      row.case,
-      row.sink,
-      String(row.objects),
-      fixed(row.bytes / 1e6, 0),
-      ...cells(row.engine),
-      ...cells(row.baseline),
-      row.ratio === undefined ? "–" : fixed(row.ratio, 2),
-      row.pairRatios.length === 0
-        ? "–"
-        : `${fixed(Math.min(...row.pairRatios), 2)}–${fixed(Math.max(...row.pairRatios), 2)}`,
-    ];
-    lines.push(`| ${values.join(" | ")} |`);
-  }
-  return lines.join("\n");
+  const lines = rows.map((row) => [
+    row.case,
+    row.sink,
+    String(row.objects),
+    fixed(row.bytes / 1e6, 0),
+    ...cells(row.engine),
+    ...cells(row.baseline),
+    row.ratio === undefined ? "–" : fixed(row.ratio, 2),
+    row.pairRatios.length === 0
+      ? "–"
+      : `${fixed(Math.min(...row.pairRatios), 2)}–${fixed(Math.max(...row.pairRatios), 2)}`,
+  ]);
+  return markdown(header, lines);
 }
 
 /**
@@ -121,19 +122,14 @@ export function markdownTable(rows: readonly Row[]): string {
  */
 export function phasesTable(rows: readonly Row[]): string {
   const header = ["case", "sink", "plan s", "copy s", "verify + record s", "fixed share"];
-  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
-  for (const row of rows) {
+  const lines = rows.flatMap((row) => {
     const phases = row.engine.phases;
-    if (phases === undefined) continue;
+    if (phases === undefined) return [];
     const share = (phases.plan + phases.finish) / row.engine.seconds;
-    const values = [
-      row.case,
-      row.sink,
-      fixed(phases.plan, 2),
-      fixed(phases.copy, 2),
-      fixed(phases.finish, 2),
+    const { plan, copy, finish } = phases;
+    return [
+      [row.case, row.sink, fixed(plan, 2), fixed(copy, 2), fixed(finish, 2), `${fixed(share * 100, 0)} %`],
     ];
-    lines.push(`| ${[...values, `${fixed(share * 100, 0)} %`].join(" | ")} |`);
-  }
-  return lines.length > 2 ? lines.join("\n") : "";
+  });
+  return lines.length > 0 ? markdown(header, lines) : "";
 }
