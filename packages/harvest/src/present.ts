@@ -66,13 +66,13 @@ export async function listPresent(
       if (object !== undefined) present.set(object.key, object.size);
     }),
   ];
-  const stop = new AbortController();
+  let failed = false; // after a failure the other lanes start nothing new
   await runPool(work.values(), LISTING_CONCURRENCY, async (task) => {
-    if (stop.signal.aborted) return;
+    if (failed) return;
     try {
       await task();
     } catch (error) {
-      stop.abort();
+      failed = true;
       throw error;
     }
   });
