@@ -236,6 +236,23 @@ describe.skipIf(skip)("S3 sink against moto", () => {
       ["single put", 100_000, 1 * MiB],
       ["multipart", 6 * MiB, 12 * MiB],
     ])(
+      "%s: a body closed before its end, without an error → SOURCE_FAILED, nothing stored",
+      async (_what, delivered, expectedSize) => {
+        const { sink, prefix } = newSink();
+        const { stream, delivered: sent } = stallingStream(patternBuffer(delivered));
+        const put = sink.put("seg.ts", stream, { expectedSize }).catch((e) => e);
+        await sent;
+        stream.destroy(); // no error: only 'close' tells the sink the body will never end
+        expect(await put).toMatchObject({ name: "BodyStreamError", code: "SOURCE_FAILED" });
+        expect(await sink.head("seg.ts")).toBeUndefined();
+        expect(await openMultipartUploads(prefix)).toBe(0);
+      },
+    );
+
+    test.each([
+      ["single put", 100_000, 1 * MiB],
+      ["multipart", 6 * MiB, 12 * MiB],
+    ])(
       "%s: an abort mid-stream → ABORTED, nothing stored, no upload left open",
       async (_what, delivered, size) => {
         const { sink, prefix } = newSink();
