@@ -182,19 +182,21 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
       counter?.destroy(error);
       if (singlePut) controller.abort(error);
     };
-    const pipeIntoCounter = (source: Readable, sink: ByteCounter): ByteCounter => {
-      source.on("error", bodyFailed);
-      source.once("close", () => {
-        if (!source.readableEnded && !sink.destroyed) bodyFailed(new Error("body closed before its end"));
-      });
-      sink.on("error", bodyFailed);
-      source.pipe(sink);
-      return sink;
-    };
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      if (buffered === undefined)
-        counter = pipeIntoCounter(body as Readable, new ByteCounter(key, expectedSize));
+      if (buffered === undefined) {
+        const stream = body as Readable;
+        const sizeCounter = new ByteCounter(key, expectedSize);
+        counter = sizeCounter;
+        stream.on("error", bodyFailed);
+        // Destroyed without an error, the source never ends the counter: the put would wait forever.
+        stream.once("close", () => {
+          if (!stream.readableEnded && !sizeCounter.destroyed)
+            bodyFailed(new Error("body closed before its end"));
+        });
+        sizeCounter.on("error", bodyFailed);
+        stream.pipe(sizeCounter);
+      }
       const source = buffered ?? (counter as ByteCounter);
       if (singlePut) {
         const input = { ...params, Body: source, ContentLength: knownSize };
