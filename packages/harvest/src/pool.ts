@@ -1,7 +1,8 @@
 /**
  * Runs `worker` over the items of `source` with at most `concurrency` at once. Workers pull the next item only
  * when free, so a lazy source (an async generator) is never run ahead: memory stays bounded by the concurrency,
- * and a source that stops yielding (deadline, abort) stops new work at once.
+ * and a source that stops yielding (deadline, abort) stops new work at once. A worker that throws rejects the
+ * pool with its error, and no lane pulls another item after it (those in flight finish).
  */
 export async function runPool<T>(
   source: AsyncIterator<T> | Iterator<T>,
@@ -16,7 +17,12 @@ export async function runPool<T>(
     return result;
   };
   const lane = async () => {
-    for (let item = await next(); !item.done; item = await next()) await worker(item.value);
+    try {
+      for (let item = await next(); !item.done; item = await next()) await worker(item.value);
+    } catch (error) {
+      exhausted = true;
+      throw error;
+    }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
 }

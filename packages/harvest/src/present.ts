@@ -66,15 +66,6 @@ export async function listPresent(
       if (object !== undefined) present.set(object.key, object.size);
     }),
   ];
-  let failed = false; // after a failure the other lanes start nothing new
-  await runPool(work.values(), LISTING_CONCURRENCY, async (task) => {
-    if (failed) return;
-    try {
-      await task();
-    } catch (error) {
-      failed = true;
-      throw error;
-    }
-  });
+  await runPool(work.values(), LISTING_CONCURRENCY, (task) => task());
   return present;
 }
