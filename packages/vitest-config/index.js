@@ -1,4 +1,4 @@
-// Shared vitest defaults: node environment, no watch, generous timeouts for tests that start real servers.
+// Shared vitest defaults: node environment, no watch, generous outer limits (CI machines are busy): a limit is for a hang, never a verdict on speed.
 import { defineConfig } from "vitest/config";
 
 /** @param {import("vitest/config").ViteUserConfig["test"]} [overrides] */
@@ -7,8 +7,8 @@ export function vitestConfig(overrides = {}) {
     test: {
       environment: "node",
       include: ["test/**/*.test.ts"],
-      testTimeout: 30_000,
-      hookTimeout: 60_000,
+      testTimeout: 120_000,
+      hookTimeout: 180_000,
       reporters: process.env.CI ? ["default"] : ["default"],
       ...overrides,
     },

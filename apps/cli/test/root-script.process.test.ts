@@ -39,7 +39,7 @@ describe("pnpm vod-harvest (the root script)", () => {
       objects: 7,
     });
     expect(await listTree(join(userDir, "relative-out"))).toHaveLength(8);
-  }, 60_000);
+  }, 120_000);
 
   test.each([
     [["plan"], 2],

@@ -43,7 +43,7 @@ describe.skipIf(skipWithoutMoto("the CLI's copy to S3"))("copy to S3 (moto)", ()
     moto = await startMoto();
     const client = createS3ClientFromEnv({ env: moto.env, forcePathStyle: true });
     await client.send(new sdk.CreateBucketCommand({ Bucket: BUCKET }) as never);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await origin?.close();
@@ -74,7 +74,7 @@ describe.skipIf(skipWithoutMoto("the CLI's copy to S3"))("copy to S3 (moto)", ()
     const again = await runCli(args, { env: moto.env });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).status).toBe("SKIPPED");
-  }, 60_000);
+  }, 120_000);
 
   test("a bucket that does not exist: exit 1, one clear line naming it", async () => {
     const run = await runCli(
@@ -85,5 +85,5 @@ describe.skipIf(skipWithoutMoto("the CLI's copy to S3"))("copy to S3 (moto)", ()
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: .*no-such-bucket-here/m);
-  }, 60_000);
+  }, 120_000);
 });

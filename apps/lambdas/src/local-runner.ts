@@ -59,6 +59,8 @@ export interface LocalRunnerOptions {
    * the handler may run before its Task fails with `Sandbox.Timedout`. Default 900 s (Lambda's maximum).
    */
   readonly lambdaTimeoutMs?: number | Partial<Record<LambdaName, number>>;
+  /** Epoch ms for each invocation's `getRemainingTimeInMillis` (default Date.now; a test freezes it). */
+  readonly now?: () => number;
   /** Every Wait state lasts this long instead (ms). Default: as the definition says. */
   readonly waitMs?: number;
   /** Every Retry waits this long instead (ms). Default: as the definition says. */
@@ -100,8 +102,13 @@ function viaJson<T>(value: T): T {
   return value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T);
 }
 
-export function lambdaContext(name: string, arn: string, timeoutMs: number): LambdaContext {
-  const endsAt = Date.now() + timeoutMs;
+export function lambdaContext(
+  name: string,
+  arn: string,
+  timeoutMs: number,
+  now: () => number = Date.now,
+): LambdaContext {
+  const endsAt = now() + timeoutMs;
   return {
     awsRequestId: randomUUID(),
     functionName: name,
@@ -111,7 +118,7 @@ export function lambdaContext(name: string, arn: string, timeoutMs: number): Lam
     logGroupName: `/aws/lambda/${name}`,
     logStreamName: "local",
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, endsAt - now()),
   };
 }
 
@@ -127,7 +134,7 @@ function lambdaTaskHandler(options: LocalRunnerOptions, name: LambdaName): Local
   const timeout = lambdaTimeoutOf(options, name);
   return async (input) => {
     try {
-      return viaJson(await handler(viaJson(input), lambdaContext(name, arn, timeout)));
+      return viaJson(await handler(viaJson(input), lambdaContext(name, arn, timeout, options.now)));
     } catch (error) {
       throw asNamedError(error);
     }

@@ -1,5 +1,6 @@
 // Each handler factory against moto (S3) and the project's test origin; CDN authorization is in cdn-auth.test.ts.
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { createOriginClient, type OriginClient, type OriginClientOptions } from "@vod-harvest/harvest";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
 import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
 import type { Destination, HarvestInput, HarvestOutput } from "@vod-harvest/workflow";
@@ -160,12 +161,23 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
 
   describe("harvest, check, finalize", () => {
     test("a harvest spans several invocations: planned once, nothing fetched twice, then checked and finalized", async () => {
-      // Slow segment downloads and 450 ms of Lambda time per invocation: a few segments per invocation.
-      origin.addFault((request) => request.method === "GET" && request.path.endsWith(".ts"), {
-        kind: "delay",
-        ms: 200,
-      });
-      const handler = createHarvestHandler(harvestDeps({ concurrency: 2 }));
+      // Each invocation's time budget runs out as its fourth segment download starts (an event, not a clock):
+      // with 2 at a time, at least two segments are copied per invocation, and never all of them.
+      let budget = new AbortController();
+      let opens = 0;
+      const countingClient = (options: OriginClientOptions): OriginClient => {
+        const client = createOriginClient(options);
+        return {
+          ...client,
+          open: (url, policy, signal) => {
+            if (++opens === 4) budget.abort();
+            return client.open(url, policy, signal);
+          },
+        };
+      };
+      const handler = createHarvestHandler(
+        harvestDeps({ concurrency: 2, originClient: countingClient, timeBudget: () => budget.signal }),
+      );
       const outputs: HarvestOutput[] = [];
       const manifestGets = new Map<string, number>();
       /** GETs of objects that were already stored when their invocation started: must stay empty. */
@@ -181,8 +193,10 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
         const journaled = await journaledKeys("_vod-harvest-state/asset-multi/hls/");
         journaledSegments = [...journaled].filter((key) => key.endsWith(".ts")).length;
         origin.resetLog();
+        budget = new AbortController();
+        opens = 0;
         const cursor = outputs.at(-1)?.cursor ?? null;
-        outputs.push(await handler(harvestInput("asset-multi", { cursor }), fakeContext(450)));
+        outputs.push(await handler(harvestInput("asset-multi", { cursor }), fakeContext(60_000)));
         for (const request of origin.requests) {
           const key = request.path.replace("/out/asset/", "");
           if (request.method === "HEAD" && journaled.has(key))
@@ -249,7 +263,7 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
       // Metrics (EMF) carry objects, bytes and seconds.
       const emf = output.records().filter((r) => r._aws !== undefined);
       expect(emf.length).toBe(outputs.length);
-      // An object whose put committed just as the deadline cut the transfer is counted as found present by
+      // An object whose put committed just as the budget cut the transfer is counted as found present by
       // the next invocation, not as copied: up to `concurrency` (2) per stop may be missing from the sums.
       const copied = emf.reduce((sum, r) => sum + Number(r.objects), 0);
       expect(copied).toBeLessThanOrEqual(EXPECTED_OBJECTS);
@@ -324,15 +338,38 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
 
     test("a crawl that cannot finish within the invocation's budget fails with HarvestPlanTimeout, nothing stored", async () => {
       origin.addFault("/out/asset/high/playlist.m3u8", { kind: "stall" });
-      const handler = createHarvestHandler(harvestDeps({ safetyMarginMs: 1_000 }));
-      const started = Date.now();
+      // The budget runs out once the crawl has asked for the stalled playlist (an event, not a clock).
+      const budget = new AbortController();
+      const budgetsAsked: number[] = [];
+      const stallingClient = (options: OriginClientOptions): OriginClient => {
+        const client = createOriginClient(options);
+        return {
+          ...client,
+          getText: (url, policy, signal) => {
+            const text = client.getText(url, policy, signal);
+            if (url.pathname.endsWith("/high/playlist.m3u8")) budget.abort();
+            return text;
+          },
+        };
+      };
+      const handler = createHarvestHandler(
+        harvestDeps({
+          safetyMarginMs: 1_000,
+          originClient: stallingClient,
+          timeBudget: (ms) => {
+            budgetsAsked.push(ms);
+            return budget.signal;
+          },
+        }),
+      );
       const error = await handler(harvestInput("asset-slow"), fakeContext(1_300)).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: "HarvestPlanTimeout", code: "HARVEST_PLAN_TIMEOUT" });
       expect((error as Error).message).toMatch(
-        /^crawling http:\/\/127\.0\.0\.1:\d+\/out\/asset\/index\.m3u8 did not finish within this invocation's 0\.\d s/,
+        /^crawling http:\/\/127\.0\.0\.1:\d+\/out\/asset\/index\.m3u8 did not finish within this invocation's 0\.3 s/,
       );
-      // Returned at the deadline, not at the end of the Lambda's time (nor after the origin client's 30 s timeout).
-      expect(Date.now() - started).toBeLessThan(1_300);
+      // The budget is the Lambda's remaining time minus the margin; the stalled request (the origin client's
+      // timeout is 30 s) was cut when it ran out.
+      expect(budgetsAsked).toEqual([300]);
       expect((await listKeys(aws.s3, BUCKET, "vod/asset-slow/")).size).toBe(0);
       expect((await listKeys(aws.s3, BUCKET, "_vod-harvest-state/asset-slow/")).size).toBe(0);
     });

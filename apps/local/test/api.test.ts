@@ -27,7 +27,7 @@ describe.skipIf(skipWithoutMoto("MediaPackage emulator API tests"))("MediaPackag
   beforeAll(async () => {
     stack = await startLocalStack(BUCKET);
     await createGroupAndConfigurations(stack);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await stack?.stop();

@@ -48,5 +48,5 @@ describe.skipIf(skipWithoutMoto("the local stack signal test"))("local stack: st
     for (const endpoint of [started.moto, started.emulator, started.sfn])
       expect(await refused(endpoint), endpoint).toBe(true);
     expect(existsSync(started.workDir)).toBe(false);
-  }, 60_000);
+  }, 120_000);
 });

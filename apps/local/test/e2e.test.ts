@@ -103,7 +103,7 @@ describe.skipIf(!HAVE_MOTO || !HAVE_FFMPEG)(
     test("the source has the frames it was generated with (checked by ffprobe over moto's HTTP)", async () => {
       const url = httpUrlOfS3(stack.motoEndpoint, source.sourceArn.replace(/^arn:aws:s3:::/, "s3://"));
       expect(await videoFrameCounts(url)).toEqual([SOURCE_FRAMES, SOURCE_FRAMES]);
-    }, 60_000);
+    }, 120_000);
 
     test("`vod-harvest start --follow` runs the demo input: all four configurations COMPLETE", async () => {
       const inputFile = join(scratch, "input.json");
@@ -181,7 +181,7 @@ describe.skipIf(!HAVE_MOTO || !HAVE_FFMPEG)(
         expect(origin.status, key).toBe(200);
         expect(copied.equals(Buffer.from(await origin.arrayBuffer())), key).toBe(true);
       }
-    }, 60_000);
+    }, 120_000);
 
     test("a second execution reports SKIPPED for every configuration, with the first copy's counts", async () => {
       const second = await runWithSdk(stack, input(), "second");
@@ -320,7 +320,7 @@ describe.skipIf(!HAVE_MOTO || !HAVE_FFMPEG)(
           new StartExecutionCommand({ stateMachineArn: stack.stateMachineArn, name: "second", input: "{}" }),
         ),
       ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
-    }, 30_000);
+    }, 120_000);
 
     test("a wrong CDN secret ends every configuration FAILED, with a clear ERROR notification and exit 1", async () => {
       // Rotate the secret: the emulator still expects the identifier it read before; the harvester reads the new one.

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { OriginPolicy, Resource } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
-import { describeError, HarvestAbortedError, InvalidHarvestOptionsError, OriginHttpError } from "./errors.js";
+import { describeError, InvalidHarvestOptionsError, OriginHttpError } from "./errors.js";
 import type { OriginClient } from "./http.js";
 import type { ChecksumJournal } from "./journal.js";
 import { runPool } from "./pool.js";
@@ -67,7 +67,7 @@ async function originSize(options: CopyObjectsOptions, resource: Resource, signa
 
 /**
  * Copies every planned object not already present with its expected size, `concurrency` at a time, pulling work
- * from a generator that stops at the deadline or on abort. A resource that still fails after retries is recorded
+ * from a generator that stops when the run's signal fires (budget or caller). A resource that still fails after retries is recorded
  * in `failed` and the others go on; a sink failure no put can survive (access, missing bucket) aborts the lot and
  * is thrown.
  */
@@ -79,37 +79,25 @@ export async function copyObjects(
   const concurrency = resolveConcurrency(options.concurrency);
   const overwrite = options.overwrite ?? false;
   const emit = (event: ProgressEvent) => options.onProgress?.(event);
+  // Aborted by a fatal sink error; otherwise it follows the run's signal (the caller's and the budget's).
   const run = new AbortController();
+  const stopped = () => options.signal?.aborted ?? false;
+  const signal = options.signal ? AbortSignal.any([options.signal, run.signal]) : run.signal;
   // Every in-flight request and retry wait listens on this one signal.
-  setMaxListeners(concurrency * 4 + 16, run.signal);
-  const stopOnSignal = () => run.abort(options.signal?.reason);
-  options.signal?.addEventListener("abort", stopOnSignal, { once: true });
-  let deadlineTimer: NodeJS.Timeout | undefined;
-  let deadlineReached = false;
+  setMaxListeners(concurrency * 4 + 16, signal);
   let fatal: { error: unknown } | undefined;
-  const stopAtDeadline = () => {
-    deadlineReached = true;
-    // In-flight transfers are cut too: a time-boxed worker must return in time; a later run redoes them.
-    run.abort(new HarvestAbortedError("deadline reached"));
-  };
-  if (options.deadline !== undefined) {
-    const remaining = options.deadline - Date.now();
-    if (remaining <= 0) stopAtDeadline();
-    else deadlineTimer = setTimeout(stopAtDeadline, remaining);
-  }
 
   const stored = new Map<string, StoredObject>();
   const failed: FailedResource[] = [];
   let bytesDone = 0;
   try {
-    if (options.signal?.aborted) stopOnSignal();
     const present =
-      overwrite || run.signal.aborted
+      overwrite || signal.aborted
         ? new Map<string, number>()
         : await listPresent(
             sink,
             plan.resources.map((resource) => resource.key),
-            run.signal,
+            signal,
           );
     const manifests = new Map<string, PlannedManifest>(
       plan.manifests.map((manifest) => [manifest.key, manifest]),
@@ -118,7 +106,7 @@ export async function copyObjects(
       client: options.client,
       policy: options.policy,
       sink,
-      signal: run.signal,
+      signal,
       onRetry: (key, attempt, error) => emit({ type: "retry", key, attempt, error: describeError(error) }),
     };
 
@@ -148,7 +136,7 @@ export async function copyObjects(
       if (
         !overwrite &&
         presentSize !== undefined &&
-        (await originSize(options, resource, run.signal)) === presentSize
+        (await originSize(options, resource, signal)) === presentSize
       ) {
         return { ...resource, size: presentSize, sha256: undefined, outcome: "present" };
       }
@@ -157,7 +145,7 @@ export async function copyObjects(
 
     async function* work(): AsyncGenerator<Resource> {
       for (const resource of copyOrder(plan)) {
-        if (run.signal.aborted) return;
+        if (signal.aborted) return;
         yield resource;
       }
     }
@@ -178,20 +166,16 @@ export async function copyObjects(
           run.abort(error);
           return;
         }
-        if (run.signal.aborted) return; // stopped by the deadline or the caller: not a failure of this resource
+        if (signal.aborted) return; // stopped by the budget or the caller: not a failure of this resource
         const entry = { url: resource.url, key: resource.key, error: describeError(error) };
         failed.push(entry);
         emit({ type: "failed", ...entry });
       }
     });
   } catch (error) {
-    // Only the listing can get here: stopped by the deadline or the caller it is an early stop, else thrown as is.
-    if (!(deadlineReached || options.signal?.aborted)) throw error;
-  } finally {
-    clearTimeout(deadlineTimer);
-    options.signal?.removeEventListener("abort", stopOnSignal);
+    // Only the listing can get here: stopped by the budget or the caller it is an early stop, else thrown as is.
+    if (!stopped()) throw error;
   }
   if (fatal !== undefined) throw fatal.error;
-  const stoppedEarly = deadlineReached || (options.signal?.aborted ?? false);
-  return { stored, failed, stoppedEarly };
+  return { stored, failed, stoppedEarly: stopped() };
 }

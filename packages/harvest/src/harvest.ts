@@ -1,7 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { createOriginPolicy, type ManifestLimits } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
-import { startBudget } from "./budget.js";
 import { copyObjects, resolveConcurrency, type StoredObject } from "./copy.js";
 import { createOriginClient, type OriginClient } from "./http.js";
 import { ChecksumJournal } from "./journal.js";
@@ -89,8 +88,8 @@ function totals(stored: Iterable<StoredObject>) {
 type Checked = { readonly files: RecordedObject[] } | { readonly incomplete: HarvestResult };
 
 /**
- * Copies what is missing, verifies every planned key and completes the checksums, all within the deadline: at the
- * deadline (or the caller's signal) whatever phase is running is cut and the result is INCOMPLETE + stoppedEarly.
+ * Copies what is missing, verifies every planned key and completes the checksums, all within the budget: when the
+ * budget (or the caller's signal) fires, whatever phase is running is cut and the result is INCOMPLETE + stoppedEarly.
  */
 async function copyVerifyChecksum(
   plan: HarvestPlan,
@@ -101,61 +100,58 @@ async function copyVerifyChecksum(
 ): Promise<Checked> {
   const concurrency = resolveConcurrency(options.concurrency);
   const policy = createOriginPolicy(new URL(plan.entryUrl), plan.allowHosts);
-  const budget = startBudget(options.deadline, options.signal);
+  // One signal for the whole run: the caller's stop and the time budget, whichever fires first.
+  const sources = [options.signal, options.budget].filter((signal) => signal !== undefined);
+  const signal = sources.length > 0 ? AbortSignal.any(sources) : undefined;
+  const stopped = () => signal?.aborted ?? false;
   // Every concurrent read of the checksum phase listens on it.
-  setMaxListeners(concurrency * 4 + 16, budget.signal);
-  try {
-    const copied = await copyObjects(plan, sink, {
-      ...options,
-      deadline: undefined,
-      signal: budget.signal,
-      client,
-      policy,
-      journal,
-    });
-    const incomplete = (failed: readonly FailedResource[], stoppedEarly: boolean): Checked => ({
-      incomplete: {
-        status: "INCOMPLETE",
-        ...totals(copied.stored.values()),
-        entry: plan.entryKey,
-        failed,
-        stoppedEarly,
-      },
-    });
-    if (copied.failed.length > 0 || copied.stoppedEarly)
-      return incomplete(copied.failed, copied.stoppedEarly);
+  if (signal) setMaxListeners(concurrency * 4 + 16, signal);
+  const copied = await copyObjects(plan, sink, {
+    ...options,
+    signal,
+    client,
+    policy,
+    journal,
+  });
+  const incomplete = (failed: readonly FailedResource[], stoppedEarly: boolean): Checked => ({
+    incomplete: {
+      status: "INCOMPLETE",
+      ...totals(copied.stored.values()),
+      entry: plan.entryKey,
+      failed,
+      stoppedEarly,
+    },
+  });
+  if (copied.failed.length > 0 || copied.stoppedEarly) return incomplete(copied.failed, copied.stoppedEarly);
 
-    const expected = new Map(
-      plan.resources.map((resource) => [resource.key, copied.stored.get(resource.key)?.size ?? -1]),
-    );
-    let problems: Awaited<ReturnType<typeof verifyStored>>;
-    try {
-      problems = await verifyStored(sink, expected, budget.signal);
-    } catch (error) {
-      if (budget.stopped()) return incomplete([], true);
-      throw error;
-    }
-    const urlOf = new Map(plan.resources.map((resource) => [resource.key, resource.url]));
-    if (problems.length > 0) {
-      return incomplete(
-        problems.map(({ key, problem }) => ({
-          url: urlOf.get(key) ?? "",
-          key,
-          error: `VerificationError: ${problem}`,
-        })),
-        false,
-      );
-    }
-    const { files, failed } = await completeChecksums(
-      { sink, concurrency, signal: budget.signal, journal },
-      copied.stored.values(),
-    );
-    // Hashes cut by the stop are not failures of their objects: a later run hashes them.
-    if (failed.length > 0) return budget.stopped() ? incomplete([], true) : incomplete(failed, false);
-    return { files };
-  } finally {
-    budget.dispose();
+  const expected = new Map(
+    plan.resources.map((resource) => [resource.key, copied.stored.get(resource.key)?.size ?? -1]),
+  );
+  let problems: Awaited<ReturnType<typeof verifyStored>>;
+  try {
+    problems = await verifyStored(sink, expected, signal);
+  } catch (error) {
+    if (stopped()) return incomplete([], true);
+    throw error;
   }
+  const urlOf = new Map(plan.resources.map((resource) => [resource.key, resource.url]));
+  if (problems.length > 0) {
+    return incomplete(
+      problems.map(({ key, problem }) => ({
+        url: urlOf.get(key) ?? "",
+        key,
+        error: `VerificationError: ${problem}`,
+      })),
+      false,
+    );
+  }
+  const { files, failed } = await completeChecksums(
+    { sink, concurrency, signal, journal },
+    copied.stored.values(),
+  );
+  // Hashes cut by the stop are not failures of their objects: a later run hashes them.
+  if (failed.length > 0) return stopped() ? incomplete([], true) : incomplete(failed, false);
+  return { files };
 }
 
 /**

@@ -87,17 +87,19 @@ export interface CopyOptions {
   /** Copy again even when a completion record or the objects exist. */
   readonly overwrite?: boolean;
   /**
-   * Stop at this instant (epoch ms): in-flight transfers, the verification and the checksums of objects found
-   * present are cut, and the result is INCOMPLETE with stoppedEarly; a later run goes on from there.
+   * The run's time budget, as a signal (`AbortSignal.timeout(ms)`, or one a test fires on an event): when it
+   * fires, in-flight transfers, the verification and the checksums of objects found present are cut, the journal
+   * is saved, and the result is INCOMPLETE with stoppedEarly; a later run goes on from there. Unlike `signal`
+   * (stop now, write nothing more).
    */
-  readonly deadline?: number;
+  readonly budget?: AbortSignal;
   /** Attempts per request, the first included. Default 5. */
   readonly attempts?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
   /**
    * The job's checksum journal, for a job resumed over many time-boxed runs: loaded at the start, saved at the end
-   * of every run (also one stopped by the deadline or failed; not one stopped by `signal`). Without it, objects
+   * of every run (also one stopped by its budget or failed; not one stopped by `signal`). Without it, objects
    * found present are checked against the origin's size and read back to hash them, as before.
    */
   readonly progress?: ProgressStore;

@@ -40,7 +40,7 @@ describe.skipIf(skipWithoutMoto("harvest end to end into moto S3"))("harvest: HL
     expect(created.ok).toBe(true);
     origin = await startTestOrigin({ files: originFiles(asset) });
     origin.setFile(`${ASSET_PREFIX}video/big/big.ts`, syntheticFile(BIG, 99));
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await origin?.close();

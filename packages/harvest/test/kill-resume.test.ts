@@ -231,7 +231,7 @@ describe.skipIf(skipWithoutMoto("kill and resume into moto S3"))(
     beforeAll(async () => {
       moto = await startMoto();
       expect((await fetch(`${moto.endpoint}/${BUCKET}`, { method: "PUT" })).ok).toBe(true);
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
       await moto?.stop();
     });

@@ -1,5 +1,5 @@
 // The checksum journal (CopyOptions.progress): a resumed run trusts objects journaled by earlier runs (no origin
-// HEAD, no read-back), saves what it learnt even when it stops early or fails, and the deadline bounds the
+// HEAD, no read-back), saves what it learnt even when it stops early or fails, and the budget bounds the
 // checksum phase too. Real test origin and directory sink on this machine; the store is an in-memory one.
 import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
@@ -67,15 +67,15 @@ function memoryStore(initial: RecordedObject[] = []) {
   return { store, saves, loads: () => loads };
 }
 
-/** The directory sink, with every read-back counted (and optionally slowed down). */
-function countingSink(readDelayMs = 0) {
+/** The directory sink, with every read-back counted (and `onRead` told of each, before it starts). */
+function countingSink(onRead: (reads: readonly string[]) => void = () => {}) {
   const sink = createDirectorySink(dir.path);
   const reads: string[] = [];
   const counted: ObjectSink = {
     ...sink,
     read: async (key, signal) => {
-      if (readDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, readDelayMs));
       reads.push(key);
+      onRead(reads);
       return sink.read(key, signal);
     },
   };
@@ -156,15 +156,21 @@ describe("checksum journal", () => {
     await expectCompleteCopy();
   });
 
-  test("a run stopped by the deadline during the copy saves what it copied; the next run trusts it", async () => {
-    origin.addFault(/\.m4s$/, { kind: "slow", bytesPerSecond: 50_000 });
+  test("a run stopped by its budget during the copy saves what it copied; the next run trusts it", async () => {
+    // The fMP4 segments never finish; the budget runs out once two objects are copied (an event, not a clock).
+    origin.addFault(/\.m4s$/, { kind: "stall" });
     const { store, saves } = memoryStore();
     const copied: string[] = [];
+    const budget = new AbortController();
     const first = await copyPlan(plan, createDirectorySink(dir.path), {
       client,
       progress: store,
-      deadline: Date.now() + 400,
-      onProgress: (event) => event.type === "object" && event.outcome === "copied" && copied.push(event.key),
+      budget: budget.signal,
+      onProgress: (event) => {
+        if (event.type !== "object" || event.outcome !== "copied") return;
+        copied.push(event.key);
+        if (copied.length === 2) budget.abort();
+      },
     });
     expect(first).toMatchObject({ status: "INCOMPLETE", stoppedEarly: true, failed: [] });
     expect(copied.length).toBeGreaterThan(0);
@@ -193,18 +199,19 @@ describe("checksum journal", () => {
     );
   });
 
-  test("the deadline cuts the checksum phase: INCOMPLETE + stoppedEarly, hashes saved, the next run completes", async () => {
+  test("the budget cuts the checksum phase: INCOMPLETE + stoppedEarly, hashes saved, the next run completes", async () => {
     // A copy made without a journal: a resumed run has to read every object back.
     await copyPlan(plan, createDirectorySink(dir.path), { client });
     await rm(join(dir.path, COMPLETION_RECORD_KEY));
     const { store, saves } = memoryStore();
-    // Read-backs take 100 ms each, 2 at a time: 15 objects need ~750 ms; the run has 300 ms.
-    const slow = countingSink(100);
+    // Read-backs 2 at a time; the budget runs out as the fourth starts.
+    const budget = new AbortController();
+    const slow = countingSink((reads) => reads.length === 4 && budget.abort());
     const first = await copyPlan(plan, slow.sink, {
       client,
       concurrency: 2,
       progress: store,
-      deadline: Date.now() + 300,
+      budget: budget.signal,
     });
     expect(first).toMatchObject({ status: "INCOMPLETE", stoppedEarly: true, failed: [] });
     expect((await readTree(dir.path)).has(COMPLETION_RECORD_KEY)).toBe(false);

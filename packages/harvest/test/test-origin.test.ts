@@ -379,5 +379,5 @@ describe("lifecycle", () => {
     const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
     child.kill("SIGTERM");
     expect(await exited).toEqual({ code: 0, signal: null });
-  }, 30_000);
+  }, 120_000);
 });

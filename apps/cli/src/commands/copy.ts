@@ -104,7 +104,6 @@ export async function runCopy(args: CopyArguments, io: CliIo, signal: AbortSigna
     allowHosts: args.allowHosts,
   };
   const renderer = createProgressRenderer({ stream: io.stderrStream, tty: io.stderrIsTTY });
-  const startedAt = Date.now();
   let result: HarvestResult;
   try {
     // A killed run leaves temp files (never a final name); the destination must hold only the asset and its record.
@@ -113,7 +112,7 @@ export async function runCopy(args: CopyArguments, io: CliIo, signal: AbortSigna
       ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
       ...(args.ratePerSecond !== undefined ? { ratePerSecond: args.ratePerSecond } : {}),
       ...(args.timeBudgetSeconds !== undefined
-        ? { deadline: startedAt + args.timeBudgetSeconds * 1000 }
+        ? { budget: AbortSignal.timeout(args.timeBudgetSeconds * 1000) }
         : {}),
       overwrite: args.overwrite,
       signal,

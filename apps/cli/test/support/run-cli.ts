@@ -57,7 +57,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 100_000);
     child.on("error", (error) => {
       clearTimeout(timer);
       reject(error);

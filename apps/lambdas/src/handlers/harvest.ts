@@ -35,8 +35,14 @@ export const DEFAULT_SAFETY_MARGIN_MS = 15_000;
 const KEYS_IN_MESSAGE = 3;
 
 export interface Clock {
-  /** Epoch milliseconds, on the same scale as Date.now() (the engine's deadline is compared with it). */
+  /** Epoch milliseconds (metrics and the secret cache's age). */
   now(): number;
+}
+
+/** What one invocation may spend: the Lambda's remaining time minus the safety margin. */
+interface InvocationBudget {
+  readonly ms: number;
+  readonly signal: AbortSignal;
 }
 
 export interface HarvestHandlerDeps extends Observability {
@@ -45,6 +51,11 @@ export interface HarvestHandlerDeps extends Observability {
   /** Makes the origin client of one invocation (default: the engine's undici client). */
   readonly originClient?: (options: OriginClientOptions) => OriginClient;
   readonly clock?: Clock;
+  /**
+   * Makes an invocation's time budget: a signal that fires after `ms` (default `AbortSignal.timeout`). Crawl and
+   * copy stop when it fires; tests fire it on events instead of racing the machine's speed.
+   */
+  readonly timeBudget?: (ms: number) => AbortSignal;
   readonly safetyMarginMs?: number;
   /** Parallel transfers per invocation (engine default when absent). */
   readonly concurrency?: number;
@@ -67,19 +78,18 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
   const margin = deps.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
   const readSecret = createCdnSecretReader(deps.secretsManager, () => clock.now());
   const makeClient = deps.originClient ?? createOriginClient;
+  const timeBudget = deps.timeBudget ?? ((ms: number) => AbortSignal.timeout(ms));
   const plans = deps.planStore ?? createPlanStore(deps.s3);
   const { logger, metrics } = deps;
 
-  /** Crawls within the invocation's budget: a crawl cut by the deadline would only start over next time. */
-  async function planWithin(event: HarvestInput, client: OriginClient, deadline: number) {
-    const budgetMs = Math.max(0, deadline - clock.now());
-    const stop = AbortSignal.timeout(budgetMs);
+  /** Crawls within the invocation's budget: a crawl cut by the budget would only start over next time. */
+  async function planWithin(event: HarvestInput, client: OriginClient, budget: InvocationBudget) {
     try {
-      return await planHarvest({ entryUrl: event.entryUrl }, { client, signal: stop });
+      return await planHarvest({ entryUrl: event.entryUrl }, { client, signal: budget.signal });
     } catch (error) {
-      if (!stop.aborted) throw error;
+      if (!budget.signal.aborted) throw error;
       throw new HarvestPlanTimeoutError(
-        `crawling ${event.entryUrl} did not finish within this invocation's ${(budgetMs / 1000).toFixed(1)} s ` +
+        `crawling ${event.entryUrl} did not finish within this invocation's ${(budget.ms / 1000).toFixed(1)} s ` +
           "(Lambda time left minus the safety margin): the origin is too slow or the asset too large for one " +
           "invocation; raise the harvest Lambda's timeout",
         { cause: error },
@@ -91,7 +101,7 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
     event: HarvestInput,
     context: LambdaContext,
     client: OriginClient,
-    deadline: number,
+    budget: InvocationBudget,
   ) {
     const { bucket } = event.destination;
     if (event.cursor !== null) {
@@ -106,7 +116,7 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
       return { plan, planKey: event.cursor.planKey };
     }
     const started = clock.now();
-    const plan = await planWithin(event, client, deadline);
+    const plan = await planWithin(event, client, budget);
     const planKey = planKeyFor(event.assetId, event.packagingConfigurationId, context.awsRequestId);
     await plans.save(bucket, planKey, plan);
     logger.info("plan stored", {
@@ -120,7 +130,8 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
 
   return instrument("harvest", deps, async (event, context) => {
     const started = clock.now();
-    const deadline = started + context.getRemainingTimeInMillis() - margin;
+    const budgetMs = Math.max(0, context.getRemainingTimeInMillis() - margin);
+    const budget: InvocationBudget = { ms: budgetMs, signal: timeBudget(budgetMs) };
     const headers =
       event.cdnIdentifierSecretArn === null
         ? undefined
@@ -145,7 +156,7 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
       }
     };
     try {
-      const { plan, planKey } = await loadOrPlan(event, context, client, deadline);
+      const { plan, planKey } = await loadOrPlan(event, context, client, budget);
       const { bucket, prefix } = event.destination;
       const invocation = (event.cursor?.invocations ?? 0) + 1;
       const progress = createS3ProgressStore(deps.s3, {
@@ -158,7 +169,7 @@ export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<Ha
         client,
         // Overwrite belongs to the first invocation only: later ones must keep what it already replaced.
         overwrite: event.overwrite && event.cursor === null,
-        deadline,
+        budget: budget.signal,
         onProgress,
         progress,
         ...(deps.concurrency !== undefined ? { concurrency: deps.concurrency } : {}),

@@ -88,11 +88,9 @@ describe("parseMss", () => {
       },
     });
     const text = twoLevelsThreeFragments.replace('r="3"', 'r="1000000000000"');
-    const started = performance.now();
     expect(() => parseMss(text, contextWithBudget(recording))).toThrow(
       expect.objectContaining({ code: "TOO_MANY_RESOURCES" }),
     );
     expect(reserved).toEqual([2_000_000_000_000]);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
