@@ -8,6 +8,7 @@ export type HarvestErrorCode =
   | "TRUNCATED_BODY"
   | "TOO_MANY_REDIRECTS"
   | "NOT_UTF8"
+  | "CONTENT_ENCODING"
   | "ABORTED"
   | "INVALID_OPTIONS"
   | "RESERVED_KEY"
@@ -93,6 +94,23 @@ export class ManifestEncodingError extends HarvestError {
     super("NOT_UTF8", `${url}: the manifest is not valid UTF-8`, false, options);
     this.name = "ManifestEncodingError";
     this.url = url;
+  }
+}
+
+/** A body sent with a Content-Encoding that cannot be decoded (unknown coding, corrupt data, or a bomb). */
+export class OriginEncodingError extends HarvestError {
+  readonly url: string;
+  readonly encoding: string;
+  constructor(url: string, encoding: string, problem: string, retryable: boolean, options?: ErrorOptions) {
+    super(
+      "CONTENT_ENCODING",
+      `${url}: body sent with Content-Encoding ${encoding} ${problem}`,
+      retryable,
+      options,
+    );
+    this.name = "OriginEncodingError";
+    this.url = url;
+    this.encoding = encoding;
   }
 }
 

@@ -7,9 +7,11 @@ import {
   UnsafeReferenceError,
 } from "@vod-harvest/manifest";
 import { Agent, request } from "undici";
+import { contentEncodings, decodeBody } from "./decode.js";
 import { safeLookup } from "./dns.js";
 import {
   HarvestAbortedError,
+  HarvestError,
   InvalidHarvestOptionsError,
   ManifestEncodingError,
   OriginHttpError,
@@ -127,7 +129,7 @@ async function readText(response: OriginResponse, maxBytes: number): Promise<str
       chunks.push(chunk as Buffer);
     }
   } catch (error) {
-    if (error instanceof ManifestLimitError) throw error;
+    if (error instanceof ManifestLimitError || error instanceof HarvestError) throw error;
     if (contentLength !== undefined && received < contentLength) {
       throw new TruncatedBodyError(url, contentLength, received, { cause: error });
     }
@@ -163,7 +165,8 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
     options.ratePerSecond === undefined
       ? undefined
       : new RateLimiter(positive("ratePerSecond", options.ratePerSecond, 1));
-  const headers = { ...options.headers };
+  // Stored objects must be what a player decodes: ask for no encoding (a body still encoded is decoded below).
+  const headers = { ...options.headers, "accept-encoding": "identity" };
   const agent = new Agent({
     connections,
     keepAliveTimeout: 10_000,
@@ -196,13 +199,13 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
         const retryAfter = parseRetryAfter(headerValue(responseHeaders["retry-after"]));
         throw new OriginHttpError(current.href, statusCode, "200", retryAfter);
       }
-      const result: OriginResponse = {
-        url: current.href,
-        contentLength: contentLengthOf(responseHeaders["content-length"]),
-        contentType: headerValue(responseHeaders["content-type"]),
-        body,
-      };
-      return result;
+      const contentLength = contentLengthOf(responseHeaders["content-length"]);
+      const codings = contentEncodings(headerValue(responseHeaders["content-encoding"]));
+      const contentType = headerValue(responseHeaders["content-type"]);
+      if (codings.length === 0) return { url: current.href, contentLength, contentType, body };
+      // Content-Length counts the encoded bytes (checked while decoding a GET's body): the decoded size is unknown.
+      const decoded = method === "HEAD" ? body : decodeBody(current.href, body, codings, contentLength);
+      return { url: current.href, contentLength: undefined, contentType, body: decoded };
     }
   }
 

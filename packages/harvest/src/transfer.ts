@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import { detectFormat, type OriginPolicy, type Resource } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
 import { DigestStream, sha256Hex } from "./digest.js";
-import { OriginNetworkError, SinkWriteError, TruncatedBodyError } from "./errors.js";
+import { HarvestError, OriginNetworkError, SinkWriteError, TruncatedBodyError } from "./errors.js";
 import { discard, type OriginClient } from "./http.js";
 import { abortError, type RetryHooks } from "./retry.js";
 import { classifySinkError } from "./sink.js";
@@ -86,6 +86,7 @@ function transferFailure(
   contentLength: number | undefined,
 ): unknown {
   if (digest.failure) return digest.failure;
+  if (sourceError instanceof HarvestError) return sourceError; // already typed (e.g. a body that does not decode)
   if (sourceError !== undefined) {
     return contentLength !== undefined && digest.bytes < contentLength
       ? new TruncatedBodyError(resource.url, contentLength, digest.bytes, { cause: sourceError })

@@ -62,6 +62,10 @@ export function validateFault(fault: Fault): void {
           : "bytesPerSecond";
       case "stall":
         return undefined;
+      case "encode":
+        return typeof fault.encoding === "string" && /^[\w.-]+$/.test(fault.encoding)
+          ? undefined
+          : "encoding";
       default:
         return "kind";
     }

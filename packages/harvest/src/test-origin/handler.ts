@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { type BodyShape, sendBody } from "./body.js";
 import type { FaultRegistry } from "./faults.js";
 import { decodeTarget, type FileStore } from "./files.js";
@@ -41,6 +42,19 @@ function shapeOf(fault: Fault | undefined): BodyShape {
     default:
       return { kind: "normal" };
   }
+}
+
+const ENCODERS: Record<string, (bytes: Buffer) => Buffer> = {
+  gzip: gzipSync,
+  "x-gzip": gzipSync,
+  deflate: deflateSync,
+  br: brotliCompressSync,
+};
+
+async function readAll(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts);
 }
 
 /** Per-request state shared by the steps below. */
@@ -150,5 +164,12 @@ export async function handleRequest(context: HandlerContext, req: IncomingMessag
   if (range) headers["Content-Range"] = contentRange(range, file.size);
   if (context.etag) headers.ETag = file.etag;
   if (context.lastModified) headers["Last-Modified"] = file.lastModified.toUTCString();
+  if (fault?.kind === "encode") {
+    const plain = await readAll(file.open(sent));
+    const encoded = ENCODERS[fault.encoding]?.(plain) ?? plain;
+    headers["Content-Encoding"] = fault.encoding;
+    headers["Content-Length"] = encoded.length;
+    return respond(exchange, range ? 206 : 200, headers, just(encoded));
+  }
   return respond(exchange, range ? 206 : 200, headers, file.open(sent));
 }

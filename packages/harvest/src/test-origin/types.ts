@@ -71,6 +71,11 @@ export type Fault = FaultFiring &
     | { kind: "slow"; bytesPerSecond: number }
     /** The headers, then nothing until the client gives up or the origin closes. */
     | { kind: "stall" }
+    /**
+     * The body is sent encoded with `Content-Encoding: <encoding>` whatever the request's Accept-Encoding, as a
+     * misconfigured CDN does (gzip, x-gzip, deflate, br; any other name sends the bytes as they are under it).
+     */
+    | { kind: "encode"; encoding: string }
   );
 
 export type FaultKind = Fault["kind"];
