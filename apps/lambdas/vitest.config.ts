@@ -1,3 +1,3 @@
 import { vitestConfig } from "@vod-harvest/vitest-config";
 
-export default vitestConfig({ setupFiles: ["./test/setup.ts"] });
+export default vitestConfig();

@@ -4,7 +4,7 @@
  * aws-sdk Task calls a MediaPackage VOD implementation (a fake, or the SDK against an emulator); sns:publish
  * calls an SNS implementation. Used by this package's tests and by the local stack (apps/local). A Lambda Task
  * running past its function's timeout fails with `Sandbox.Timedout`, as in AWS. Driving the runner itself is
- * packages/workflow's `runLocally` (which also polyfills `Promise.withResolvers` for Node 20).
+ * packages/workflow's `runLocally`.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -13,7 +13,6 @@ import {
   listTaskStates,
   type MediaPackageAction,
   mediaPackageResource,
-  polyfillPromiseWithResolvers,
   SNS_PUBLISH,
   type StateMachineDefinition,
 } from "@vod-harvest/workflow";
@@ -86,8 +85,6 @@ export interface LocalExecutionResult {
 
 const DEFAULT_LAMBDA_TIMEOUT_MS = 900_000;
 const ACCOUNT = "000000000000";
-
-export { polyfillPromiseWithResolvers };
 
 /** Step Functions matches Retry/Catch on the error name; anything thrown becomes an Error with its name kept. */
 function asNamedError(error: unknown): Error {

@@ -8,6 +8,5 @@ export * from "./inspect.js";
 export * from "./lambda-contracts.js";
 export * from "./notifications.js";
 export { prepareRequest } from "./prepare.js";
-export { polyfillPromiseWithResolvers } from "./promise-polyfill.js";
 export * from "./schemas.js";
 export { type MediaPackageAction, mediaPackageResource, SNS_PUBLISH } from "./task-helpers.js";

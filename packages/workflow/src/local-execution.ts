@@ -7,7 +7,6 @@
 import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
 import type { StateMachineFragment } from "./asl.js";
 import { listStates, listTaskStates } from "./inspect.js";
-import { polyfillPromiseWithResolvers } from "./promise-polyfill.js";
 
 /** Replaces a Task: its effective input in, its result out. A thrown error's `name` is what Retry/Catch match. */
 export type LocalTaskHandler = (input: unknown) => Promise<unknown>;
@@ -115,8 +114,6 @@ export async function runLocally(
   input: unknown,
   options: LocalExecutionOptions,
 ): Promise<LocalExecutionOutcome> {
-  // aws-local-stepfunctions calls Promise.withResolvers (Node ≥ 22) when a Task runs; Node 20 lacks it.
-  polyfillPromiseWithResolvers();
   const taskResourceLocalHandlers = taskOverrides(definition, options);
   const waitTimeOverrides = everyState(definition, options.waitMs, (e) => e.state.Type === "Wait");
   const retryIntervalOverrides = everyState(

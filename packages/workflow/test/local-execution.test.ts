@@ -485,16 +485,3 @@ describe("checked before the run", () => {
     await expect(outcome).rejects.toThrow(RangeError);
   });
 });
-
-describe("on Node 20", () => {
-  const native = Object.getOwnPropertyDescriptor(Promise, "withResolvers");
-  afterEach(() => {
-    if (native) Object.defineProperty(Promise, "withResolvers", native);
-  });
-
-  test("a run needs no polyfill from the caller (the runner calls Promise.withResolvers for every Task)", async () => {
-    delete (Promise as { withResolvers?: unknown }).withResolvers;
-    const outcome = await run(oneTask("Double"), { n: 2 }, { taskHandlers: { Double: double } });
-    expect(outcome.output).toEqual({ n: 4 });
-  });
-});

@@ -1,3 +1,0 @@
-import { polyfillPromiseWithResolvers } from "../src/promise-polyfill.js";
-
-polyfillPromiseWithResolvers();
