@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, open, realpath } from "node:fs/promises";
-import { join, sep } from "node:path";
+import { constants } from "node:fs";
+import { access, lstat, mkdir, open, realpath, stat, statfs } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
 import {
+  InvalidDestinationError,
   InvalidKeyError,
   SinkAbortedError,
   SinkAccessDeniedError,
@@ -99,11 +101,83 @@ export function mapFsError(error: unknown, write: boolean, what: string): SinkEr
   });
 }
 
+/**
+ * `mkdir -p` that always ends: Node's recursive mkdir loops forever where a parent exists but refuses children with
+ * ENOENT (`/proc/nope` spins at 100% CPU). Each level is tried once; the first real error is thrown.
+ */
+export async function makeDirectories(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+    return;
+  } catch (error) {
+    if (errnoOf(error) === "EEXIST") return;
+    const parent = dirname(path);
+    if (errnoOf(error) !== "ENOENT" || parent === path) throw error;
+  }
+  await makeDirectories(dirname(path));
+  await mkdir(path).catch((error: unknown) => {
+    if (errnoOf(error) !== "EEXIST") throw error;
+  });
+}
+
+/** Kernel pseudo file systems (statfs type): nothing written there is a file. */
+const PSEUDO_FILE_SYSTEMS = new Map<number, string>([
+  [0x9fa0, "proc"],
+  [0x62656572, "sysfs"],
+  [0x64626720, "debugfs"],
+  [0x27e0eb, "cgroup"],
+  [0x63677270, "cgroup2"],
+  [0x1cd1, "devpts"],
+  [0x73636673, "securityfs"],
+]);
+
+/**
+ * Checks a destination directory before anything is fetched or created: its nearest existing ancestor must be a
+ * writable directory on a real file system. Throws InvalidDestinationError naming the path and the reason.
+ */
+export async function checkDestination(root: string): Promise<void> {
+  let existing = root;
+  for (;;) {
+    const stats = await lstat(existing).catch((error: unknown) => {
+      if (errnoOf(error) === "ENOENT") return undefined;
+      const why = errnoOf(error) === "ENOTDIR" ? "a file stands on its path" : `cannot inspect ${existing}`;
+      throw new InvalidDestinationError(`${root}: ${why} (${errnoOf(error) ?? error})`, { cause: error });
+    });
+    if (stats !== undefined) break;
+    const parent = dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  const real = await realpath(existing).catch(() => existing);
+  const stats = await stat(real).catch(() => undefined);
+  if (stats !== undefined && !stats.isDirectory()) {
+    throw new InvalidDestinationError(
+      real === resolve(root)
+        ? `${root} is not a directory`
+        : `${root}: ${existing} is a file, not a directory`,
+    );
+  }
+  const fileSystem = await statfs(real).catch(() => undefined);
+  const pseudo = fileSystem === undefined ? undefined : PSEUDO_FILE_SYSTEMS.get(fileSystem.type);
+  if (pseudo !== undefined) {
+    throw new InvalidDestinationError(
+      `${root}: ${real} is on the kernel's ${pseudo} file system, not a place for files`,
+    );
+  }
+  try {
+    await access(real, constants.W_OK);
+  } catch (error) {
+    const errno = errnoOf(error);
+    const why = errno === "EROFS" ? "is on a read-only file system" : `is not writable (${errno})`;
+    throw new InvalidDestinationError(`${root}: ${real} ${why}`, { cause: error });
+  }
+}
+
 /** Creates the root if needed and returns its real path. */
 export async function prepareRoot(root: string): Promise<string> {
   let real: string;
   try {
-    await mkdir(root, { recursive: true });
+    await makeDirectories(root);
     real = await realpath(root);
   } catch (error) {
     if (errnoOf(error) === "ENOTDIR" || errnoOf(error) === "EEXIST") {

@@ -4,6 +4,7 @@ import type { Readable } from "node:stream";
 import { bufferedBody, type PutBody } from "./body.js";
 import { PendingSyncs } from "./directory-flush.js";
 import {
+  checkDestination,
   createTempNamer,
   errnoOf,
   isTempName,
@@ -33,6 +34,11 @@ export interface DirectorySink extends ObjectSink {
    * Do not run it while puts to this root are in flight with the default. Returns how many were removed.
    */
   cleanupPartials(options?: { olderThanMs?: number; signal?: AbortSignal }): Promise<number>;
+  /**
+   * Fails fast, before anything is fetched or created, when the root cannot hold files: a file in its place, a
+   * read-only or unwritable parent, a kernel pseudo file system (/proc, /sys). InvalidDestinationError.
+   */
+  check(): Promise<void>;
   flush(signal?: AbortSignal): Promise<void>;
 }
 
@@ -83,12 +89,22 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
   const root = resolve(rootDir);
   const location = root.endsWith(sep) ? root : root + sep;
   let realRoot: Promise<string> | undefined;
+  /** The root's real path, created on the first write: reads of a root not there yet find nothing. */
   const ready = () => {
     realRoot ??= prepareRoot(root).catch((error: unknown) => {
       realRoot = undefined; // let a later call try again
       throw error;
     });
     return realRoot;
+  };
+  /** The root's real path for a read, or undefined when it does not exist yet (nothing is created). */
+  const existingRoot = async (): Promise<string | undefined> => {
+    if (realRoot !== undefined) return realRoot;
+    const stats = await lstat(root).catch((error: unknown) => {
+      if (errnoOf(error) === "ENOENT") return undefined;
+      throw error;
+    });
+    return stats === undefined ? undefined : ready();
   };
 
   /**
@@ -113,7 +129,9 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     const dirKey = dirSegments.join("/");
     const known = directories.get(dirKey);
     if (known !== undefined) return { dir: known, name, dirKey };
-    const dir = await resolveDirectory(await ready(), dirSegments, key, create);
+    const base = create ? await ready() : await existingRoot();
+    if (base === undefined) return undefined;
+    const dir = await resolveDirectory(base, dirSegments, key, create);
     if (dir === undefined) return undefined;
     directories.set(dirKey, dir);
     return { dir, name, dirKey };
@@ -145,7 +163,7 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     try {
       const place = await locate(key, false);
       // Open before returning, so a missing file is a typed error here rather than a stream 'error' later.
-      const handle = await open(place ? join(place.dir, place.name) : join(await ready(), key), "r");
+      const handle = await open(place ? join(place.dir, place.name) : join(root, key), "r");
       return handle.createReadStream({ signal });
     } catch (error) {
       throw toSinkError(error, false, `read ${location}${key}`);
@@ -157,7 +175,8 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     const dirSegments = prefix.split("/").slice(0, -1);
     let start: string | undefined;
     try {
-      start = await resolveDirectory(await ready(), dirSegments, prefix, false);
+      const base = await existingRoot();
+      start = base === undefined ? undefined : await resolveDirectory(base, dirSegments, prefix, false);
     } catch (error) {
       throw toSinkError(error, false, `list ${location}${prefix}`);
     }
@@ -261,7 +280,9 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     const cutoff = Date.now() - olderThanMs;
     let removed = 0;
     try {
-      for await (const entry of walkFiles(await ready(), "", signal)) {
+      const base = await existingRoot();
+      if (base === undefined) return 0;
+      for await (const entry of walkFiles(base, "", signal)) {
         if (!isTempName(entry.name)) continue;
         const stats = await lstat(entry.path).catch(() => undefined);
         if (stats === undefined || !stats.isFile() || stats.mtimeMs > cutoff) continue;
@@ -281,7 +302,9 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     await pending.flush(`flush ${location}`, signal);
   }
 
-  return { location, root, head, list, put, read, delete: remove, cleanupPartials, flush };
+  const check = () => checkDestination(root);
+
+  return { location, root, head, list, put, read, delete: remove, cleanupPartials, flush, check };
 }
 
 /** Regular files and directories below `dir`, depth first, without following symbolic links. */

@@ -283,3 +283,35 @@ describe("directory sink: never writes outside its root", () => {
     expect(await readFile(join(root, "seg.ts"), "utf8")).toBe("replaced");
   });
 });
+
+describe("directory sink: a root that cannot hold files", () => {
+  test("a put under /proc fails with the errno instead of looping (Node's recursive mkdir spins there)", async () => {
+    const error = await createDirectorySink("/proc/vod-harvest-nope/x")
+      .put("a.ts", Buffer.from("x"))
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: "SinkIoError", code: "WRITE_FAILED" });
+    expect((error as Error).message).toMatch(/ENOENT/);
+  });
+
+  test.each([
+    ["/proc/nope", /proc file system/],
+    ["/sys/nope/x", /sysfs file system/],
+  ])("check(%s) refuses it: INVALID_DESTINATION", async (root, reason) => {
+    await expect(createDirectorySink(root).check()).rejects.toMatchObject({
+      code: "INVALID_DESTINATION",
+      message: expect.stringMatching(reason),
+    });
+  });
+
+  test("reads of a root not there yet find nothing and create nothing; the first put creates it", async () => {
+    const later = join(base, "later", "root");
+    const fresh = createDirectorySink(later);
+    await fresh.check();
+    expect(await fresh.head("a.ts")).toBeUndefined();
+    expect(await collect(fresh.list())).toEqual([]);
+    expect(await fresh.cleanupPartials()).toBe(0);
+    await expect(stat(join(base, "later"))).rejects.toMatchObject({ code: "ENOENT" });
+    await fresh.put("a.ts", Buffer.from("x"));
+    expect(await readFile(join(later, "a.ts"), "utf8")).toBe("x");
+  });
+});

@@ -41,7 +41,7 @@ export function createSink(
   destination: Destination,
   pathStyle: boolean,
   sync: DirectorySyncMode = "none",
-): ObjectSink & Partial<Pick<DirectorySink, "cleanupPartials">> {
+): ObjectSink & Partial<Pick<DirectorySink, "cleanupPartials" | "check">> {
   if (destination.kind === "directory") return createDirectorySink(destination.path, { sync });
   const client = createS3ClientFromEnv(pathStyle ? { forcePathStyle: true } : {});
   return createS3Sink({ client, bucket: destination.bucket, prefix: destination.prefix });
@@ -106,6 +106,8 @@ export async function runCopy(args: CopyArguments, io: CliIo, signal: AbortSigna
   const renderer = createProgressRenderer({ stream: io.stderrStream, tty: io.stderrIsTTY });
   let result: HarvestResult;
   try {
+    // A destination that cannot hold files is bad input: said before anything is fetched or created.
+    await sink.check?.();
     // A killed run leaves temp files (never a final name); the destination must hold only the asset and its record.
     await sink.cleanupPartials?.({ signal });
     result = await harvest(request, sink, {
