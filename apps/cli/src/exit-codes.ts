@@ -1,6 +1,6 @@
 import type { HarvestStatus } from "@vod-harvest/harvest";
 import { ManifestError } from "@vod-harvest/manifest";
-import { InvalidDestinationError, InvalidKeyError } from "@vod-harvest/s3-sink";
+import { InvalidDestinationError, InvalidKeyError, SinkConfigurationError } from "@vod-harvest/s3-sink";
 import type { CommanderError } from "commander";
 
 /** The command-line contract's exit codes (DESIGN.md), plus the shell convention for SIGINT (128 + 2). */
@@ -41,6 +41,7 @@ export function exitCodeForStatus(status: HarvestStatus): ExitCodeValue {
 function isInputError(error: unknown): boolean {
   if (error instanceof UsageError || error instanceof ManifestError) return true;
   if (error instanceof InvalidDestinationError || error instanceof InvalidKeyError) return true;
+  if (error instanceof SinkConfigurationError) return true;
   return error instanceof Error && INPUT_ERROR_NAMES.has(error.name);
 }
 

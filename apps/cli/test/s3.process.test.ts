@@ -87,3 +87,36 @@ describe.skipIf(skipWithoutMoto("the CLI's copy to S3"))("copy to S3 (moto)", ()
     expect(run.stderr).toMatch(/^error: .*no-such-bucket-here/m);
   }, 120_000);
 });
+
+// With only AWS_DEFAULT_REGION the complaint moves from the region to the credentials: the variable is read.
+describe("copy to S3 without region or credentials", () => {
+  test.each([
+    [
+      {},
+      /^error: no AWS region: set AWS_REGION \(or AWS_DEFAULT_REGION\), or `region` for your profile in ~\/\.aws\/config/m,
+    ],
+    [
+      { AWS_DEFAULT_REGION: "eu-west-3" },
+      /^error: no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE/m,
+    ],
+  ])(
+    "%j: exit 2, one line saying what to set, no request to the origin",
+    async (extra, message) => {
+      const origin = await startTestOrigin({ files: { "/a/index.m3u8": "#EXTM3U\n" } });
+      const home = await makeTempDir("no-aws-home");
+      try {
+        const run = await runCli(["copy", origin.urlOf("/a/index.m3u8"), "s3://some-bucket/x"], {
+          // An empty home (no ~/.aws) and no instance metadata: nothing to find a region or credentials in.
+          env: { HOME: home, AWS_EC2_METADATA_DISABLED: "true", AWS_PROFILE: undefined, ...extra },
+        });
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(message);
+        expect(origin.requests).toEqual([]);
+      } finally {
+        await origin.close();
+        await rm(home, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
+});

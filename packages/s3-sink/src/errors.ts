@@ -12,6 +12,8 @@ export type SinkErrorCode =
   | "INVALID_KEY"
   // InvalidDestinationError: a bad `s3://` URL, bucket name, prefix, root directory or sink option.
   | "INVALID_DESTINATION"
+  // SinkConfigurationError: no region or no credentials for the store; nothing was tried.
+  | "NOT_CONFIGURED"
   // SinkAccessDeniedError: the store refused our credentials or permissions.
   | "ACCESS_DENIED"
   // SinkNotFoundError: the bucket (or root directory) does not exist.
@@ -76,6 +78,13 @@ export class InvalidDestinationError extends SinkError {
   constructor(message: string, options?: ErrorOptions) {
     super("INVALID_DESTINATION", message, options);
     this.name = "InvalidDestinationError";
+  }
+}
+
+export class SinkConfigurationError extends SinkError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("NOT_CONFIGURED", message, options);
+    this.name = "SinkConfigurationError";
   }
 }
 

@@ -14,6 +14,7 @@ export {
   ObjectExistsError,
   SinkAbortedError,
   SinkAccessDeniedError,
+  SinkConfigurationError,
   SinkError,
   type SinkErrorCode,
   SinkIoError,
@@ -21,7 +22,12 @@ export {
   SizeMismatchError,
 } from "./errors.js";
 export { isValidKey, validateKey } from "./keys.js";
-export { createS3ClientFromEnv, type S3ClientFromEnvOptions, s3EndpointOverride } from "./s3-client.js";
+export {
+  checkS3Configuration,
+  createS3ClientFromEnv,
+  type S3ClientFromEnvOptions,
+  s3EndpointOverride,
+} from "./s3-client.js";
 export { createS3Sink, type S3SinkOptions } from "./s3-sink.js";
 export { parseS3Url, type S3Location } from "./s3-url.js";
 export type * from "./types.js";

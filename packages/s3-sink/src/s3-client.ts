@@ -1,5 +1,5 @@
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { InvalidDestinationError } from "./errors.js";
+import { InvalidDestinationError, SinkConfigurationError } from "./errors.js";
 
 export interface S3ClientFromEnvOptions {
   /** Path-style addressing (`http://host/bucket/key`), needed by most S3-compatible stores and by moto. */
@@ -51,9 +51,10 @@ export function createS3ClientFromEnv(options: S3ClientFromEnvOptions = {}): S3C
     // S3-compatible stores mostly ignore the region, but the SDK needs one to sign.
     if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) config.region = "us-east-1";
   }
+  // As the AWS CLI reads it: AWS_REGION, then AWS_DEFAULT_REGION (the SDK ignores the latter), then the profile's.
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (region) config.region = region;
   if (options.env !== undefined) {
-    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-    if (region) config.region = region;
     if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
       config.credentials = {
         accessKeyId: env.AWS_ACCESS_KEY_ID,
@@ -63,4 +64,29 @@ export function createS3ClientFromEnv(options: S3ClientFromEnvOptions = {}): S3C
     }
   }
   return new S3Client({ ...config, ...options.clientConfig });
+}
+
+/**
+ * Resolves the client's region and credentials once, before any request: what is missing becomes one
+ * SinkConfigurationError that says which variable or file to set (the SDK says "Region is missing" at the first
+ * request, which the caller would otherwise blame on whatever that request was for).
+ */
+export async function checkS3Configuration(client: S3Client): Promise<void> {
+  try {
+    await client.config.region();
+  } catch (error) {
+    throw new SinkConfigurationError(
+      "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), or `region` for your profile in ~/.aws/config",
+      { cause: error },
+    );
+  }
+  try {
+    await client.config.credentials();
+  } catch (error) {
+    throw new SinkConfigurationError(
+      "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with " +
+        "~/.aws/credentials (or ~/.aws/config for SSO), or run where a role provides them",
+      { cause: error },
+    );
+  }
 }

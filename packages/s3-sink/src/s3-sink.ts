@@ -22,6 +22,7 @@ import {
   SizeMismatchError,
 } from "./errors.js";
 import { isValidKey, validateKey, validateListPrefix } from "./keys.js";
+import { checkS3Configuration } from "./s3-client.js";
 import { isS3NotFound, mapS3Error, type S3Operation } from "./s3-errors.js";
 import { normalizeS3Prefix, validateBucketName } from "./s3-url.js";
 import type { ObjectInfo, ObjectSink, PutOptions, PutResult } from "./types.js";
@@ -254,5 +255,7 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
     }
   }
 
-  return { location, head, list, put, read, delete: remove };
+  const check = () => checkS3Configuration(client);
+
+  return { location, head, list, put, read, delete: remove, check };
 }

@@ -40,4 +40,9 @@ export interface ObjectSink {
    * whose puts are durable when they return (S3) need not have it.
    */
   flush?(signal?: AbortSignal): Promise<void>;
+  /**
+   * Fails fast, before anything is fetched or written, when this destination cannot be used as configured (a
+   * directory that cannot hold files; S3 without a region or credentials), naming what to fix.
+   */
+  check?(): Promise<void>;
 }

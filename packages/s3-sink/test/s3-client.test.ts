@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { InvalidDestinationError } from "../src/errors.js";
-import { createS3ClientFromEnv, s3EndpointOverride } from "../src/s3-client.js";
+import { checkS3Configuration, createS3ClientFromEnv, s3EndpointOverride } from "../src/s3-client.js";
 
 describe("s3EndpointOverride", () => {
   test.each([
@@ -47,5 +47,43 @@ describe("createS3ClientFromEnv", () => {
     expect(client.config.isCustomEndpoint).toBe(false);
     expect(await client.config.requestChecksumCalculation()).toBe("WHEN_SUPPORTED");
     expect(await client.config.region()).toBe("eu-west-1");
+  });
+
+  test("AWS_DEFAULT_REGION is read as the AWS CLI reads it, after AWS_REGION", async () => {
+    const defaulted = createS3ClientFromEnv({ env: { AWS_DEFAULT_REGION: "eu-west-3" } });
+    expect(await defaulted.config.region()).toBe("eu-west-3");
+    const both = createS3ClientFromEnv({
+      env: { AWS_REGION: "ap-south-1", AWS_DEFAULT_REGION: "eu-west-3" },
+    });
+    expect(await both.config.region()).toBe("ap-south-1");
+  });
+});
+
+describe("checkS3Configuration", () => {
+  test("a region and credentials: nothing to say", async () => {
+    const env = { AWS_DEFAULT_REGION: "eu-west-3", AWS_ACCESS_KEY_ID: "id", AWS_SECRET_ACCESS_KEY: "secret" };
+    await expect(checkS3Configuration(createS3ClientFromEnv({ env }))).resolves.toBeUndefined();
+  });
+
+  test("no region: NOT_CONFIGURED naming the variables and the file", async () => {
+    const client = createS3ClientFromEnv({
+      clientConfig: { region: async () => Promise.reject(new Error("Region is missing")) },
+    });
+    await expect(checkS3Configuration(client)).rejects.toMatchObject({
+      name: "SinkConfigurationError",
+      code: "NOT_CONFIGURED",
+      message: expect.stringMatching(/^no AWS region: set AWS_REGION \(or AWS_DEFAULT_REGION\)/),
+    });
+  });
+
+  test("no credentials: NOT_CONFIGURED naming the variables and the files", async () => {
+    const client = createS3ClientFromEnv({
+      env: { AWS_REGION: "eu-west-1" },
+      clientConfig: { credentials: async () => Promise.reject(new Error("Could not load credentials")) },
+    });
+    await expect(checkS3Configuration(client)).rejects.toMatchObject({
+      code: "NOT_CONFIGURED",
+      message: expect.stringMatching(/^no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/),
+    });
   });
 });

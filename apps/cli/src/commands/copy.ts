@@ -41,7 +41,7 @@ export function createSink(
   destination: Destination,
   pathStyle: boolean,
   sync: DirectorySyncMode = "none",
-): ObjectSink & Partial<Pick<DirectorySink, "cleanupPartials" | "check">> {
+): ObjectSink & Partial<Pick<DirectorySink, "cleanupPartials">> {
   if (destination.kind === "directory") return createDirectorySink(destination.path, { sync });
   const client = createS3ClientFromEnv(pathStyle ? { forcePathStyle: true } : {});
   return createS3Sink({ client, bucket: destination.bucket, prefix: destination.prefix });
