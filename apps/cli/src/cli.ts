@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import type { DirectorySyncMode } from "@vod-harvest/s3-sink";
 import { Command, Option } from "commander";
 import type { CopyArguments } from "./commands/copy.js";
@@ -20,6 +21,10 @@ import {
  */
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+/** `vod-harvest --version`: the command's version and the Node.js running it (support questions start there). */
+export const VERSION_LINE = `vod-harvest ${version} (node ${process.version})`;
 
 const PROGRAM_EXAMPLES = `
 Examples:
@@ -65,6 +70,7 @@ export function buildProgram({ io, signal, done }: ProgramContext): Command {
     .description(
       "Copy every file of an HLS, DASH or Smooth Streaming asset from its origin into S3 or a directory.",
     )
+    .version(VERSION_LINE, "-V, --version", "print the version and exit")
     .option("--debug", "print stack traces of errors (also DEBUG=1); header values stay hidden")
     .addHelpText("after", PROGRAM_EXAMPLES)
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { CommanderError } from "commander";
 import { buildProgram } from "./cli.js";
 import { ExitCode, type ExitCodeValue, exitCodeForCommanderError, exitCodeForError } from "./exit-codes.js";
+import { hintFor } from "./hints.js";
 import type { CliIo } from "./io.js";
 import { invocationDirectory } from "./options.js";
 import { createRedactor, headerSecretsInArgv } from "./redact.js";
@@ -70,7 +71,7 @@ export async function runCli(argv: readonly string[], context: RunContext): Prom
     if (error instanceof CommanderError) {
       exitCode = exitCodeForCommanderError(error);
     } else {
-      io.err(describeError(error, debug));
+      io.err(describeError(error, debug) + hintFor(error, argv));
       exitCode = signalled ?? exitCodeForError(error);
     }
   } finally {

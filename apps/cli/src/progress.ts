@@ -165,29 +165,39 @@ export function createLineRenderer(options: RendererOptions): ProgressRenderer &
   };
 }
 
+/**
+ * The bar's fields. The ETA is ours, from the objects done since the copy started, recomputed on every redraw:
+ * cli-progress's own estimate is only updated by progress events, so it stuck at its last value between the
+ * sparse events of a `--rate`-limited copy.
+ */
+export function barFields(snapshot: ProgressSnapshot, elapsedMs: number) {
+  const secondsLeft = estimateSecondsLeft(snapshot, elapsedMs);
+  return {
+    bytes: formatBytes(snapshot.bytesDone),
+    rate: formatBytes(Math.round(bytesPerSecond(snapshot, elapsedMs))),
+    eta: secondsLeft === undefined ? "?" : formatDuration(secondsLeft),
+  };
+}
+
 function createBarRenderer(options: RendererOptions): ProgressRenderer {
   const now = options.now ?? Date.now;
   const tracker = new ProgressTracker();
   const startedAt = now();
   const bar = new cliProgress.SingleBar({
     stream: options.stream,
-    format: "{bar} {value}/{total} objects | {bytes} | {rate}/s | ETA {eta_formatted}",
+    format: "{bar} {value}/{total} objects | {bytes} | {rate}/s | ETA {eta}",
     hideCursor: true,
-    etaBuffer: 50,
-    etaAsynchronousUpdate: true,
     fps: 5,
     barsize: 30,
   });
   let started = false;
   let finished = false;
-  const payload = () => {
-    const snapshot = tracker.snapshot();
-    const elapsedMs = now() - startedAt;
-    return {
-      bytes: formatBytes(snapshot.bytesDone),
-      rate: formatBytes(Math.round(bytesPerSecond(snapshot, elapsedMs))),
-    };
-  };
+  const payload = () => barFields(tracker.snapshot(), now() - startedAt);
+  // Time passes between events too: the ETA and rate are refreshed once a second.
+  const timer = setInterval(() => {
+    if (started && !finished) bar.update(tracker.snapshot().objectsDone, payload());
+  }, 1000);
+  timer.unref();
   return {
     tracker,
     handle(event) {
@@ -205,6 +215,7 @@ function createBarRenderer(options: RendererOptions): ProgressRenderer {
     finish() {
       if (finished) return;
       finished = true;
+      clearInterval(timer);
       if (started) {
         bar.update(tracker.snapshot().objectsDone, payload());
         bar.stop();

@@ -1,6 +1,7 @@
 import type { ProgressEvent } from "@vod-harvest/harvest";
 import { describe, expect, test } from "vitest";
 import {
+  barFields,
   createLineRenderer,
   estimateSecondsLeft,
   formatBytes,
@@ -124,4 +125,11 @@ test("line renderer: no line at all when no event came (a SKIPPED run)", () => {
   renderer.tick();
   renderer.finish();
   expect(written).toEqual([]);
+});
+
+test("the bar's ETA follows the clock between events (a --rate-limited copy): recomputed, not stuck", () => {
+  // 10 of 40 after 5 s: 15 s left. Ten seconds later with no new object: 10 in 15 s, 30 left = 45 s.
+  expect(barFields(snapshot, 5000)).toEqual({ bytes: "10.0 MiB", rate: "2.0 MiB", eta: "15s" });
+  expect(barFields(snapshot, 15_000).eta).toBe("45s");
+  expect(barFields({ ...snapshot, objectsDone: 0 }, 15_000).eta).toBe("?");
 });

@@ -58,4 +58,10 @@ describe("usage", () => {
       expect(run.stderr).toMatch(/\n\s+at parseIntegerOption \(/);
     }
   });
+
+  test.each([["--version"], ["-V"]])("%s prints the version and Node's on stdout, exit 0", async (flag) => {
+    const run = await runCli([flag]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^vod-harvest \d+\.\d+\.\d+ \(node v\d+\.\d+\.\d+\)\n$/);
+  });
 });

@@ -90,8 +90,14 @@ export class TooManyRedirectsError extends HarvestError {
 
 export class ManifestEncodingError extends HarvestError {
   readonly url: string;
-  constructor(url: string, options?: ErrorOptions) {
-    super("NOT_UTF8", `${url}: the manifest is not valid UTF-8`, false, options);
+  constructor(url: string, contentType: string | undefined, options?: ErrorOptions) {
+    // Binary where a manifest was expected is nearly always a segment or a page given as the entry.
+    super(
+      "NOT_UTF8",
+      `${url}: not a manifest (Content-Type: ${contentType ?? "none"}; the body is not UTF-8 text)`,
+      false,
+      options,
+    );
     this.name = "ManifestEncodingError";
     this.url = url;
   }

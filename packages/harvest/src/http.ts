@@ -142,7 +142,7 @@ async function readText(response: OriginResponse, maxBytes: number): Promise<str
     // ignoreBOM keeps a byte order mark in the text, so the stored copy stays byte-identical.
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
   } catch (cause) {
-    throw new ManifestEncodingError(url, { cause });
+    throw new ManifestEncodingError(url, response.contentType, { cause });
   }
 }
 

@@ -66,9 +66,11 @@ describe("origin client", () => {
     });
   });
 
-  test("a manifest that is not UTF-8 is refused, not mangled", async () => {
-    await expect(client.getText(new URL(origin.urlOf("/a/bad.m3u8")), policy())).rejects.toThrow(
-      ManifestEncodingError,
+  test("a manifest that is not UTF-8 is refused, not mangled: not a manifest, its Content-Type named", async () => {
+    const error = await client.getText(new URL(origin.urlOf("/a/bad.m3u8")), policy()).catch((e) => e);
+    expect(error).toBeInstanceOf(ManifestEncodingError);
+    expect(error.message).toMatch(
+      /bad\.m3u8: not a manifest \(Content-Type: application\/vnd\.apple\.mpegurl; the body is not UTF-8 text\)$/,
     );
   });
 
