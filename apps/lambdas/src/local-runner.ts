@@ -80,6 +80,8 @@ export interface LocalExecutionResult {
   readonly output?: unknown;
   /** The Fail state's (or the uncaught) error when it failed. */
   readonly error?: LocalExecutionFailure;
+  /** True when it was stopped through the run's signal (StopExecution). */
+  readonly aborted?: true;
   readonly events: readonly unknown[];
 }
 
@@ -158,7 +160,7 @@ function serviceTaskHandler(options: LocalRunnerOptions, resource: string): Loca
 }
 
 export interface LocalRunner {
-  run(input: unknown, executionName?: string): Promise<LocalExecutionResult>;
+  run(input: unknown, executionName?: string, signal?: AbortSignal): Promise<LocalExecutionResult>;
 }
 
 /** Resolves every Task of the definition to a local implementation up front: an unknown Resource fails here. */
@@ -180,7 +182,7 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
   }
 
   return {
-    async run(input, executionName = randomUUID()) {
+    async run(input, executionName = randomUUID(), signal) {
       const executionArn = `arn:aws:states:us-east-1:${ACCOUNT}:execution:vod-harvest-local:${executionName}`;
       const outcome = await runLocally(definition, input, {
         taskHandlers,
@@ -188,6 +190,7 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
         waitMs,
         retryIntervalMs,
         execution: { id: executionArn, name: executionName },
+        ...(signal ? { signal } : {}),
       });
       return { executionArn, ...outcome };
     },

@@ -28,6 +28,8 @@ export interface LocalExecutionOptions {
   readonly taskTimeoutMs?: Readonly<Record<string, number>> | ((state: string) => number | undefined);
   /** `$$.Execution.Id` and `.Name`. (No StartTime: the runner always sets it to the moment the run starts.) */
   readonly execution: { readonly id: string; readonly name: string };
+  /** StopExecution: the run ends at once as aborted (a Task handler already running is not cancelled, as in AWS). */
+  readonly signal?: AbortSignal;
 }
 
 export interface LocalExecutionFailure {
@@ -38,8 +40,25 @@ export interface LocalExecutionFailure {
 }
 
 export type LocalExecutionOutcome =
-  | { readonly output: unknown; readonly error?: undefined; readonly events: unknown[] }
-  | { readonly output?: undefined; readonly error: LocalExecutionFailure; readonly events: unknown[] };
+  | {
+      readonly output: unknown;
+      readonly error?: undefined;
+      readonly aborted?: undefined;
+      readonly events: unknown[];
+    }
+  | {
+      readonly output?: undefined;
+      readonly error: LocalExecutionFailure;
+      readonly aborted?: undefined;
+      readonly events: unknown[];
+    }
+  /** Stopped through `signal` (StopExecution). */
+  | {
+      readonly output?: undefined;
+      readonly error?: undefined;
+      readonly aborted: true;
+      readonly events: unknown[];
+    };
 
 function timedOut(limitMs: number): Error {
   // Lambda's own wording, so a local failure reads like the AWS one.
@@ -137,15 +156,21 @@ export async function runLocally(
   const collecting = (async () => {
     for await (const event of execution.eventLogs) events.push(event);
   })();
+  const stop = () => execution.abort();
+  if (options.signal?.aborted) stop();
+  else options.signal?.addEventListener("abort", stop, { once: true });
   try {
     const output = await execution.result;
     await collecting;
     return { output, events };
   } catch (error) {
     await collecting;
+    if (options.signal?.aborted) return { aborted: true, events };
     // Aborts and the execution's own TimeoutSeconds are not failures of the definition: the caller sees them.
     if (!(error instanceof ExecutionError)) throw error;
     const cause = error.cause as Error;
     return { error: { name: cause.name, cause: cause.message }, events };
+  } finally {
+    options.signal?.removeEventListener("abort", stop);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The Step Functions operations the local stack serves: StartExecution, DescribeExecution, ListExecutions and
- * GetExecutionHistory, with AWS's validation, defaults, pagination and error codes.
+ * The Step Functions operations the local stack serves: StartExecution, StopExecution, DescribeExecution,
+ * ListExecutions, GetExecutionHistory, ListStateMachines, DescribeStateMachine and
+ * DescribeStateMachineForExecution, with AWS's validation, defaults, pagination and error codes.
  */
 import { ExecutionExistsError, type ExecutionRecord, type LocalExecutions } from "../stack/executions.js";
 import { describeExecutionOutput, executionListItem, SfnApiError, withoutExecutionData } from "./wire.js";
@@ -158,8 +159,57 @@ const getExecutionHistory: Operation = (executions, request) => {
   return { events: items, ...(nextToken ? { nextToken } : {}) };
 };
 
+const stopExecution: Operation = (executions, request) => {
+  const arn = execution(executions, request).executionArn;
+  const error = stringField(request, "error", false);
+  const cause = stringField(request, "cause", false);
+  if (error !== undefined && error.length > 256) {
+    throw new SfnApiError(
+      "ValidationException",
+      "1 validation error detected: 'error' must be at most 256 characters",
+    );
+  }
+  const stopped = executions.stop(arn, error, cause);
+  return { stopDate: stopped?.stopDate ?? new Date() };
+};
+
+const listStateMachines: Operation = (executions, request) => {
+  const { stateMachineArn, name, creationDate } = executions.stateMachine;
+  const { items, nextToken } = page([{ stateMachineArn, name, type: "STANDARD", creationDate }], request);
+  return { stateMachines: items, ...(nextToken ? { nextToken } : {}) };
+};
+
+function stateMachineDescription(executions: LocalExecutions) {
+  const machine = executions.stateMachine;
+  return {
+    stateMachineArn: machine.stateMachineArn,
+    name: machine.name,
+    definition: machine.definition,
+    roleArn: machine.roleArn,
+  };
+}
+
+const describeStateMachine: Operation = (executions, request) => {
+  assertStateMachine(executions, stringField(request, "stateMachineArn", true));
+  return {
+    ...stateMachineDescription(executions),
+    status: "ACTIVE",
+    type: "STANDARD",
+    creationDate: executions.stateMachine.creationDate,
+  };
+};
+
+const describeStateMachineForExecution: Operation = (executions, request) => {
+  execution(executions, request);
+  return { ...stateMachineDescription(executions), updateDate: executions.stateMachine.creationDate };
+};
+
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
   StartExecution: startExecution,
+  StopExecution: stopExecution,
+  ListStateMachines: listStateMachines,
+  DescribeStateMachine: describeStateMachine,
+  DescribeStateMachineForExecution: describeStateMachineForExecution,
   DescribeExecution: describeExecution,
   ListExecutions: listExecutions,
   GetExecutionHistory: getExecutionHistory,

@@ -31,6 +31,18 @@ interface Entry {
   record: Omit<ExecutionRecord, "history">;
   readonly history: ExecutionHistory;
   readonly settled: Promise<void>;
+  /** StopExecution's: aborted with the error and cause it was given. */
+  readonly stop: AbortController;
+}
+
+/** The state machine these executions run, as DescribeStateMachine shows it. */
+export interface LocalStateMachineInfo {
+  readonly stateMachineArn: string;
+  readonly name: string;
+  /** JSON text of the definition. */
+  readonly definition: string;
+  readonly roleArn: string;
+  readonly creationDate: Date;
 }
 
 export interface LocalExecutionsOptions {
@@ -46,12 +58,45 @@ export class LocalExecutions {
   readonly #entries = new Map<string, Entry>();
   readonly #options: LocalExecutionsOptions;
 
+  readonly #createdAt = new Date();
+
   constructor(options: LocalExecutionsOptions) {
     this.#options = options;
   }
 
   get stateMachineArn(): string {
     return this.#options.stateMachineArn;
+  }
+
+  get stateMachine(): LocalStateMachineInfo {
+    const arn = this.#options.stateMachineArn;
+    return {
+      stateMachineArn: arn,
+      name: arn.slice(arn.lastIndexOf(":") + 1),
+      definition: JSON.stringify(this.#options.setup.definition),
+      roleArn: this.#options.roleArn,
+      creationDate: this.#createdAt,
+    };
+  }
+
+  /**
+   * StopExecution: a RUNNING execution ends ABORTED with the given error and cause (a Task already running is not
+   * cancelled, as in AWS). Returns the record, or undefined for an unknown ARN; an ended one is left as it is.
+   */
+  stop(executionArn: string, error?: string, cause?: string): ExecutionRecord | undefined {
+    const entry = this.#entries.get(executionArn);
+    if (entry === undefined) return undefined;
+    if (entry.record.status === "RUNNING") {
+      entry.record = {
+        ...entry.record,
+        status: "ABORTED",
+        stopDate: new Date(),
+        ...(error !== undefined ? { error } : {}),
+        ...(cause !== undefined ? { cause } : {}),
+      };
+      entry.stop.abort();
+    }
+    return this.#view(entry);
   }
 
   /**
@@ -82,24 +127,42 @@ export class LocalExecutions {
       startDate: new Date(),
       status: "RUNNING" as ExecutionStatus,
     };
+    const stop = new AbortController();
     const entry: Entry = {
       record,
       history,
-      settled: this.#run(executionArn, history, JSON.parse(input) as unknown, name),
+      stop,
+      settled: this.#run(executionArn, history, JSON.parse(input) as unknown, name, stop.signal),
     };
     this.#entries.set(executionArn, entry);
     return this.#view(entry);
   }
 
-  async #run(executionArn: string, history: ExecutionHistory, input: unknown, name: string): Promise<void> {
+  async #run(
+    executionArn: string,
+    history: ExecutionHistory,
+    input: unknown,
+    name: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     const finish = (fields: Partial<ExecutionRecord>) => {
       const entry = this.#entries.get(executionArn);
-      if (entry) entry.record = { ...entry.record, ...fields, stopDate: new Date() };
+      // A stopped execution keeps what StopExecution recorded.
+      if (entry && entry.record.status === "RUNNING")
+        entry.record = { ...entry.record, ...fields, stopDate: new Date() };
     };
     // Let StartExecution answer before the first Task runs.
     await new Promise((resolve) => setImmediate(resolve));
     try {
-      const result = await runRecorded(this.#options.setup, history, input, name, this.#options.region);
+      const result = await runRecorded(
+        this.#options.setup,
+        history,
+        input,
+        name,
+        this.#options.region,
+        signal,
+      );
+      if (result.aborted) return;
       if (result.executionArn !== executionArn) {
         throw new Error(`the runner named the execution ${result.executionArn}, expected ${executionArn}`);
       }

@@ -156,6 +156,7 @@ export async function runRecorded(
   input: unknown,
   executionName: string,
   region: string,
+  signal?: AbortSignal,
 ): Promise<LocalExecutionResult> {
   const pairing = new TaskPairing();
   const onTask = (call: TaskCall) => {
@@ -172,8 +173,11 @@ export async function runRecorded(
     onTask,
   });
   try {
-    const result = await runner.run(input, executionName);
-    if (result.error === undefined) {
+    const result = await runner.run(input, executionName, signal);
+    if (result.aborted) {
+      // StopExecution's error and cause are the execution's; the history records the abort itself.
+      history.add("ExecutionAborted", {});
+    } else if (result.error === undefined) {
       history.add("ExecutionSucceeded", { executionSucceededEventDetails: { output: json(result.output) } });
     } else {
       history.add("ExecutionFailed", {
