@@ -3,16 +3,18 @@
  * tools, starts the local stack, creates a packaging group with four configurations and CDN authorization,
  * generates and uploads a source, starts an execution through the Step Functions API with `vod-harvest start`
  * (the real SDK client, as against AWS), shows progress and every SNS notification as it arrives, and ends with
- * a table and a command to play each copy. `--keep` keeps the stack up afterwards; Ctrl-C stops everything.
+ * a table and a command to play each copy. `--keep` keeps the stack up afterwards; Ctrl-C, `pnpm demo --stop`
+ * or the end of the process that started it stops everything.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { motoAvailable } from "@vod-harvest/s3-sink/testing";
 import { ffmpegAvailable } from "./ffmpeg/run.js";
+import { launcherAncestors, watchProcesses } from "./parent-watch.js";
 import { type DemoResult, formatNotification, playCommands, resultTable } from "./stack/demo-report.js";
 import { type LocalStack, startLocalStack } from "./stack/local-stack.js";
 import { createDemoPackagingGroup, createDemoSource, demoInput } from "./stack/scenario.js";
@@ -70,7 +72,44 @@ function runStartCommand(
   });
 }
 
+/** Where a running demo says who it is, for `pnpm demo --stop` (one per user and temp directory). */
+const STATE_FILE = join(tmpdir(), `vod-harvest-demo-${process.getuid?.() ?? "user"}.json`);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** `pnpm demo --stop`: asks the running demo to stop everything it started, and waits until it has. */
+async function stopRunningDemo(): Promise<number> {
+  const state = await readFile(STATE_FILE, "utf8").then(
+    (text) => JSON.parse(text) as { pid: number },
+    () => undefined,
+  );
+  if (state === undefined || !alive(state.pid)) {
+    await rm(STATE_FILE, { force: true });
+    say("no demo is running");
+    return 0;
+  }
+  say(`stopping the demo (pid ${state.pid}) and everything it started`);
+  process.kill(state.pid, "SIGTERM");
+  for (let waited = 0; alive(state.pid); waited++) {
+    if (waited === 600) {
+      say(`pid ${state.pid} is still running after 60 s`);
+      return 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  say("stopped");
+  return 0;
+}
+
 async function main(): Promise<number> {
+  if (process.argv.includes("--stop")) return stopRunningDemo();
   // The SDK warns that its 2027 releases need Node 22; true, but not news for someone watching the demo.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const keep = process.argv.includes("--keep");
@@ -89,6 +128,7 @@ async function main(): Promise<number> {
   const stopAll = async () => {
     await stack?.stop();
     await rm(scratch, { recursive: true, force: true });
+    await rm(STATE_FILE, { force: true });
   };
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -100,6 +140,14 @@ async function main(): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // Killing `pnpm demo --keep &` by its PID ends pnpm only: stop too when a launcher above us is gone.
+  watchProcesses(launcherAncestors(), (pid) => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`the process that started the demo (pid ${pid}) is gone: stopping everything the demo started`);
+    void stopAll().finally(() => process.exit(1));
+  });
+  await writeFile(STATE_FILE, `${JSON.stringify({ pid: process.pid, scratch })}\n`);
 
   try {
     say(
@@ -139,7 +187,7 @@ async function main(): Promise<number> {
     say(`vod-harvest start exited ${run.code}; the demo took ${elapsed().trim()}`);
     if (keep) {
       say(
-        `the stack stays up (--keep). Also try:\n  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 aws stepfunctions list-executions --endpoint-url ${stack.sfnEndpoint} --state-machine-arn ${stack.stateMachineArn}\nCtrl-C stops everything.`,
+        `the stack stays up (--keep). Also try:\n  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 aws stepfunctions list-executions --endpoint-url ${stack.sfnEndpoint} --state-machine-arn ${stack.stateMachineArn}\nCtrl-C (or \`pnpm demo --stop\` from another shell) stops everything.`,
       );
       await new Promise(() => {});
     } else {
