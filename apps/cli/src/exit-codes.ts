@@ -32,6 +32,7 @@ const INPUT_ERROR_NAMES = new Set([
   "InvalidHarvestOptionsError",
   "ReservedKeyError",
   "ManifestEncodingError",
+  "DestinationInUseError",
 ]);
 
 export function exitCodeForStatus(status: HarvestStatus): ExitCodeValue {

@@ -4,7 +4,12 @@ import {
   ManifestParseError,
   UnsafeReferenceError,
 } from "@vod-harvest/manifest";
-import { InvalidDestinationError, SinkAccessDeniedError, SinkIoError } from "@vod-harvest/s3-sink";
+import {
+  InvalidDestinationError,
+  SinkAccessDeniedError,
+  SinkConfigurationError,
+  SinkIoError,
+} from "@vod-harvest/s3-sink";
 import { CommanderError } from "commander";
 import { expect, test } from "vitest";
 import {
@@ -42,6 +47,12 @@ test.each([
   ["the engine's InvalidHarvestOptionsError", engineError("InvalidHarvestOptionsError"), ExitCode.BadInput],
   ["the engine's ReservedKeyError", engineError("ReservedKeyError"), ExitCode.BadInput],
   ["the engine's ManifestEncodingError", engineError("ManifestEncodingError"), ExitCode.BadInput],
+  ["the engine's DestinationInUseError", engineError("DestinationInUseError"), ExitCode.BadInput],
+  [
+    "SinkConfigurationError (no region or credentials)",
+    new SinkConfigurationError("no region"),
+    ExitCode.BadInput,
+  ],
   ["the engine's OriginHttpError", engineError("OriginHttpError"), ExitCode.Failed],
   ["SinkAccessDeniedError", new SinkAccessDeniedError("denied"), ExitCode.Failed],
   ["SinkIoError", new SinkIoError("WRITE_FAILED", "io"), ExitCode.Failed],

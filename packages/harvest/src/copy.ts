@@ -45,7 +45,7 @@ export function resolveConcurrency(concurrency: number | undefined): number {
   return value;
 }
 
-/** Segments first, then child manifests, the entry last: a partial copy never looks playable from its entry. */
+/** Segments first, then child manifests, the entry last (copyObjects stores it once all the others are). */
 export function copyOrder(plan: HarvestPlan): Resource[] {
   const media = plan.resources.filter((resource) => resource.kind !== "manifest");
   const manifests = plan.resources.filter(
@@ -143,14 +143,17 @@ export async function copyObjects(
       return { ...resource, ...(await copyResource(context, resource, replace)), outcome: "copied" };
     };
 
+    // The entry waits until everything else is stored: a partial copy never plays from its entry.
+    const order = copyOrder(plan);
+    const entryResources = order.filter((resource) => resource.key === plan.entryKey);
     async function* work(): AsyncGenerator<Resource> {
-      for (const resource of copyOrder(plan)) {
+      for (const resource of order) {
         if (signal.aborted) return;
-        yield resource;
+        if (resource.key !== plan.entryKey) yield resource;
       }
     }
 
-    await runPool(work(), concurrency, async (resource) => {
+    const storeOne = async (resource: Resource) => {
       try {
         const object = await store(resource);
         stored.set(object.key, object);
@@ -167,11 +170,15 @@ export async function copyObjects(
           return;
         }
         if (signal.aborted) return; // stopped by the budget or the caller: not a failure of this resource
-        const entry = { url: resource.url, key: resource.key, error: describeError(error) };
-        failed.push(entry);
-        emit({ type: "failed", ...entry });
+        const failure = { url: resource.url, key: resource.key, error: describeError(error) };
+        failed.push(failure);
+        emit({ type: "failed", ...failure });
       }
-    });
+    };
+    await runPool(work(), concurrency, storeOne);
+    if (failed.length === 0 && fatal === undefined && !signal.aborted) {
+      for (const resource of entryResources) await storeOne(resource);
+    }
   } catch (error) {
     // Only the listing can get here: stopped by the budget or the caller it is an early stop, else thrown as is.
     if (!stopped()) throw error;

@@ -9,6 +9,7 @@ export type HarvestErrorCode =
   | "TOO_MANY_REDIRECTS"
   | "NOT_UTF8"
   | "CONTENT_ENCODING"
+  | "DESTINATION_IN_USE"
   | "ABORTED"
   | "INVALID_OPTIONS"
   | "RESERVED_KEY"
@@ -117,6 +118,23 @@ export class OriginEncodingError extends HarvestError {
     this.name = "OriginEncodingError";
     this.url = url;
     this.encoding = encoding;
+  }
+}
+
+/** The destination holds the completed copy of another asset (its record names another source). */
+export class DestinationInUseError extends HarvestError {
+  readonly recordedSource: string;
+  readonly source: string;
+  constructor(location: string, recordedSource: string, source: string) {
+    super(
+      "DESTINATION_IN_USE",
+      `${location} holds the complete copy of ${recordedSource}, not of ${source}: choose another destination, ` +
+        "or pass --overwrite (Overwrite) to replace it",
+      false,
+    );
+    this.name = "DestinationInUseError";
+    this.recordedSource = recordedSource;
+    this.source = source;
   }
 }
 

@@ -1,11 +1,19 @@
 import { setMaxListeners } from "node:events";
-import { createOriginPolicy, type ManifestLimits } from "@vod-harvest/manifest";
+import { createOriginPolicy, type ManifestLimits, parseEntryUrl } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
 import { copyObjects, resolveConcurrency, type StoredObject } from "./copy.js";
+import { DestinationInUseError } from "./errors.js";
 import { createOriginClient, type OriginClient } from "./http.js";
 import { ChecksumJournal } from "./journal.js";
 import { planHarvest } from "./plan.js";
-import { buildRecord, completeChecksums, type RecordedObject, readRecord, writeRecord } from "./record.js";
+import {
+  buildRecord,
+  completeChecksums,
+  type RecordedObject,
+  readRecord,
+  sourceOf,
+  writeRecord,
+} from "./record.js";
 import { abortError } from "./retry.js";
 import {
   COMPLETION_RECORD_KEY,
@@ -55,10 +63,22 @@ async function withClient<T>(
   }
 }
 
-/** SKIPPED when a completion record is there (unless overwrite); with overwrite the old record goes first. */
-async function checkRecord(sink: ObjectSink, options: CopyOptions): Promise<HarvestResult | undefined> {
+/**
+ * SKIPPED when a completion record of this asset is there (unless overwrite); with overwrite the old record goes
+ * first. A record of another asset is refused (DestinationInUseError): reporting it as this asset's copy would
+ * lose this asset without a word.
+ */
+async function checkRecord(
+  sink: ObjectSink,
+  entryUrl: string,
+  options: CopyOptions,
+): Promise<HarvestResult | undefined> {
   const record = await readRecord(sink, options.signal);
   if (record === undefined) return undefined;
+  const source = sourceOf(entryUrl);
+  if (record.source !== source && !options.overwrite) {
+    throw new DestinationInUseError(sink.location, record.source, source);
+  }
   if (options.overwrite) {
     // Until this run writes a new one, the copy must not look complete.
     await sink.delete(COMPLETION_RECORD_KEY, options.signal);
@@ -197,12 +217,13 @@ async function copyVerifyRecord(
 /** SKIPPED when a completion record is there (unless overwrite); otherwise runs `body` with an origin client. */
 async function unlessComplete(
   sink: ObjectSink,
+  entryUrl: string,
   options: CopyPlanOptions,
   headers: OriginRequest["headers"],
   body: (client: OriginClient) => Promise<HarvestResult>,
 ): Promise<HarvestResult> {
   resolveConcurrency(options.concurrency);
-  const skipped = await checkRecord(sink, options);
+  const skipped = await checkRecord(sink, entryUrl, options);
   if (skipped) return skipped;
   return withClient(options.client, () => clientFor(options, headers), body);
 }
@@ -217,7 +238,7 @@ export async function copyPlan(
   sink: ObjectSink,
   options: CopyPlanOptions = {},
 ): Promise<HarvestResult> {
-  return unlessComplete(sink, options, options.headers, (client) =>
+  return unlessComplete(sink, plan.entryUrl, options, options.headers, (client) =>
     copyVerifyRecord(plan, sink, options, client),
   );
 }
@@ -232,18 +253,24 @@ export async function harvest(
   sink: ObjectSink,
   options: HarvestOptions = {},
 ): Promise<HarvestResult> {
-  return unlessComplete(sink, options, request.headers, async (client) => {
-    let plan: HarvestPlan;
-    try {
-      plan = await planHarvest(request, {
-        client,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.limits ? { limits: options.limits } : {}),
-      });
-    } catch (error) {
-      if (options.signal?.aborted) throw abortError(options.signal);
-      throw error;
-    }
-    return copyVerifyRecord(plan, sink, options, client);
-  });
+  return unlessComplete(
+    sink,
+    parseEntryUrl(request.entryUrl).href,
+    options,
+    request.headers,
+    async (client) => {
+      let plan: HarvestPlan;
+      try {
+        plan = await planHarvest(request, {
+          client,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.limits ? { limits: options.limits } : {}),
+        });
+      } catch (error) {
+        if (options.signal?.aborted) throw abortError(options.signal);
+        throw error;
+      }
+      return copyVerifyRecord(plan, sink, options, client);
+    },
+  );
 }

@@ -95,6 +95,33 @@ describe("harvest: HLS to the directory sink", () => {
     await expectCompleteCopy();
   });
 
+  test("a destination holding another asset's complete copy is refused, not SKIPPED; overwrite replaces it", async () => {
+    // Asset G at /vod/other/ (same files), copied first; then asset F (/vod/asset/) into the same directory.
+    for (const [key, body] of asset) origin.setFile(`/vod/other/${key}`, body);
+    const sink = createDirectorySink(dir.path);
+    const other = origin.urlOf("/vod/other/index.m3u8");
+    expect((await harvest({ entryUrl: other, headers: SECRET }, sink)).status).toBe("COMPLETE");
+    origin.resetLog();
+    const refused = await harvest({ entryUrl: `${entryUrl()}?token=abc`, headers: SECRET }, sink).catch(
+      (e) => e,
+    );
+    expect(refused).toMatchObject({
+      name: "DestinationInUseError",
+      code: "DESTINATION_IN_USE",
+      recordedSource: other,
+      source: entryUrl(),
+    });
+    expect(refused.message).toContain(`holds the complete copy of ${other}, not of ${entryUrl()}`);
+    expect(origin.requests).toHaveLength(0);
+    // The same asset under another query string (a token) is the same asset: SKIPPED.
+    const again = await harvest({ entryUrl: `${other}?token=xyz`, headers: SECRET }, sink);
+    expect(again.status).toBe("SKIPPED");
+    const replaced = await harvest({ entryUrl: entryUrl(), headers: SECRET }, sink, { overwrite: true });
+    expect(replaced.status).toBe("COMPLETE");
+    const record = JSON.parse((await readFile(join(dir.path, COMPLETION_RECORD_KEY))).toString("utf8"));
+    expect(record.source).toBe(entryUrl());
+  });
+
   test("resume fetches only what is missing or of the wrong size", async () => {
     const sink = createDirectorySink(dir.path);
     await harvest({ entryUrl: entryUrl(), headers: SECRET }, sink);
@@ -134,7 +161,7 @@ describe("harvest: HLS to the directory sink", () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
 
-  test("a permanent 404 gives INCOMPLETE naming the URL, no retry of it, no record; the rest is copied", async () => {
+  test("a permanent 404 gives INCOMPLETE naming the URL, no retry of it, no record, no entry; the rest is copied", async () => {
     origin.deleteFile(`${ASSET_PREFIX}audio/en/a2.aac`);
     const result = await harvest({ entryUrl: entryUrl() }, createDirectorySink(dir.path), {
       client: client(),
@@ -150,7 +177,10 @@ describe("harvest: HLS to the directory sink", () => {
     expect(origin.count(`${ASSET_PREFIX}audio/en/a2.aac`)).toBe(1);
     const tree = await readTree(dir.path);
     expect(tree.has(COMPLETION_RECORD_KEY)).toBe(false);
-    expect(tree.size).toBe(asset.size - 1);
+    // Everything but the missing file and the entry: a partial copy never plays from its entry.
+    expect([...tree.keys()].sort()).toEqual(
+      [...asset.keys()].filter((key) => key !== "audio/en/a2.aac" && key !== "index.m3u8").sort(),
+    );
   });
 
   test("a time budget stops with INCOMPLETE + stoppedEarly and no record; the next run completes", async () => {

@@ -67,7 +67,7 @@ describe("checkS3Configuration", () => {
 
   test("no region: NOT_CONFIGURED naming the variables and the file", async () => {
     const client = createS3ClientFromEnv({
-      clientConfig: { region: async () => Promise.reject(new Error("Region is missing")) },
+      clientConfig: { region: (): Promise<string> => Promise.reject(new Error("Region is missing")) },
     });
     await expect(checkS3Configuration(client)).rejects.toMatchObject({
       name: "SinkConfigurationError",
