@@ -9,9 +9,7 @@ type LookupCallback = (
 
 /** Whether a resolved address (as dns.lookup gives it, IPv6 without brackets) is link-local or metadata. */
 export function isForbiddenAddress(address: string, family: number): boolean {
-  // dns gives IPv4-mapped IPv6 in dotted form (::ffff:169.254.169.254), which isForbiddenHost reads as IPv4.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped !== undefined) return isForbiddenHost(mapped);
+  // The same check as for URLs: IPv6 in any spelling dns gives (dotted IPv4 tails included) is read group by group.
   return isForbiddenHost(family === 6 ? `[${address}]` : address);
 }
 

@@ -15,29 +15,82 @@ function ipv4Octets(hostname: string): number[] | undefined {
   return parts.map(Number);
 }
 
-/** The IPv4 address embedded in an IPv4-mapped IPv6 host such as `[::ffff:a9fe:a9fe]`. */
-function mappedIpv4(hostname: string): number[] | undefined {
-  const match = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/i.exec(hostname);
-  if (!match?.[1] || !match[2]) return undefined;
-  const high = Number.parseInt(match[1], 16);
-  const low = Number.parseInt(match[2], 16);
-  return [high >> 8, high & 0xff, low >> 8, low & 0xff];
+/** The eight 16-bit groups of an IPv6 host (`[…]`, any spelling: `::`, a dotted IPv4 tail, a zone), or undefined. */
+export function ipv6Groups(hostname: string): number[] | undefined {
+  let text = hostname.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  if (!text.includes(":")) return undefined;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
+  if (dotted !== undefined) {
+    const v4 = ipv4Octets(dotted);
+    if (v4 === undefined) return undefined;
+    text = `${text.slice(0, -dotted.length)}${((v4[0] as number) * 256 + (v4[1] as number)).toString(16)}:${((v4[2] as number) * 256 + (v4[3] as number)).toString(16)}`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const parse = (part: string) => (part === "" ? [] : part.split(":"));
+  const head = parse(halves[0] as string);
+  const tail = halves.length === 2 ? parse(halves[1] as string) : [];
+  const missing = 8 - head.length - tail.length;
+  if ((halves.length === 2 && missing < 1) || (halves.length === 1 && missing !== 0)) return undefined;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+  if (!groups.every((group) => /^[0-9a-f]{1,4}$/i.test(group))) return undefined;
+  return groups.map((group) => Number.parseInt(group, 16));
 }
+
+const octetsOf = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff];
+
+/**
+ * The IPv4 addresses an IPv6 address carries or reaches: IPv4-mapped (::ffff:0:0/96), IPv4-translated
+ * (::ffff:0:0:0/96), IPv4-compatible (::/96), NAT64 (64:ff9b::/96, which reaches that IPv4 address on a NAT64
+ * network), 6to4 (2002::/16) and Teredo (2001::/32: server and inverted client address).
+ */
+function embeddedIpv4(groups: readonly number[]): number[][] {
+  const [g0, g1, g2, g3, g4, g5, g6, g7] = groups as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+  const found: number[][] = [];
+  if (zeros(0, 5) && g5 === 0xffff) found.push(octetsOf(g6, g7));
+  if (zeros(0, 4) && g4 === 0xffff && g5 === 0) found.push(octetsOf(g6, g7));
+  if (zeros(0, 6) && (g6 !== 0 || g7 > 1)) found.push(octetsOf(g6, g7));
+  if (g0 === 0x64 && g1 === 0xff9b && zeros(2, 6)) found.push(octetsOf(g6, g7));
+  if (g0 === 0x2002) found.push(octetsOf(g1, g2));
+  if (g0 === 0x2001 && g1 === 0) {
+    found.push(octetsOf(g2, g3));
+    found.push(octetsOf(g6 ^ 0xffff, g7 ^ 0xffff));
+  }
+  return found;
+}
+
+/** fd00:ec2::254, the AWS instance-metadata service over IPv6. */
+const EC2_METADATA_V6 = [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254];
+
+const isForbiddenIpv4 = (v4: readonly number[]) =>
+  (v4[0] === 169 && v4[1] === 254) || v4.join(".") === "100.100.100.200";
 
 /**
  * True for link-local and instance-metadata addresses: 169.254.0.0/16 (AWS, Azure, GCP metadata), 100.100.100.200
- * (Alibaba), fe80::/10, fd00:ec2::254 (AWS IPv6 metadata) and the metadata hostnames.
- * Hostnames are not resolved here (the package has no network): the HTTP layer re-checks resolved addresses.
+ * (Alibaba), fe80::/10, fd00:ec2::254 (AWS IPv6 metadata), every IPv6 address that embeds or reaches one of those
+ * IPv4 addresses (see embeddedIpv4), and the metadata hostnames, with or without a trailing dot. Hostnames are
+ * not resolved here (the package has no network): the HTTP layer re-checks resolved addresses with this function.
  */
 export function isForbiddenHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, "");
   if (METADATA_HOSTNAMES.has(host)) return true;
-  const v4 = ipv4Octets(host) ?? mappedIpv4(host);
-  if (v4) return (v4[0] === 169 && v4[1] === 254) || v4.join(".") === "100.100.100.200";
-  if (host.startsWith("[")) {
-    return /^\[fe[89ab][0-9a-f]:/i.test(host) || /^\[fd00:ec2::254\]$/i.test(host);
-  }
-  return false;
+  const v4 = ipv4Octets(host);
+  if (v4) return isForbiddenIpv4(v4);
+  const groups = ipv6Groups(host);
+  if (groups === undefined) return false;
+  if (((groups[0] as number) & 0xffc0) === 0xfe80) return true;
+  if (EC2_METADATA_V6.every((group, index) => groups[index] === group)) return true;
+  return embeddedIpv4(groups).some(isForbiddenIpv4);
 }
 
 export interface OriginPolicy {

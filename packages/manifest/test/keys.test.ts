@@ -55,8 +55,40 @@ describe("isForbiddenHost", () => {
     ["cdn.example.com", false],
     ["[::1]", false],
     ["169.255.0.1", false],
+    // Every IPv6 spelling that embeds a forbidden IPv4 address (issue: dialled, not refused).
+    ["[::a9fe:a9fe]", true], // IPv4-compatible
+    ["[::169.254.169.254]", true],
+    ["[64:ff9b::a9fe:a9fe]", true], // NAT64 well-known prefix: 169.254.169.254 on a NAT64 network
+    ["[64:ff9b::169.254.169.254]", true],
+    ["[::ffff:0:a9fe:a9fe]", true], // IPv4-translated (SIIT)
+    ["[::ffff:169.254.169.254]", true],
+    ["[0:0:0:0:0:ffff:a9fe:a9fe]", true],
+    ["[2002:a9fe:a9fe::1]", true], // 6to4 of 169.254.169.254
+    ["[2001:0:4136:e378:8000:63bf:5601:5601]", true], // Teredo: client 169.254.169.254 (bits inverted)
+    ["[2001:0:a9fe:a9fe::1]", true], // Teredo: server 169.254.169.254
+    ["[::6464:64c8]", true], // IPv4-compatible 100.100.100.200
+    ["[FE80::1%25eth0]", true],
+    ["[febf::1]", true],
+    ["[fec0::1]", false],
+    ["[64:ff9b::7f00:1]", false], // NAT64 of 127.0.0.1: not link-local
+    ["[2002:7f00:1::1]", false],
+    ["[::]", false],
+    ["[2001:db8::a9fe:a9fe]", false],
   ])("%s → %s", (host, forbidden) => {
     expect(isForbiddenHost(host)).toBe(forbidden);
+  });
+  test.each([
+    "http://[::a9fe:a9fe]/",
+    "http://[64:ff9b::a9fe:a9fe]/",
+    "http://[::ffff:169.254.169.254]/",
+    "http://[2002:a9fe:a9fe::]/",
+    "http://169.254.169.254./",
+    "http://0251.0376.0251.0376/",
+    "http://METADATA.google.internal./",
+  ])("%s is refused as the URL parser spells it", (href) => {
+    expect(() => checkReference(new URL(href), policy)).toThrow(
+      expect.objectContaining({ code: "FORBIDDEN_ADDRESS" }),
+    );
   });
   test("URL parsing canonicalises hex and integer IPv4 forms before the check", () => {
     for (const href of ["http://0xa9fea9fe/", "http://2852039166/", "http://169.254.43518/"]) {
