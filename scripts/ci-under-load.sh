@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 CI=true TURBO_FORCE=true
+# shellcheck source=node22.sh
+. scripts/node22.sh
 
 node -e 'for (;;) {}' &
 LOAD_PID=$!
