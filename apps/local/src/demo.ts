@@ -14,7 +14,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { motoAvailable } from "@vod-harvest/s3-sink/testing";
 import { ffmpegAvailable } from "./ffmpeg/run.js";
-import { launcherAncestors, watchProcesses } from "./parent-watch.js";
+import { alive, launcherAncestors, watchProcesses } from "./parent-watch.js";
 import { type DemoResult, formatNotification, playCommands, resultTable } from "./stack/demo-report.js";
 import { type LocalStack, startLocalStack } from "./stack/local-stack.js";
 import { createDemoPackagingGroup, createDemoSource, demoInput } from "./stack/scenario.js";
@@ -74,15 +74,6 @@ function runStartCommand(
 
 /** Where a running demo says who it is, for `pnpm demo --stop` (one per user and temp directory). */
 const STATE_FILE = join(tmpdir(), `vod-harvest-demo-${process.getuid?.() ?? "user"}.json`);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** `pnpm demo --stop`: asks the running demo to stop everything it started, and waits until it has. */
 async function stopRunningDemo(): Promise<number> {

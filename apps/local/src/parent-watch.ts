@@ -41,7 +41,8 @@ export function launcherAncestors(pid: number = process.pid): number[] {
   return chain;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists (signal 0: nothing is sent). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
