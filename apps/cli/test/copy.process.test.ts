@@ -108,14 +108,15 @@ describe("copy to a directory", () => {
     expect(run.stderr).toContain("planned 7 objects (3 manifests)");
   });
 
-  test("a permanent 404: INCOMPLETE naming the URL, exit 1, no completion record", async () => {
+  test("a permanent 404: INCOMPLETE naming the URL, exit 1, no completion record, no entry manifest", async () => {
     const destination = join(workDir, "incomplete");
     const fault = origin.addFault("/asset/v720/seg1.ts", { kind: "status", status: 404 });
     try {
       const run = await runCli(["copy", entry(), destination, "--json"]);
       expect(run.code).toBe(1);
       const result = jsonResult(run.stdout);
-      expect(result).toMatchObject({ status: "INCOMPLETE", objects: 6, entry: "index.m3u8" });
+      // 7 files: the one that failed and the entry (stored only once all others are) are missing.
+      expect(result).toMatchObject({ status: "INCOMPLETE", objects: 5, entry: "index.m3u8" });
       expect(result.failed).toHaveLength(1);
       expect(result.failed[0]).toMatchObject({
         url: origin.urlOf("/asset/v720/seg1.ts"),
@@ -123,10 +124,11 @@ describe("copy to a directory", () => {
       });
       expect(result.failed[0].error).toContain("404");
       expect(await listTree(destination)).not.toContain(RECORD);
+      expect(await listTree(destination)).not.toContain("index.m3u8");
 
       const human = await runCli(["copy", entry(), destination]);
       expect(human.code).toBe(1);
-      expect(human.stdout).toMatch(/^INCOMPLETE: 6 objects/);
+      expect(human.stdout).toMatch(/^INCOMPLETE: 5 objects/);
       expect(human.stdout).toContain(`v720/seg1.ts (${origin.urlOf("/asset/v720/seg1.ts")})`);
     } finally {
       fault.remove();
