@@ -58,7 +58,8 @@ export async function planHarvest(request: OriginRequest, options: PlanOptions):
       url: resource.url,
       key: resource.key,
       body: rewrite.text,
-      rewritten: rewrite.rewritten > 0,
+      // Also when DASH remote elements were inlined: the stored MPD then differs from the origin's.
+      rewritten: rewrite.rewritten > 0 || manifest.remoteElements.length > 0,
       ...(rewrite.kept.length > 0 ? { keptAbsolute: rewrite.kept } : {}),
     });
   }

@@ -28,6 +28,8 @@ export type Expected = {
     /** The variables of a multivariant parent (HLS EXT-X-DEFINE IMPORT). */
     readonly parentVariables?: Readonly<Record<string, string>>;
   };
+  /** DASH remote elements: `xlink:href` as written → the fixture file with what the origin serves there. */
+  readonly remoteElements?: Readonly<Record<string, string>>;
 } & (
   | { readonly references: readonly ExpectedReference[] }
   | { readonly error: { readonly name: string; readonly code: string } }

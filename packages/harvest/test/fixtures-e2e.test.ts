@@ -2,7 +2,12 @@
 import { readdirSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { type MediaRole, parseManifest, resolveReferences } from "@vod-harvest/manifest";
+import {
+  inlineRemoteElements,
+  type MediaRole,
+  parseManifest,
+  resolveReferences,
+} from "@vod-harvest/manifest";
 import { createDirectorySink } from "@vod-harvest/s3-sink";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { COMPLETION_RECORD_KEY, copyPlan, createOriginClient, harvest, planHarvest } from "../src/index.js";
@@ -30,7 +35,13 @@ import { readTree, tempDir } from "./support.js";
 const CANNOT_BE_SERVED: Readonly<Record<string, string>> = {};
 
 const fixtures = readdirSync(FIXTURES_DIR, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile() && !entry.name.endsWith(".expected.json") && !entry.name.endsWith(".md"))
+  .filter(
+    (entry) =>
+      entry.isFile() &&
+      !entry.name.endsWith(".expected.json") &&
+      !entry.name.endsWith(".md") &&
+      !entry.name.endsWith(".xlink.xml"), // a remote element's content, served with its MPD
+  )
   .map((entry) => relative(FIXTURES_DIR, join(entry.parentPath, entry.name)))
   .sort();
 
@@ -65,6 +76,23 @@ async function serve(fixture: string, references: readonly ExpectedReference[], 
   const files = fixtureFiles(fixture, text, references, hosts);
   for (const file of files) await writeServedFile(join(work.path, "origins", file.host), file);
   return { hosts, byHost, files, main: byHost.get(FIXTURE_HOST) as TestOrigin };
+}
+
+/** Serves each remote element at its href (resolved against the fixture's URL); returns them by href as served. */
+async function serveRemoteElements(fixture: string, expected: Expected, hosts: ReadonlyMap<string, string>) {
+  const served = new Map<string, string>();
+  for (const [href, path] of Object.entries(expected.remoteElements ?? {})) {
+    const url = new URL(href, new URL(fixture, FIXTURE_ORIGIN));
+    const body = await readFile(join(FIXTURES_DIR, path));
+    await writeServedFile(join(work.path, "origins", url.host), {
+      host: url.host,
+      path: servedPath(url),
+      body,
+      manifest: false,
+    });
+    served.set(rebaseText(href, hosts), body.toString("utf8"));
+  }
+  return served;
 }
 
 /** How the fixture's own text is parsed as served (the stored copy is parsed without its query). */
@@ -165,6 +193,7 @@ describe("every manifest fixture, copied end to end into the directory sink", ()
       return;
     }
     const served = await serve(fixture, expected.references, text);
+    const remoteElements = await serveRemoteElements(fixture, expected, served.hosts);
     const result = await copyFixture(fixture, expected, served);
     expect(result.failed).toEqual([]);
     expect(result.status).toBe("COMPLETE");
@@ -181,7 +210,8 @@ describe("every manifest fixture, copied end to end into the directory sink", ()
         expect(copy.equals(file.body), `${key} differs from the origin's bytes`).toBe(true);
         continue;
       }
-      const originText = file.body.toString("utf8");
+      // An MPD with remote elements is stored with them inlined (it then plays without fetching them).
+      const originText = inlineRemoteElements(file.body.toString("utf8"), remoteElements);
       if (!hasRewrittenForm(originText, expected)) {
         const query = rebaseQuery(expected.options?.query ?? "", served.hosts);
         expect(copy.toString("utf8"), `${key} should be stored as served`).toBe(

@@ -1,4 +1,5 @@
-import { ManifestLimitError, ManifestParseError } from "./errors.js";
+import { inlineRemoteElements } from "./dash/inline.js";
+import { ManifestLimitError, ManifestParseError, RemoteElementsNeededError } from "./errors.js";
 import { assignKeys, decodeKey, type LocatedResource, resourceHref } from "./keys.js";
 import { resolveLimits } from "./limits.js";
 import { parseManifest } from "./parse.js";
@@ -20,8 +21,11 @@ export interface EnumerateOptions {
 
 export interface LoadedManifest {
   readonly url: URL;
+  /** The text to store: as served, but with DASH remote elements inlined (see inlineRemoteElements). */
   readonly text: string;
   readonly parsed: ParsedManifest;
+  /** The DASH remote elements fetched and inlined into `text`, in fetch order. */
+  readonly remoteElements: readonly URL[];
 }
 
 /** Everything one asset is made of, keyed by DESIGN.md's key rule. */
@@ -36,6 +40,22 @@ export interface AssetPlan {
 
 /** Fetches manifest text: the caller owns the network (HTTP in harvest, files in tests). */
 export type ManifestLoader = (url: URL, signal?: AbortSignal) => Promise<string>;
+
+/** A remote element's URL: its href resolved against the MPD's own URL (the XLink base), fragment dropped. */
+function remoteElementUrl(href: string, mpdUrl: URL): URL {
+  // An empty reference would name the MPD itself: inlining it into itself never ends.
+  if (href === "") throw new ManifestParseError("INVALID_URL", `empty xlink:href in ${mpdUrl.href}`);
+  let url: URL;
+  try {
+    url = new URL(href, mpdUrl);
+  } catch (cause) {
+    throw new ManifestParseError("INVALID_URL", `invalid xlink:href "${href}" (base ${mpdUrl.href})`, {
+      cause,
+    });
+  }
+  url.hash = "";
+  return url;
+}
 
 export function parseEntryUrl(entryUrl: string | URL): URL {
   if (entryUrl instanceof URL) return entryUrl;
@@ -59,6 +79,9 @@ interface PendingManifest extends QueuedManifest {
 }
 
 const NO_VARIABLES: HlsVariables = new Map();
+
+/** Rounds of remote elements inside remote elements before the crawl gives up (a loop, or absurd nesting). */
+export const MAX_REMOTE_ELEMENT_DEPTH = 4;
 
 /**
  * Crawls an asset from its entry manifest: every child manifest is loaded (a few at a time) and parsed in turn,
@@ -95,15 +118,45 @@ export async function enumerateAsset(
   while (inFlight.length > 0) {
     const current = inFlight.shift() as PendingManifest;
     options.signal?.throwIfAborted();
-    const text = await current.text;
-    const parsed = parseManifest(text, {
-      role: current.role,
-      now: options.now,
-      limits: options.limits,
-      query: current.url.search,
-      parentVariables: current.parentVariables,
-    });
-    options.onManifest?.({ url: current.url, text, parsed });
+    let text = await current.text;
+    const remoteElements: URL[] = [];
+    let parsed: ParsedManifest | undefined;
+    // A DASH MPD with remote elements: fetch them (same origin rules and limits as manifests), inline, parse again.
+    for (let depth = 0; parsed === undefined; depth++) {
+      try {
+        parsed = parseManifest(text, {
+          role: current.role,
+          now: options.now,
+          limits: options.limits,
+          query: current.url.search,
+          parentVariables: current.parentVariables,
+        });
+      } catch (error) {
+        if (!(error instanceof RemoteElementsNeededError)) throw error;
+        if (depth >= MAX_REMOTE_ELEMENT_DEPTH) {
+          throw new ManifestParseError(
+            "UNSUPPORTED_FEATURE",
+            `${current.url.href}: remote elements nest more than ${MAX_REMOTE_ELEMENT_DEPTH} deep (a loop?): ${error.message}`,
+          );
+        }
+        const fetched = new Map<string, string>();
+        for (const href of error.hrefs) {
+          const url = remoteElementUrl(href, current.url);
+          checkReference(url, policy);
+          if (++manifests >= limits.maxManifests) {
+            throw new ManifestLimitError(
+              "TOO_MANY_MANIFESTS",
+              `more than ${limits.maxManifests} manifests (remote elements included) in one asset`,
+            );
+          }
+          options.signal?.throwIfAborted();
+          fetched.set(href, await load(url, options.signal));
+          remoteElements.push(url);
+        }
+        text = inlineRemoteElements(text, fetched);
+      }
+    }
+    options.onManifest?.({ url: current.url, text, parsed, remoteElements });
     // Only a multivariant playlist hands variables down (RFC 8216bis §4.4.2.3 IMPORT), even when it defines none.
     const childVariables =
       parsed.format === "hls-multivariant" ? (parsed.variables ?? NO_VARIABLES) : undefined;

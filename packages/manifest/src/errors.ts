@@ -9,6 +9,8 @@ export type ManifestErrorCode =
   | "INVALID_URL"
   | "UNDEFINED_VARIABLE"
   | "UNSUPPORTED_FEATURE"
+  // RemoteElementsNeededError
+  | "REMOTE_ELEMENTS_NEEDED"
   // ManifestLimitError
   | "MANIFEST_TOO_LARGE"
   | "TOO_MANY_RESOURCES"
@@ -34,8 +36,8 @@ export class ManifestError extends Error {
 /**
  * The text is not a manifest we know, or is broken beyond reading. UNDEFINED_VARIABLE: an HLS variable that is
  * referenced or imported has no value (RFC 8216bis §4.3: the client MUST fail to parse the playlist).
- * UNSUPPORTED_FEATURE: the manifest needs something this package does not do (a DASH remote xlink element), so
- * parsing on would copy only part of the asset.
+ * UNSUPPORTED_FEATURE: the manifest needs something this package does not do, so parsing on would copy only part
+ * of the asset.
  */
 export class ManifestParseError extends ManifestError {
   constructor(
@@ -50,6 +52,20 @@ export class ManifestParseError extends ManifestError {
   ) {
     super(code, message, options);
     this.name = "ManifestParseError";
+  }
+}
+
+/**
+ * A DASH MPD with remote elements (`xlink:href`, ISO/IEC 23009-1 §5.5) cannot be parsed alone: its content is
+ * elsewhere. `hrefs` are the references as written (relative to the MPD's URL); a crawler fetches them, inlines
+ * them with inlineRemoteElements and parses again (enumerateAsset does). Parsing on would copy part of the asset.
+ */
+export class RemoteElementsNeededError extends ManifestError {
+  readonly hrefs: readonly string[];
+  constructor(message: string, hrefs: readonly string[]) {
+    super("REMOTE_ELEMENTS_NEEDED", message);
+    this.name = "RemoteElementsNeededError";
+    this.hrefs = hrefs;
   }
 }
 

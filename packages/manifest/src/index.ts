@@ -1,3 +1,4 @@
+export { inlineRemoteElements } from "./dash/inline.js";
 export {
   type AssetPlan,
   type EnumerateOptions,

@@ -200,3 +200,75 @@ describe("enumerateAsset with HLS variables", () => {
     });
   });
 });
+
+describe("enumerateAsset: DASH remote elements (xlink)", () => {
+  const dash = "https://cdn.example.com/vod/dash/";
+  const segments = (id: string) =>
+    `<SegmentTemplate media="${id}-$Number$.m4s" initialization="${id}-init.mp4" duration="2" startNumber="1"/>`;
+  const remoteMpd = `<?xml version="1.0"?>
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" xmlns:xlink="http://www.w3.org/1999/xlink" type="static" mediaPresentationDuration="PT8S">
+  <Period id="p0" duration="PT4S"><AdaptationSet mimeType="video/mp4">${segments("a")}<Representation id="a" bandwidth="1"/></AdaptationSet></Period>
+  <Period duration="PT4S" xlink:href="periods/p1.xml" xlink:actuate="onLoad"/>
+</MPD>`;
+  const period1 = `<?xml version="1.0"?>
+<Period xmlns="urn:mpeg:dash:schema:mpd:2011" xmlns:xlink="http://www.w3.org/1999/xlink" id="p1" duration="PT4S">
+  <AdaptationSet mimeType="video/mp4">${segments("b")}<Representation id="b" bandwidth="1"/></AdaptationSet>
+  <AdaptationSet xlink:href="audio.xml"/>
+</Period>`;
+  const audio = `<AdaptationSet mimeType="audio/mp4">${segments("c")}<Representation id="c" bandwidth="1"/></AdaptationSet>`;
+
+  test("remote elements are fetched (nested ones too), inlined, and their resources planned", async () => {
+    const origin = memoryOrigin({
+      [`${dash}index.mpd`]: remoteMpd,
+      [`${dash}periods/p1.xml`]: period1,
+      // Nested: relative to the MPD's URL, where the element now stands.
+      [`${dash}audio.xml`]: audio,
+    });
+    const loaded: { url: string; text: string; remote: string[] }[] = [];
+    const plan = await enumerateAsset(`${dash}index.mpd`, origin.load, {
+      onManifest: (manifest) =>
+        loaded.push({
+          url: manifest.url.href,
+          text: manifest.text,
+          remote: manifest.remoteElements.map((url) => url.href),
+        }),
+    });
+    expect(origin.loaded).toEqual([`${dash}index.mpd`, `${dash}periods/p1.xml`, `${dash}audio.xml`]);
+    const keys = plan.resources.map((resource) => resource.key);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        "index.mpd",
+        "a-init.mp4",
+        "a-2.m4s",
+        "b-init.mp4",
+        "b-2.m4s",
+        "c-init.mp4",
+        "c-2.m4s",
+      ]),
+    );
+    // The remote element files are inlined, not copied as files of their own.
+    expect(keys.filter((key) => key.endsWith(".xml"))).toEqual([]);
+    expect(loaded).toHaveLength(1);
+    expect(loaded[0]?.remote).toEqual([`${dash}periods/p1.xml`, `${dash}audio.xml`]);
+    expect(loaded[0]?.text).not.toContain("xlink:href");
+    expect(loaded[0]?.text).toContain('<Period xmlns="urn:mpeg:dash:schema:mpd:2011"');
+    expect(loaded[0]?.text).toContain('<AdaptationSet mimeType="audio/mp4">');
+  });
+
+  test.each([
+    [
+      "a remote element that links to itself",
+      { "loop.xml": '<Period xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="loop.xml"/>' },
+      "loop.xml",
+      { code: "UNSUPPORTED_FEATURE", message: expect.stringMatching(/nest more than 4 deep \(a loop\?\)/) },
+    ],
+    ["a remote element on another origin", {}, "https://evil.example/p.xml", { code: "FOREIGN_ORIGIN" }],
+    ["an empty xlink:href", {}, "", { code: "INVALID_URL" }],
+  ])("%s is refused", async (_case, extra, href, error) => {
+    const origin = memoryOrigin({
+      [`${dash}index.mpd`]: remoteMpd.replace("periods/p1.xml", href),
+      ...Object.fromEntries(Object.entries(extra).map(([name, text]) => [`${dash}${name}`, text])),
+    });
+    await expect(enumerateAsset(`${dash}index.mpd`, origin.load)).rejects.toMatchObject(error);
+  });
+});

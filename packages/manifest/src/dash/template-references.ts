@@ -1,3 +1,4 @@
+import { ManifestParseError } from "../errors.js";
 import type { ResourceBudget } from "../limits.js";
 import type { RawReference } from "../types.js";
 import { durationSegmentRange } from "./duration.js";
@@ -6,16 +7,30 @@ import type { Presentation } from "./presentation.js";
 import { numberAttribute, type RepresentationReferences, reference, urlTypeReference } from "./references.js";
 import {
   compileTemplate,
+  hasSubNumber,
   isPerSegment,
   REPRESENTATION_IDENTIFIERS,
   type TemplateValues,
 } from "./template.js";
 import { expandTimeline, readTimeline, type TimelineBounds } from "./timeline.js";
 
-/** A segment's place: its $Number$ and its $Time$ (timescale units, presentationTimeOffset included). */
+/**
+ * A segment's place: its $Number$ and its $Time$ (timescale units, presentationTimeOffset included), and how many
+ * Segments its Segment Sequence holds (S@k or SegmentTemplate@k; 1 without), addressed by $SubNumber$.
+ */
 export interface SegmentPosition {
   readonly number: number;
   readonly time: number;
+  readonly subSegments: number;
+}
+
+/** SegmentTemplate@k, or 1. */
+function templateK(attributes: ReadonlyMap<string, string>): number {
+  const k = numberAttribute(attributes, "k", 1);
+  if (!Number.isInteger(k) || k < 1) {
+    throw new ManifestParseError("MALFORMED_MANIFEST", `SegmentTemplate@k must be an integer ≥ 1, got ${k}`);
+  }
+  return k;
 }
 
 /** Timeline bounds for an open `r="-1"`, converted to the timeline's units (ISO/IEC 23009-1 5.3.9.6). */
@@ -49,8 +64,18 @@ export function templateSegmentPositions(
   if (timeline) {
     const bounds = timelineBounds(representation, presentation, timescale, presentationTimeOffset);
     const maxCount = endNumber === undefined ? undefined : Math.max(0, endNumber - startNumber + 1);
-    const times = expandTimeline(readTimeline(timeline), bounds, budget, maxCount);
-    return times.map((time, index) => ({ number: startNumber + index, time }));
+    const entries = readTimeline(timeline);
+    const times = expandTimeline(entries, bounds, budget, maxCount);
+    // Per-S Segment Sequences of different sizes would need per-time k: refused rather than guessed.
+    const ks = new Set(entries.map((entry) => entry.k ?? 1).filter((k) => k !== 1));
+    if (ks.size > 1) {
+      throw new ManifestParseError(
+        "UNSUPPORTED_FEATURE",
+        `SegmentTimeline with different S@k (${[...ks].join(", ")})`,
+      );
+    }
+    const subSegments = [...ks][0] ?? templateK(attributes);
+    return times.map((time, index) => ({ number: startNumber + index, time, subSegments }));
   }
   if (duration !== undefined) {
     const range = durationSegmentRange(
@@ -59,15 +84,20 @@ export function templateSegmentPositions(
       presentation,
     );
     budget.reserve(range.count, "SegmentTemplate segments");
+    const subSegments = templateK(attributes);
     const positions: SegmentPosition[] = [];
     for (let index = range.first; index < range.first + range.count; index++) {
-      positions.push({ number: startNumber + index, time: presentationTimeOffset + index * duration });
+      positions.push({
+        number: startNumber + index,
+        time: presentationTimeOffset + index * duration,
+        subSegments,
+      });
     }
     return positions;
   }
   // Neither: the Representation has a single segment (ISO/IEC 23009-1 5.3.9.2).
   budget.reserve(1, "SegmentTemplate segments");
-  return [{ number: startNumber, time: presentationTimeOffset }];
+  return [{ number: startNumber, time: presentationTimeOffset, subSegments: templateK(attributes) }];
 }
 
 /** SegmentTemplate: the init (@initialization or Initialization), index and media templates filled in. */
@@ -102,10 +132,21 @@ export function segmentTemplateReferences(
 
   const fill = (template: string): RawReference[] => {
     const compiled = compileTemplate(template);
-    return positions.map((position) => {
-      const values: TemplateValues = { representationId: id, bandwidth, ...position };
-      return reference(compiled(values), bases, kind);
-    });
+    if (!hasSubNumber(template)) {
+      return positions.map((position) =>
+        reference(compiled({ representationId: id, bandwidth, ...position }), bases, kind),
+      );
+    }
+    // $SubNumber$: every Segment of every Segment Sequence is a file of its own.
+    const out: RawReference[] = [];
+    for (const position of positions) {
+      if (position.subSegments > 1) budget.reserve(position.subSegments - 1, "SegmentTemplate sub-segments");
+      for (let subNumber = 1; subNumber <= position.subSegments; subNumber++) {
+        const values: TemplateValues = { representationId: id, bandwidth, ...position, subNumber };
+        out.push(reference(compiled(values), bases, kind));
+      }
+    }
+    return out;
   };
   const media = mediaTemplate === undefined ? [] : fill(mediaTemplate);
   let index: RawReference[] = [];

@@ -4,6 +4,8 @@ export interface TemplateValues {
   readonly bandwidth: string;
   readonly number: number;
   readonly time: number;
+  /** $SubNumber$: the Segment's place in its Segment Sequence, from 1 (ISO/IEC 23009-1:2022 5.3.9.4.4). */
+  readonly subNumber?: number;
 }
 
 type Part = string | ((values: TemplateValues) => string);
@@ -29,12 +31,20 @@ function identifierPart(identifier: string, width: number): Part | undefined {
       return (values) => padded(String(values.number), width);
     case "Time":
       return (values) => padded(String(values.time), width);
+    case "SubNumber":
+      return (values) => padded(String(values.subNumber ?? 1), width);
     default:
       return undefined;
   }
 }
 
-const ALL_IDENTIFIERS: ReadonlySet<string> = new Set(["RepresentationID", "Bandwidth", "Number", "Time"]);
+const ALL_IDENTIFIERS: ReadonlySet<string> = new Set([
+  "RepresentationID",
+  "Bandwidth",
+  "Number",
+  "Time",
+  "SubNumber",
+]);
 /** @initialization and a whole-Representation @index may not name a segment (ISO/IEC 23009-1 Table 16). */
 export const REPRESENTATION_IDENTIFIERS: ReadonlySet<string> = new Set(["RepresentationID", "Bandwidth"]);
 
@@ -73,10 +83,16 @@ export function compileTemplate(
   };
 }
 
+/** True when the template has $SubNumber$: each segment position then stands for a Segment Sequence. */
+export function hasSubNumber(template: string): boolean {
+  for (const match of template.matchAll(IDENTIFIER)) if (match[1] === "SubNumber") return true;
+  return false;
+}
+
 /** True when the template names a per-segment value, i.e. expands to more than one file. */
 export function isPerSegment(template: string): boolean {
   for (const match of template.matchAll(IDENTIFIER)) {
-    if (match[1] === "Number" || match[1] === "Time") return true;
+    if (match[1] === "Number" || match[1] === "Time" || match[1] === "SubNumber") return true;
   }
   return false;
 }

@@ -8,6 +8,8 @@ export interface TimelineEntry {
   readonly t: number | undefined;
   readonly d: number;
   readonly r: number;
+  /** S@k: Segments in each Segment Sequence this S describes (addressed by $SubNumber$ 1…k); absent: 1. */
+  readonly k?: number;
 }
 
 /** Where an open `r="-1"` at the end of the timeline stops, in the timeline's own units (timescale, with PTO). */
@@ -35,8 +37,10 @@ function toEntry(attributes: ReadonlyMap<string, string>): TimelineEntry {
   const t = attributes.get("t");
   const d = parseNumber(attributes.get("d") ?? "", "S@d");
   const r = parseNumber(attributes.get("r") ?? "0", "S@r");
+  const k = parseNumber(attributes.get("k") ?? "1", "S@k");
   if (d <= 0 || !Number.isInteger(r) || r < -1) throw malformedTimeline(`S with d="${d}" r="${r}"`);
-  return { t: t === undefined ? undefined : parseNumber(t, "S@t"), d, r };
+  if (!Number.isInteger(k) || k < 1) throw malformedTimeline(`S with k="${k}"`);
+  return { t: t === undefined ? undefined : parseNumber(t, "S@t"), d, r, ...(k !== 1 ? { k } : {}) };
 }
 
 /** Lexes the `S` elements of a SegmentTimeline's raw content (see RAW_CONTENT_ELEMENTS); anything else is refused. */

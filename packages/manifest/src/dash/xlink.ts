@@ -1,4 +1,4 @@
-import { ManifestParseError } from "../errors.js";
+import { RemoteElementsNeededError } from "../errors.js";
 import type { XmlElement } from "../xml.js";
 
 /**
@@ -51,8 +51,14 @@ function elementPath(ancestors: readonly XmlElement[], element: XmlElement): str
     .join(" > ");
 }
 
+/** A remote element met during the walk: where it is (for the message) and its href as written. */
+interface RemoteElement {
+  readonly path: string;
+  readonly href: string;
+}
+
 // `ancestors` is one stack pushed and popped during the walk: a SegmentList may hold 100,000 children.
-function resolveChildren(element: XmlElement, ancestors: XmlElement[]): XmlElement {
+function resolveChildren(element: XmlElement, ancestors: XmlElement[], remote: RemoteElement[]): XmlElement {
   let kept: XmlElement[] | undefined; // allocated only once something changes: most MPDs have no xlink at all
   ancestors.push(element);
   element.children.forEach((child, index) => {
@@ -62,13 +68,11 @@ function resolveChildren(element: XmlElement, ancestors: XmlElement[]): XmlEleme
       return;
     }
     if (href !== undefined) {
-      throw new ManifestParseError(
-        "UNSUPPORTED_FEATURE",
-        `${elementPath(ancestors, child)} is a remote element (xlink:href="${href}"): remote (xlink) elements ` +
-          "are not supported, its content would be missing from the copy",
-      );
+      // Its own content is replaced by the remote one: nothing inside it counts.
+      remote.push({ path: elementPath(ancestors, child), href });
+      return;
     }
-    const resolved = resolveChildren(child, ancestors);
+    const resolved = resolveChildren(child, ancestors, remote);
     if (kept === undefined && resolved !== child) kept = element.children.slice(0, index);
     kept?.push(resolved);
   });
@@ -78,9 +82,21 @@ function resolveChildren(element: XmlElement, ancestors: XmlElement[]): XmlEleme
 
 /**
  * Applies the MPD's xlink attributes without fetching anything: an element resolving to zero is removed (with
- * everything inside it), any other remote element is refused with ManifestParseError UNSUPPORTED_FEATURE, since
- * leaving it out would report a partial copy as complete. Returns the MPD itself when it has no xlink.
+ * everything inside it); any other remote element (onLoad or onRequest: a copy needs them all) makes the parse
+ * fail with RemoteElementsNeededError listing every href, since leaving them out would report a partial copy as
+ * complete. Returns the MPD itself when it has no xlink.
  */
 export function resolveXlinks(mpd: XmlElement): XmlElement {
-  return resolveChildren(mpd, []);
+  const remote: RemoteElement[] = [];
+  const resolved = resolveChildren(mpd, [], remote);
+  const first = remote[0];
+  if (first !== undefined) {
+    const more = remote.length > 1 ? ` (and ${remote.length - 1} more)` : "";
+    throw new RemoteElementsNeededError(
+      `${first.path} is a remote element (xlink:href="${first.href}")${more}: its content must be fetched and ` +
+        "inlined before the MPD is parsed (the crawl does it)",
+      [...new Set(remote.map((element) => element.href))],
+    );
+  }
+  return resolved;
 }

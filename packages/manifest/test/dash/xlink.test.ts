@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { readMpdXml as parseXml } from "../../src/dash/index.js";
 import { resolveXlinks, xlinkHrefOf } from "../../src/dash/xlink.js";
+import { RemoteElementsNeededError } from "../../src/errors.js";
 import type { XmlElement } from "../../src/xml.js";
 
 const XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"';
@@ -14,7 +15,7 @@ function outline(element: XmlElement): string {
   return element.children.length === 0 ? name : `${name}(${element.children.map(outline).join(",")})`;
 }
 
-describe("resolveXlinks refuses remote elements", () => {
+describe("resolveXlinks asks for remote elements (onLoad and onRequest alike)", () => {
   test.each([
     [
       "a remote Period (onLoad)",
@@ -77,16 +78,27 @@ describe("resolveXlinks refuses remote elements", () => {
   ])("%s", (_case, text, message) => {
     expect(() => resolveXlinks(parseXml(text))).toThrow(
       expect.objectContaining({
-        name: "ManifestParseError",
-        code: "UNSUPPORTED_FEATURE",
+        name: "RemoteElementsNeededError",
+        code: "REMOTE_ELEMENTS_NEEDED",
         message: expect.stringContaining(message),
       }),
     );
   });
 
-  test("the message says remote elements are not supported", () => {
-    expect(() => resolveXlinks(parseXml(mpd('<Period id="p1" xlink:href="r.xml"/>')))).toThrow(
-      /remote \(xlink\) elements are not supported/,
+  test("lists every href once, in document order, the first one in the message", () => {
+    const text = mpd(
+      '<Period id="a" xlink:href="one.xml"/><Period id="b"><AdaptationSet xlink:href="two.xml"/></Period><Period xlink:href="one.xml"/>',
+    );
+    let caught: unknown;
+    try {
+      resolveXlinks(parseXml(text));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(RemoteElementsNeededError);
+    expect((caught as RemoteElementsNeededError).hrefs).toEqual(["one.xml", "two.xml"]);
+    expect((caught as Error).message).toMatch(
+      /^Period id="a" is a remote element \(xlink:href="one\.xml"\) \(and 2 more\): its content must be fetched and inlined/,
     );
   });
 });

@@ -6,6 +6,8 @@ export const FIXTURES_DIR = new URL("../fixtures/", import.meta.url).pathname;
 /** Every fixture is parsed as if served from here, plus its path under test/fixtures. */
 export const FIXTURE_ORIGIN = "https://origin.example/vod/";
 export const EXPECTED_SUFFIX = ".expected.json";
+/** A DASH remote element's content, named by an expectation's `remoteElements` (never a fixture of its own). */
+export const REMOTE_ELEMENT_SUFFIX = ".xlink.xml";
 
 export interface ExpectedReference {
   url: string;
@@ -21,6 +23,11 @@ export interface ExpectedReference {
  */
 export type Expected = {
   options?: { role?: string; now?: string; query?: string; parentVariables?: Record<string, string> };
+  /**
+   * DASH remote elements: each `xlink:href` as written → the fixture file (path under test/fixtures) holding
+   * what the origin serves there. The fixture is parsed with them inlined, as the crawl does.
+   */
+  remoteElements?: Record<string, string>;
 } & (
   | { references: ExpectedReference[]; variables?: Record<string, string> }
   | { error: { name: string; code: string } }
