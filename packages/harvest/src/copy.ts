@@ -1,7 +1,13 @@
 import { setMaxListeners } from "node:events";
 import type { OriginPolicy, Resource } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
-import { describeError, InvalidHarvestOptionsError, OriginHttpError } from "./errors.js";
+import {
+  describeError,
+  InvalidHarvestOptionsError,
+  OriginHttpError,
+  SinkUnavailableError,
+  SinkWriteError,
+} from "./errors.js";
 import type { OriginClient } from "./http.js";
 import type { ChecksumJournal } from "./journal.js";
 import { runPool } from "./pool.js";
@@ -11,6 +17,11 @@ import { copyResource, putManifest, type TransferContext } from "./transfer.js";
 import type { CopyOptions, FailedResource, HarvestPlan, PlannedManifest, ProgressEvent } from "./types.js";
 
 export const DEFAULT_CONCURRENCY = 32;
+/**
+ * Objects in a row whose write failed after every retry before the whole copy stops: a destination that stops
+ * answering would otherwise cost every remaining object its full round of retries.
+ */
+export const SINK_FAILURES_BEFORE_STOP = 3;
 
 /**
  * One planned object as it stands after the copy. `sha256` is missing for objects found present, unless the
@@ -153,9 +164,11 @@ export async function copyObjects(
       }
     }
 
+    let sinkFailuresInARow = 0;
     const storeOne = async (resource: Resource) => {
       try {
         const object = await store(resource);
+        sinkFailuresInARow = 0;
         stored.set(object.key, object);
         const { key, size, sha256, outcome } = object;
         if (outcome === "copied" && sha256 !== undefined) options.journal?.learn({ key, size, sha256 });
@@ -170,6 +183,11 @@ export async function copyObjects(
           return;
         }
         if (signal.aborted) return; // stopped by the budget or the caller: not a failure of this resource
+        if (error instanceof SinkWriteError && ++sinkFailuresInARow >= SINK_FAILURES_BEFORE_STOP) {
+          fatal = { error: new SinkUnavailableError(sink.location, SINK_FAILURES_BEFORE_STOP, error) };
+          run.abort(fatal.error);
+          return;
+        }
         const failure = { url: resource.url, key: resource.key, error: describeError(error) };
         failed.push(failure);
         emit({ type: "failed", ...failure });

@@ -10,6 +10,7 @@ export type HarvestErrorCode =
   | "NOT_UTF8"
   | "CONTENT_ENCODING"
   | "DESTINATION_IN_USE"
+  | "SINK_UNAVAILABLE"
   | "ABORTED"
   | "INVALID_OPTIONS"
   | "RESERVED_KEY"
@@ -135,6 +136,22 @@ export class DestinationInUseError extends HarvestError {
     this.name = "DestinationInUseError";
     this.recordedSource = recordedSource;
     this.source = source;
+  }
+}
+
+/** The destination failed several writes in a row after their retries: the copy stops early, resumable. */
+export class SinkUnavailableError extends HarvestError {
+  readonly location: string;
+  constructor(location: string, failures: number, cause: SinkWriteError) {
+    super(
+      "SINK_UNAVAILABLE",
+      `${location} is not accepting writes: ${failures} objects in a row failed after their retries (last: ` +
+        `${cause.message}); the copy stopped, run it again to resume`,
+      true,
+      { cause },
+    );
+    this.name = "SinkUnavailableError";
+    this.location = location;
   }
 }
 

@@ -122,6 +122,29 @@ describe("harvest: HLS to the directory sink", () => {
     expect(record.source).toBe(entryUrl());
   });
 
+  test("a destination that fails every write stops the copy after 3 objects in a row, naming it", async () => {
+    let puts = 0;
+    const base = createDirectorySink(dir.path);
+    const refusing: ObjectSinkLike = {
+      ...base,
+      put: async () => {
+        puts++;
+        throw Object.assign(new Error("disk went away"), { name: "SinkIoError", code: "WRITE_FAILED" });
+      },
+    };
+    const originClient = client();
+    const attempts = originClient.retryPolicy.attempts;
+    const error = await harvest({ entryUrl: entryUrl(), headers: SECRET }, refusing, {
+      client: originClient,
+      concurrency: 2,
+    }).catch((e) => e);
+    expect(error).toMatchObject({ name: "SinkUnavailableError", code: "SINK_UNAVAILABLE" });
+    expect(error.message).toContain(`${base.location} is not accepting writes: 3 objects in a row failed`);
+    // 3 objects (plus at most one other in flight) × their attempts, not every object of the asset.
+    expect(puts).toBeLessThanOrEqual(4 * attempts);
+    expect(asset.size).toBeGreaterThan(4);
+  });
+
   test("resume fetches only what is missing or of the wrong size", async () => {
     const sink = createDirectorySink(dir.path);
     await harvest({ entryUrl: entryUrl(), headers: SECRET }, sink);

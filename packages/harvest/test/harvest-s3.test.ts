@@ -90,4 +90,27 @@ describe.skipIf(skipWithoutMoto("harvest end to end into moto S3"))("harvest: HL
     expect(second.status).toBe("SKIPPED");
     expect(origin.requests).toHaveLength(0);
   }, 120_000);
+
+  test("an S3 that stops answering (process paused) fails the run with a clear error instead of hanging", async () => {
+    // Short timeouts and one attempt keep the test short; the defaults (5 s connect, 30 s idle) behave the same.
+    const client = createS3ClientFromEnv({
+      env: moto.env,
+      forcePathStyle: true,
+      timeouts: { connectMs: 500, requestMs: 500 },
+      clientConfig: { maxAttempts: 1 },
+    });
+    const sink = createS3Sink({ client, bucket: BUCKET, prefix: "paused" });
+    process.kill(moto.pid as number, "SIGSTOP");
+    try {
+      const error = await harvest({ entryUrl: origin.urlOf(`${ASSET_PREFIX}index.m3u8`) }, sink).catch(
+        (e) => e,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect(`${error.name}: ${error.message}`).toMatch(
+        /s3:\/\/harvest-engine-test\/paused\/.*(timed? ?out|TimeoutError|socket)/i,
+      );
+    } finally {
+      process.kill(moto.pid as number, "SIGCONT");
+    }
+  }, 120_000);
 });

@@ -8,6 +8,30 @@ export interface S3ClientFromEnvOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Merged last: credentials, retries, a custom request handler… */
   readonly clientConfig?: S3ClientConfig;
+  /**
+   * Connection and request timeouts (ms): an S3 endpoint that stops answering fails a request instead of holding
+   * it forever. Default from VOD_HARVEST_S3_CONNECT_TIMEOUT_MS / VOD_HARVEST_S3_REQUEST_TIMEOUT_MS, else
+   * DEFAULT_S3_TIMEOUTS. The request timeout is the longest silence on a socket, not a cap on a transfer.
+   */
+  readonly timeouts?: { readonly connectMs?: number; readonly requestMs?: number };
+}
+
+export const DEFAULT_S3_TIMEOUTS = { connectMs: 5_000, requestMs: 30_000 } as const;
+
+function timeoutFrom(
+  given: number | undefined,
+  variable: string,
+  env: Readonly<Record<string, string | undefined>>,
+  fallback: number,
+): number {
+  const text = env[variable];
+  const value = given ?? (text === undefined || text === "" ? fallback : Number(text));
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InvalidDestinationError(
+      `${variable} must be a number of milliseconds > 0, got ${text ?? value}`,
+    );
+  }
+  return value;
 }
 
 /**
@@ -42,7 +66,24 @@ export function s3EndpointOverride(env: Readonly<Record<string, string | undefin
 export function createS3ClientFromEnv(options: S3ClientFromEnvOptions = {}): S3Client {
   const env = options.env ?? process.env;
   const endpoint = s3EndpointOverride(env);
-  const config: S3ClientConfig = {};
+  const config: S3ClientConfig = {
+    requestHandler: {
+      connectionTimeout: timeoutFrom(
+        options.timeouts?.connectMs,
+        "VOD_HARVEST_S3_CONNECT_TIMEOUT_MS",
+        env,
+        DEFAULT_S3_TIMEOUTS.connectMs,
+      ),
+      requestTimeout: timeoutFrom(
+        options.timeouts?.requestMs,
+        "VOD_HARVEST_S3_REQUEST_TIMEOUT_MS",
+        env,
+        DEFAULT_S3_TIMEOUTS.requestMs,
+      ),
+      // Without it the handler only logs a warning when the timeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
+  };
   if (options.forcePathStyle !== undefined) config.forcePathStyle = options.forcePathStyle;
   if (endpoint !== undefined) {
     config.endpoint = endpoint;

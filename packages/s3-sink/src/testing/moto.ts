@@ -11,6 +11,8 @@ export interface MotoServer {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Environment pointing the SDK (or a child process, or createS3ClientFromEnv's `env`) at this server. */
   readonly env: Readonly<Record<string, string>>;
+  /** The server process, to pause it (SIGSTOP) in tests of an S3 that stops answering. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startMoto(): Promise<MotoServer> {
   const region = "us-east-1";
   const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
   return {
+    pid: child.pid,
     endpoint,
     region,
     credentials,
