@@ -3,8 +3,7 @@
  * raw command line, before any parsing, so even a commander error or a stack trace cannot show a value.
  */
 
-/** Values shorter than this are not scrubbed from output: replacing e.g. every "1" would garble the figures. */
-export const MIN_REDACTED_LENGTH = 4;
+import { createRedactor as createSharedRedactor } from "@vod-harvest/harvest/redact";
 
 export const REDACTED = "***";
 
@@ -30,21 +29,7 @@ export function headerSecretsInArgv(argv: readonly string[]): string[] {
   });
 }
 
-/** A function replacing every secret, and its JSON-escaped and percent-encoded forms, with `***`. */
+/** Every form of every `--header` secret, and URL credentials, hidden behind `***` (the engine's one redaction). */
 export function createRedactor(secrets: readonly string[]): (text: string) => string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret.length < MIN_REDACTED_LENGTH) continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(encodeURIComponent(secret));
-  }
-  // Longest first, so a secret containing another is replaced whole.
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  if (ordered.length === 0) return (text) => text;
-  return (text) => {
-    let result = text;
-    for (const form of ordered) result = result.split(form).join(REDACTED);
-    return result;
-  };
+  return createSharedRedactor(secrets, REDACTED);
 }

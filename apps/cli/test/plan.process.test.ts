@@ -84,4 +84,20 @@ describe("plan", () => {
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^error: .*missing\.m3u8.*404/);
   });
+
+  test("credentials in the entry URL are printed nowhere: not in the plan, the summary or an error", async () => {
+    const withCredentials = (path: string) =>
+      origin.urlOf(path).replace("http://", "http://harvester:pw-s3cr3t@");
+    const run = await runCli(["plan", withCredentials("/asset/index.m3u8")]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.length).toBeGreaterThan(0);
+    expect(`${run.stdout}${run.stderr}`).not.toContain("pw-s3cr3t");
+    expect(run.stdout).toContain('"url":"http://***@127.0.0.1');
+    const missing = await runCli(["plan", withCredentials("/asset/missing.m3u8")]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /^error: http:\/\/\*\*\*@127\.0\.0\.1:\d+\/asset\/missing\.m3u8: HTTP 404/m,
+    );
+    expect(missing.stderr).not.toContain("pw-s3cr3t");
+  });
 });

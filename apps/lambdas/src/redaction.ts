@@ -4,25 +4,29 @@
  * CDN header, with a marker. Defence in depth: the handlers never log a secret in the first place.
  */
 
+import { secretForms, stripUrlCredentials } from "@vod-harvest/harvest/redact";
+
 export const REDACTED = "[REDACTED]";
 
-const secretValues = new Set<string>();
+/** Every form of every registered value (see secretForms), longest first. */
+let secretValues: string[] = [];
 
 /** Field names whose value is always a secret, whatever it is (compared in lower case). */
 const SECRET_FIELDS = new Set(["x-mediapackage-cdnidentifier", "mediapackagecdnidentifier", "authorization"]);
 
 export function registerSecretValue(value: string): void {
-  // A very short value would redact ordinary text; such a secret is refused by the reader anyway.
-  if (value.length >= 4) secretValues.add(value);
+  // A very short value would redact ordinary text: secretForms gives none (the reader refuses such a secret).
+  secretValues = [...new Set([...secretValues, ...secretForms(value)])].sort((a, b) => b.length - a.length);
 }
 
 /** For tests: forget every registered value. */
 export function clearSecretValues(): void {
-  secretValues.clear();
+  secretValues = [];
 }
 
+/** The same redaction as the command line's: every form of every secret, and URL credentials. */
 export function redactText(text: string): string {
-  let result = text;
+  let result = stripUrlCredentials(text);
   for (const value of secretValues) {
     if (result.includes(value)) result = result.replaceAll(value, REDACTED);
   }
