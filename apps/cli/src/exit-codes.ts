@@ -33,6 +33,7 @@ const INPUT_ERROR_NAMES = new Set([
   "ReservedKeyError",
   "ManifestEncodingError",
   "DestinationInUseError",
+  "UnstorableKeyError",
 ]);
 
 export function exitCodeForStatus(status: HarvestStatus): ExitCodeValue {

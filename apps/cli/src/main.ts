@@ -19,12 +19,23 @@ function isDebug(argv: readonly string[], env: Readonly<Record<string, string | 
   return fromEnv || argv.includes("--debug");
 }
 
+/** Control characters an origin put in a URL or name are shown escaped (`\x00`), never sent raw to a terminal. */
+export function escapeControls(text: string): string {
+  let out = "";
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    const control = (code < 0x20 && char !== "\t" && char !== "\n") || (code >= 0x7f && code <= 0x9f);
+    out += control ? `\\x${code.toString(16).padStart(2, "0")}` : char;
+  }
+  return out;
+}
+
 /** One line: the error's message (and code), newlines folded; with --debug, the stack and causes too. */
 function describeError(error: unknown, debug: boolean): string {
-  if (!(error instanceof Error)) return `error: ${String(error)}\n`;
+  if (!(error instanceof Error)) return `error: ${escapeControls(String(error))}\n`;
   const code = (error as { code?: unknown }).code;
   const suffix = typeof code === "string" && !error.message.includes(code) ? ` (${code})` : "";
-  const line = `error: ${error.message.replace(/\s*\n\s*/g, " ")}${suffix}\n`;
+  const line = `error: ${escapeControls(error.message.replace(/\s*\n\s*/g, " "))}${suffix}\n`;
   if (!debug) return line;
   const parts = [line, `${error.stack ?? error.name}\n`];
   let cause = error.cause;
@@ -44,8 +55,9 @@ export async function runCli(argv: readonly string[], context: RunContext): Prom
   const redact = createRedactor(headerSecretsInArgv(argv));
   const debug = isDebug(argv, env);
   const io: CliIo = {
-    out: (text) => void process.stdout.write(redact(text)),
-    err: (text) => void process.stderr.write(redact(text)),
+    // Nothing an origin sent (a key, a URL, an error) reaches the terminal with raw control characters.
+    out: (text) => void process.stdout.write(redact(escapeControls(text))),
+    err: (text) => void process.stderr.write(redact(escapeControls(text))),
     stderrStream: process.stderr,
     stderrIsTTY: process.stderr.isTTY === true,
     cwd: context.cwd,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { hintFor } from "../src/hints.js";
+import { escapeControls } from "../src/main.js";
 
 /** Shaped like the engine's OriginHttpError (the hint matches on fields, not the class). */
 function httpError(url: string, status: number): Error {
@@ -45,5 +46,16 @@ describe("hintFor", () => {
     expect(hintFor(httpError(EGRESS, 404), ["--header=X-MediaPackage-CDNIdentifier: topsecret"])).not.toMatch(
       /topsecret/,
     );
+  });
+});
+
+describe("escapeControls", () => {
+  test.each([
+    ["a NUL in a key", "bad\u0000key", "bad\\x00key"],
+    ["an escape sequence", "\u001b[31mred", "\\x1b[31mred"],
+    ["DEL and C1", "a\u007fb\u0085", "a\\x7fb\\x85"],
+    ["tabs and newlines are left to the caller", "a\tb\nc", "a\tb\nc"],
+  ])("%s", (_what, text, expected) => {
+    expect(escapeControls(text)).toBe(expected);
   });
 });

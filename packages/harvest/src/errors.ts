@@ -11,6 +11,8 @@ export type HarvestErrorCode =
   | "CONTENT_ENCODING"
   | "DESTINATION_IN_USE"
   | "SINK_UNAVAILABLE"
+  | "UNSTORABLE_KEY"
+  | "BAD_REDIRECT"
   | "ABORTED"
   | "INVALID_OPTIONS"
   | "RESERVED_KEY"
@@ -90,6 +92,24 @@ export class TooManyRedirectsError extends HarvestError {
   }
 }
 
+/** A redirect whose Location is no URL: the origin's fault, named with the URL that answered it. */
+export class BadRedirectError extends HarvestError {
+  readonly url: string;
+  constructor(url: string, status: number, location: string, cause: unknown) {
+    // JSON.stringify: a Location is the origin's text, control characters included; shown escaped.
+    super(
+      "BAD_REDIRECT",
+      `${url}: HTTP ${status} redirect to an invalid Location ${JSON.stringify(location)}`,
+      false,
+      {
+        cause,
+      },
+    );
+    this.name = "BadRedirectError";
+    this.url = url;
+  }
+}
+
 export class ManifestEncodingError extends HarvestError {
   readonly url: string;
   constructor(url: string, contentType: string | undefined, options?: ErrorOptions) {
@@ -152,6 +172,18 @@ export class SinkUnavailableError extends HarvestError {
     );
     this.name = "SinkUnavailableError";
     this.location = location;
+  }
+}
+
+/** A planned resource whose key no destination can hold (see the sink package's key rule): refused at plan time. */
+export class UnstorableKeyError extends HarvestError {
+  readonly url: string;
+  constructor(url: string, cause: unknown) {
+    super("UNSTORABLE_KEY", `${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false, {
+      cause,
+    });
+    this.name = "UnstorableKeyError";
+    this.url = url;
   }
 }
 

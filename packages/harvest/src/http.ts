@@ -10,6 +10,7 @@ import { Agent, request } from "undici";
 import { contentEncodings, decodeBody } from "./decode.js";
 import { safeLookup } from "./dns.js";
 import {
+  BadRedirectError,
   HarvestAbortedError,
   HarvestError,
   InvalidHarvestOptionsError,
@@ -191,7 +192,11 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
       if (REDIRECT_STATUSES.has(statusCode) && location !== undefined) {
         await body.dump().catch(() => {}); // the redirect's own body is of no use
         if (hop >= maxRedirects) throw new TooManyRedirectsError(url.href, maxRedirects);
-        current = new URL(location, current); // checked at the top of the loop before anything is sent
+        try {
+          current = new URL(location, current); // checked at the top of the loop before anything is sent
+        } catch (cause) {
+          throw new BadRedirectError(current.href, statusCode, location, cause);
+        }
         continue;
       }
       if (statusCode !== 200) {

@@ -6,7 +6,8 @@ import {
   parseEntryUrl,
   rewriteManifest,
 } from "@vod-harvest/manifest";
-import { ReservedKeyError } from "./errors.js";
+import { validateKey } from "@vod-harvest/s3-sink";
+import { ReservedKeyError, UnstorableKeyError } from "./errors.js";
 import type { OriginClient } from "./http.js";
 import {
   COMPLETION_RECORD_KEY,
@@ -44,6 +45,12 @@ export async function planHarvest(request: OriginRequest, options: PlanOptions):
   const manifests: PlannedManifest[] = [];
   for (const resource of asset.resources) {
     if (resource.key === COMPLETION_RECORD_KEY) throw new ReservedKeyError(resource.url, resource.key);
+    // Every sink's key rule (lengths included), at plan time: `plan` refuses exactly what `copy` would.
+    try {
+      validateKey(resource.key);
+    } catch (error) {
+      throw new UnstorableKeyError(resource.url, error);
+    }
     if (resource.kind !== "manifest") continue;
     const manifest = loaded.get(resource.url);
     // enumerateAsset loads every manifest it lists; a miss is a broken invariant, not bad input.

@@ -21,7 +21,7 @@ export {
   SinkNotFoundError,
   SizeMismatchError,
 } from "./errors.js";
-export { isValidKey, validateKey } from "./keys.js";
+export { isValidKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES, validateKey } from "./keys.js";
 export {
   checkS3Configuration,
   createS3ClientFromEnv,

@@ -1,19 +1,31 @@
 import { InvalidKeyError } from "./errors.js";
 
+/** S3's limit on a whole key (the sink's prefix included), in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+/** The usual file-system limit on one name (ext4, XFS, APFS, NTFS), in UTF-8 bytes. */
+export const MAX_SEGMENT_BYTES = 255;
+
 /**
  * The key rule shared by every sink: `/`-separated, relative, each segment non-empty and neither `.` nor `..`,
- * no backslash (a separator on Windows, and never produced by the key rule), no NUL (truncates C paths).
- * Returns the segments.
+ * no backslash (a separator on Windows, and never produced by the key rule), no NUL (truncates C paths), at most
+ * 1,024 bytes (S3) with segments of at most 255 bytes (file systems): a key one destination could not hold is
+ * refused by all, so a plan means the same wherever it is copied. Returns the segments.
  */
 export function keySegments(key: string): string[] {
   if (typeof key !== "string" || key.length === 0) throw new InvalidKeyError(String(key), "empty");
   if (key.includes("\0")) throw new InvalidKeyError(key, "contains NUL");
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
+    throw new InvalidKeyError(key, `longer than ${MAX_KEY_BYTES} bytes (S3's limit)`);
+  }
   if (key.includes("\\")) throw new InvalidKeyError(key, "contains a backslash");
   if (key.startsWith("/")) throw new InvalidKeyError(key, "absolute");
   const segments = key.split("/");
   for (const segment of segments) {
     if (segment === "") throw new InvalidKeyError(key, "empty path segment");
     if (segment === "." || segment === "..") throw new InvalidKeyError(key, `"${segment}" segment`);
+    if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) {
+      throw new InvalidKeyError(key, `a name longer than ${MAX_SEGMENT_BYTES} bytes (file systems' limit)`);
+    }
   }
   return segments;
 }

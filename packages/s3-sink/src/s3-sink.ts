@@ -21,7 +21,7 @@ import {
   type SinkError,
   SizeMismatchError,
 } from "./errors.js";
-import { isValidKey, validateKey, validateListPrefix } from "./keys.js";
+import { isValidKey, MAX_KEY_BYTES, validateKey, validateListPrefix } from "./keys.js";
 import { checkS3Configuration } from "./s3-client.js";
 import { isS3NotFound, mapS3Error, type S3Operation } from "./s3-errors.js";
 import { normalizeS3Prefix, validateBucketName } from "./s3-url.js";
@@ -31,7 +31,6 @@ const MiB = 1024 * 1024;
 /** S3's limits: parts of 5 MiB to 5 GiB (except the last), keys of at most 1024 UTF-8 bytes. */
 const MIN_PART_SIZE = 5 * MiB;
 const MAX_PART_SIZE = 5 * 1024 * MiB;
-const MAX_KEY_BYTES = 1024;
 
 export interface S3SinkOptions {
   readonly client: S3Client;
