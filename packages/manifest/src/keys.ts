@@ -50,11 +50,19 @@ export function decodeKey(encodedKey: string, url: string): string {
   if (key === "" || key.endsWith("/")) {
     throw new ManifestParseError("INVALID_URL", `${url} names a directory, not a file`);
   }
-  if (key.includes("\0") || DOT_SEGMENT.test(key)) {
+  if (key.includes("\0")) {
+    // The message shows the key as JSON: the NUL escaped, never raw.
     throw new UnsafeReferenceError(
       "KEY_ESCAPES_ROOT",
       url,
-      `refusing ${url}: its key "${key}" escapes the root`,
+      `refusing ${url}: its key ${JSON.stringify(key)} contains a NUL character (%00)`,
+    );
+  }
+  if (DOT_SEGMENT.test(key)) {
+    throw new UnsafeReferenceError(
+      "KEY_ESCAPES_ROOT",
+      url,
+      `refusing ${url}: its key ${JSON.stringify(key)} escapes the root`,
     );
   }
   return key;

@@ -41,6 +41,14 @@ describe("decodeKey", () => {
   });
 });
 
+test("a %00 in a key is named as a NUL, shown escaped, not as a key escaping the root", () => {
+  expect(() => decodeKey("a%00b.ts", "https://h/a%00b.ts")).toThrow(
+    expect.objectContaining({
+      message: 'refusing https://h/a%00b.ts: its key "a\\u0000b.ts" contains a NUL character (%00)',
+    }),
+  );
+});
+
 describe("isForbiddenHost", () => {
   test.each([
     ["169.254.169.254", true],
