@@ -17,6 +17,7 @@ import {
 import { assetFiles, assetUnder, EXPECTED_BYTES, EXPECTED_OBJECTS } from "./fixture.js";
 import {
   type Aws,
+  budgetAfterOpens,
   CapturedOutput,
   createBucket,
   fakeContext,
@@ -163,21 +164,7 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
     test("a harvest spans several invocations: planned once, nothing fetched twice, then checked and finalized", async () => {
       // Each invocation's time budget runs out as its fourth segment download starts (an event, not a clock):
       // with 2 at a time, at least two segments are copied per invocation, and never all of them.
-      let budget = new AbortController();
-      let opens = 0;
-      const countingClient = (options: OriginClientOptions): OriginClient => {
-        const client = createOriginClient(options);
-        return {
-          ...client,
-          open: (url, policy, signal) => {
-            if (++opens === 4) budget.abort();
-            return client.open(url, policy, signal);
-          },
-        };
-      };
-      const handler = createHarvestHandler(
-        harvestDeps({ concurrency: 2, originClient: countingClient, timeBudget: () => budget.signal }),
-      );
+      const handler = createHarvestHandler(harvestDeps({ concurrency: 2, ...budgetAfterOpens(4) }));
       const outputs: HarvestOutput[] = [];
       const manifestGets = new Map<string, number>();
       /** GETs of objects that were already stored when their invocation started: must stay empty. */
@@ -193,8 +180,6 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
         const journaled = await journaledKeys("_vod-harvest-state/asset-multi/hls/");
         journaledSegments = [...journaled].filter((key) => key.endsWith(".ts")).length;
         origin.resetLog();
-        budget = new AbortController();
-        opens = 0;
         const cursor = outputs.at(-1)?.cursor ?? null;
         outputs.push(await handler(harvestInput("asset-multi", { cursor }), fakeContext(60_000)));
         for (const request of origin.requests) {

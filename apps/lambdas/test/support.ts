@@ -5,9 +5,15 @@ import { Tracer } from "@aws-lambda-powertools/tracer";
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { createOriginClient, type OriginClient, type OriginClientOptions } from "@vod-harvest/harvest";
 import { type MotoServer, startMoto } from "@vod-harvest/s3-sink/testing";
 import { type MockInstance, vi } from "vitest";
-import { createLogger, type LambdaContext, type Observability } from "../src/index.js";
+import {
+  createLogger,
+  type HarvestHandlerDeps,
+  type LambdaContext,
+  type Observability,
+} from "../src/index.js";
 
 export interface Aws {
   readonly moto: MotoServer;
@@ -116,5 +122,32 @@ export function fakeContext(remainingMs: number): LambdaContext {
     awsRequestId: randomUUID(),
     functionName: "vod-harvest-test",
     getRemainingTimeInMillis: () => remainingMs,
+  };
+}
+
+/**
+ * A harvest handler's time budget driven by events: each invocation's budget runs out as its `nth` segment
+ * download starts, so how many invocations a harvest takes does not depend on the machine's speed. Pass both
+ * fields to createHarvestHandler.
+ */
+export function budgetAfterOpens(nth: number): Pick<HarvestHandlerDeps, "timeBudget" | "originClient"> {
+  let budget = new AbortController();
+  let opens = 0;
+  return {
+    timeBudget: () => {
+      budget = new AbortController();
+      opens = 0;
+      return budget.signal;
+    },
+    originClient: (options: OriginClientOptions): OriginClient => {
+      const client = createOriginClient(options);
+      return {
+        ...client,
+        open: (url, policy, signal) => {
+          if (++opens === nth) budget.abort();
+          return client.open(url, policy, signal);
+        },
+      };
+    },
   };
 }

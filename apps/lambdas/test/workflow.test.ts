@@ -1,7 +1,6 @@
 // The state machine of packages/workflow executed by aws-local-stepfunctions with the REAL handler factories
 // as its Lambdas, against moto (S3, Secrets Manager, SNS), the test origin, and an in-process MediaPackage VOD.
 // Expected entries, counts and sizes come from DESIGN.md's layout and the fixture (see fixture.ts).
-import { createOriginClient } from "@vod-harvest/harvest";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
 import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
 import { buildStateMachine, type LambdaName, type Notification } from "@vod-harvest/workflow";
@@ -22,6 +21,7 @@ import { assetUnder, EXPECTED_BYTES, EXPECTED_OBJECTS } from "./fixture.js";
 import { type SnsInbox, startSnsInbox } from "./sns-inbox.js";
 import {
   type Aws,
+  budgetAfterOpens,
   CapturedOutput,
   createBucket,
   createCdnSecret,
@@ -271,29 +271,8 @@ describe.skipIf(skipWithoutMoto("apps/lambdas state machine tests"))(
     test("a harvest spanning several Lambda invocations reports progress and crawls once", async () => {
       const fake = mediaPackage(origin, { "pg-1": { configs: ["hls"] } }, "asset-long");
       origin.resetLog();
-      // Each invocation's time budget runs out as its fourth segment download starts: an event, not a clock, so
-      // the number of invocations does not depend on how busy the machine is (2 at a time: 2+ segments each).
-      let budget = new AbortController();
-      let opens = 0;
-      const result = await run(seedInput("asset-long"), fake, {
-        harvest: {
-          timeBudget: () => {
-            budget = new AbortController();
-            opens = 0;
-            return budget.signal;
-          },
-          originClient: (clientOptions) => {
-            const client = createOriginClient(clientOptions);
-            return {
-              ...client,
-              open: (url, policy, signal) => {
-                if (++opens === 4) budget.abort();
-                return client.open(url, policy, signal);
-              },
-            };
-          },
-        },
-      });
+      // Each invocation's budget runs out as its fourth segment download starts (2 at a time: 2+ segments each).
+      const result = await run(seedInput("asset-long"), fake, { harvest: budgetAfterOpens(4) });
 
       expect(result.output).toEqual({ assetId: "asset-long", results: [complete("asset-long", "hls")] });
       const harvests = result

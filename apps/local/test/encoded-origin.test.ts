@@ -10,52 +10,51 @@ import { harvest } from "@vod-harvest/harvest";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
 import { createDirectorySink } from "@vod-harvest/s3-sink";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ffmpegAvailable, type GeneratedSource, generateSource } from "../src/index.js";
-import { decodeAll, videoFrameCounts } from "./probe.js";
+import { type GeneratedSource, generateSource } from "../src/index.js";
+import { decodeAll, skipWithoutFfmpeg, videoFrameCounts } from "./probe.js";
 
-function skipWithoutFfmpeg(): boolean {
-  if (ffmpegAvailable()) return false;
-  if (process.env.CI === "true")
-    throw new Error("ffmpeg missing although CI=true: .ci/run should install it");
-  console.warn("\n*** SKIPPED: ffmpeg not installed; the encoded-origin playback test did not run ***\n");
-  return true;
-}
+describe.skipIf(skipWithoutFfmpeg("the encoded-origin playback test"))(
+  "an origin that gzips everything",
+  () => {
+    let work: string;
+    let source: GeneratedSource;
+    let origin: TestOrigin;
 
-describe.skipIf(skipWithoutFfmpeg())("an origin that gzips everything", () => {
-  let work: string;
-  let source: GeneratedSource;
-  let origin: TestOrigin;
+    beforeAll(async () => {
+      work = await mkdtemp(join(tmpdir(), "vod-harvest-encoded-"));
+      source = await generateSource({
+        dir: join(work, "source"),
+        seconds: 4,
+        renditions: [
+          { width: 320, height: 180, videoBitrateKbps: 300 },
+          { width: 480, height: 270, videoBitrateKbps: 600 },
+        ],
+      });
+      origin = await startTestOrigin({ root: source.dir });
+      origin.addFault(/./, { kind: "encode", encoding: "gzip" });
+    }, 120_000);
 
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), "vod-harvest-encoded-"));
-    source = await generateSource({
-      dir: join(work, "source"),
-      seconds: 4,
-      renditions: [
-        { width: 320, height: 180, videoBitrateKbps: 300 },
-        { width: 480, height: 270, videoBitrateKbps: 600 },
-      ],
+    afterAll(async () => {
+      await origin?.close();
+      if (work) await rm(work, { recursive: true, force: true });
     });
-    origin = await startTestOrigin({ root: source.dir });
-    origin.addFault(/./, { kind: "encode", encoding: "gzip" });
-  }, 120_000);
 
-  afterAll(async () => {
-    await origin?.close();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+    test("copies COMPLETE and the copy decodes every frame of every rendition", async () => {
+      const copy = join(work, "copy");
+      const result = await harvest({ entryUrl: origin.urlOf(source.entry) }, createDirectorySink(copy));
+      expect(result).toMatchObject({ status: "COMPLETE", failed: [], objects: source.files.length });
+      expect(origin.requests.every((request) => request.headers["accept-encoding"] === "identity")).toBe(
+        true,
+      );
+      expect(origin.requests.filter((request) => request.fault === "encode").length).toBe(
+        source.files.length,
+      );
 
-  test("copies COMPLETE and the copy decodes every frame of every rendition", async () => {
-    const copy = join(work, "copy");
-    const result = await harvest({ entryUrl: origin.urlOf(source.entry) }, createDirectorySink(copy));
-    expect(result).toMatchObject({ status: "COMPLETE", failed: [], objects: source.files.length });
-    expect(origin.requests.every((request) => request.headers["accept-encoding"] === "identity")).toBe(true);
-    expect(origin.requests.filter((request) => request.fault === "encode").length).toBe(source.files.length);
-
-    const entry = join(copy, source.entry);
-    expect(await decodeAll(entry)).toBe("");
-    const frames = await videoFrameCounts(entry);
-    expect(frames.length).toBeGreaterThanOrEqual(2);
-    for (const count of frames) expect(count).toBe(source.framesPerRendition);
-  }, 120_000);
-});
+      const entry = join(copy, source.entry);
+      expect(await decodeAll(entry)).toBe("");
+      const frames = await videoFrameCounts(entry);
+      expect(frames.length).toBeGreaterThanOrEqual(2);
+      for (const count of frames) expect(count).toBe(source.framesPerRendition);
+    }, 120_000);
+  },
+);

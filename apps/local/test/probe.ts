@@ -1,6 +1,7 @@
 /** Test support: decode a URL with ffmpeg and count its video frames with ffprobe (real decoders). */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { ffmpegAvailable } from "../src/index.js";
 
 const run = promisify(execFile);
 
@@ -43,4 +44,13 @@ export async function decodeAll(url: string, headers: string[] = []): Promise<st
     "-",
   ]);
   return stderr;
+}
+
+/** True (and a loud SKIPPED line) without ffmpeg; under CI its absence is a broken setup and throws. */
+export function skipWithoutFfmpeg(what: string): boolean {
+  if (ffmpegAvailable()) return false;
+  if (process.env.CI === "true")
+    throw new Error(`ffmpeg missing although CI=true (${what}): .ci/run installs it`);
+  console.warn(`\n*** SKIPPED: ffmpeg not installed; ${what} did not run ***\n`);
+  return true;
 }
