@@ -4,33 +4,32 @@
  * CDN header, with a marker. Defence in depth: the handlers never log a secret in the first place.
  */
 
-import { secretForms, stripUrlCredentials } from "@vod-harvest/harvest/redact";
+import { createRedactor } from "@vod-harvest/harvest/redact";
 
 export const REDACTED = "[REDACTED]";
 
-/** Every form of every registered value (see secretForms), longest first. */
-let secretValues: string[] = [];
+const secretValues = new Set<string>();
+/** The command line's redaction over the registered values: every form of each, and URL credentials. */
+let redact = createRedactor([], REDACTED);
 
 /** Field names whose value is always a secret, whatever it is (compared in lower case). */
 const SECRET_FIELDS = new Set(["x-mediapackage-cdnidentifier", "mediapackagecdnidentifier", "authorization"]);
 
 export function registerSecretValue(value: string): void {
-  // A very short value would redact ordinary text: secretForms gives none (the reader refuses such a secret).
-  secretValues = [...new Set([...secretValues, ...secretForms(value)])].sort((a, b) => b.length - a.length);
+  // A very short value would redact ordinary text: the redactor skips it (the reader refuses such a secret).
+  if (secretValues.has(value)) return;
+  secretValues.add(value);
+  redact = createRedactor([...secretValues], REDACTED);
 }
 
 /** For tests: forget every registered value. */
 export function clearSecretValues(): void {
-  secretValues = [];
+  secretValues.clear();
+  redact = createRedactor([], REDACTED);
 }
 
-/** The same redaction as the command line's: every form of every secret, and URL credentials. */
 export function redactText(text: string): string {
-  let result = stripUrlCredentials(text);
-  for (const value of secretValues) {
-    if (result.includes(value)) result = result.replaceAll(value, REDACTED);
-  }
-  return result;
+  return redact(text);
 }
 
 /** A `jsonReplacerFn` for the Powertools logger. */
