@@ -3,6 +3,8 @@
  * that this module loads nothing of the engine.
  */
 
+import { headerArgumentsInArgv } from "./redact.js";
+
 /** MediaPackage VOD egress paths: `/out/v1/<group>/<configuration>/<asset>/…`. */
 const MEDIAPACKAGE_EGRESS = /\/out\/v1\/[^/]+\/[^/]+\/[^/]+\//;
 const CDN_HEADER = "x-mediapackage-cdnidentifier";
@@ -22,20 +24,6 @@ function httpFailureIn(error: unknown): HttpFailure | undefined {
   return undefined;
 }
 
-/** The header names given with --header / -H (values are never looked at). */
-function headerNames(argv: readonly string[]): string[] {
-  const names: string[] = [];
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index] as string;
-    let header: string | undefined;
-    if (argument === "--header" || argument === "-H") header = argv[++index];
-    else if (argument.startsWith("--header=")) header = argument.slice("--header=".length);
-    else if (argument.startsWith("-H") && argument.length > 2) header = argument.slice(2);
-    if (header !== undefined) names.push(header.split(":")[0]?.trim().toLowerCase() ?? "");
-  }
-  return names;
-}
-
 /** A hint line (ending with a newline) for this error, or "" when there is nothing more to say. */
 export function hintFor(error: unknown, argv: readonly string[]): string {
   const failure = httpFailureIn(error);
@@ -47,7 +35,10 @@ export function hintFor(error: unknown, argv: readonly string[]): string {
     return "";
   }
   if (!MEDIAPACKAGE_EGRESS.test(path)) return "";
-  const given = headerNames(argv).includes(CDN_HEADER);
+  // Header names only: values are never looked at.
+  const given = headerArgumentsInArgv(argv).some(
+    (header) => (header.split(":")[0] ?? "").trim().toLowerCase() === CDN_HEADER,
+  );
   return given
     ? "hint: MediaPackage answers 404 when the X-MediaPackage-CDNIdentifier value is not the packaging group's " +
         "current secret (check the secret named by its CDN authorization)\n"

@@ -19,8 +19,12 @@ function isDebug(argv: readonly string[], env: Readonly<Record<string, string | 
   return fromEnv || argv.includes("--debug");
 }
 
+const PRINTABLE_ASCII = /^[\t\n\x20-\x7e]*$/;
+
 /** Control characters an origin put in a URL or name are shown escaped (`\x00`), never sent raw to a terminal. */
 export function escapeControls(text: string): string {
+  // Every line of `plan` passes here: printable ASCII, the common case, costs one regular expression test.
+  if (PRINTABLE_ASCII.test(text)) return text;
   let out = "";
   for (const char of text) {
     const code = char.charCodeAt(0);
@@ -32,10 +36,10 @@ export function escapeControls(text: string): string {
 
 /** One line: the error's message (and code), newlines folded; with --debug, the stack and causes too. */
 function describeError(error: unknown, debug: boolean): string {
-  if (!(error instanceof Error)) return `error: ${escapeControls(String(error))}\n`;
+  if (!(error instanceof Error)) return `error: ${String(error)}\n`;
   const code = (error as { code?: unknown }).code;
   const suffix = typeof code === "string" && !error.message.includes(code) ? ` (${code})` : "";
-  const line = `error: ${escapeControls(error.message.replace(/\s*\n\s*/g, " "))}${suffix}\n`;
+  const line = `error: ${error.message.replace(/\s*\n\s*/g, " ")}${suffix}\n`;
   if (!debug) return line;
   const parts = [line, `${error.stack ?? error.name}\n`];
   let cause = error.cause;

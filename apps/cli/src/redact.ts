@@ -7,8 +7,8 @@ import { createRedactor as createSharedRedactor } from "@vod-harvest/harvest/red
 
 export const REDACTED = "***";
 
-/** The secret part of every `--header`/`-H` argument in argv (value after the first ":", or all of it). */
-export function headerSecretsInArgv(argv: readonly string[]): string[] {
+/** Every `--header`/`-H` argument of argv as written (`Name: value`), up to a `--`. */
+export function headerArgumentsInArgv(argv: readonly string[]): string[] {
   const raw: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index] as string;
@@ -23,7 +23,12 @@ export function headerSecretsInArgv(argv: readonly string[]): string[] {
       raw.push(argument.slice(2));
     }
   }
-  return raw.map((header) => {
+  return raw;
+}
+
+/** The secret part of every `--header`/`-H` argument in argv (value after the first ":", or all of it). */
+export function headerSecretsInArgv(argv: readonly string[]): string[] {
+  return headerArgumentsInArgv(argv).map((header) => {
     const colon = header.indexOf(":");
     return (colon < 0 ? header : header.slice(colon + 1)).trim();
   });
