@@ -83,16 +83,20 @@ export function compileTemplate(
   };
 }
 
+function namesAny(template: string, identifiers: ReadonlySet<string>): boolean {
+  for (const match of template.matchAll(IDENTIFIER)) if (identifiers.has(match[1] ?? "")) return true;
+  return false;
+}
+
+const PER_SEGMENT_IDENTIFIERS: ReadonlySet<string> = new Set(["Number", "Time", "SubNumber"]);
+const SUB_NUMBER: ReadonlySet<string> = new Set(["SubNumber"]);
+
 /** True when the template has $SubNumber$: each segment position then stands for a Segment Sequence. */
 export function hasSubNumber(template: string): boolean {
-  for (const match of template.matchAll(IDENTIFIER)) if (match[1] === "SubNumber") return true;
-  return false;
+  return namesAny(template, SUB_NUMBER);
 }
 
 /** True when the template names a per-segment value, i.e. expands to more than one file. */
 export function isPerSegment(template: string): boolean {
-  for (const match of template.matchAll(IDENTIFIER)) {
-    if (match[1] === "Number" || match[1] === "Time" || match[1] === "SubNumber") return true;
-  }
-  return false;
+  return namesAny(template, PER_SEGMENT_IDENTIFIERS);
 }
