@@ -114,23 +114,33 @@ export async function enumerateAsset(
     }
   };
 
-  startLoads();
-  while (inFlight.length > 0) {
-    const current = inFlight.shift() as PendingManifest;
-    options.signal?.throwIfAborted();
-    let text = await current.text;
+  /** Every manifest loaded besides the entry (DASH remote elements included) counts against maxManifests. */
+  const countManifest = () => {
+    if (++manifests >= limits.maxManifests) {
+      throw new ManifestLimitError(
+        "TOO_MANY_MANIFESTS",
+        `more than ${limits.maxManifests} manifests in one asset`,
+      );
+    }
+  };
+
+  /**
+   * Parses a loaded manifest. A DASH MPD with remote elements is parsed again after they are fetched (same origin
+   * rules and limits as manifests) and inlined, nested ones round after round up to MAX_REMOTE_ELEMENT_DEPTH.
+   */
+  const parseLoaded = async (current: QueuedManifest, served: string): Promise<LoadedManifest> => {
+    let text = served;
     const remoteElements: URL[] = [];
-    let parsed: ParsedManifest | undefined;
-    // A DASH MPD with remote elements: fetch them (same origin rules and limits as manifests), inline, parse again.
-    for (let depth = 0; parsed === undefined; depth++) {
+    for (let depth = 0; ; depth++) {
       try {
-        parsed = parseManifest(text, {
+        const parsed = parseManifest(text, {
           role: current.role,
           now: options.now,
           limits: options.limits,
           query: current.url.search,
           parentVariables: current.parentVariables,
         });
+        return { url: current.url, text, parsed, remoteElements };
       } catch (error) {
         if (!(error instanceof RemoteElementsNeededError)) throw error;
         if (depth >= MAX_REMOTE_ELEMENT_DEPTH) {
@@ -143,12 +153,7 @@ export async function enumerateAsset(
         for (const href of error.hrefs) {
           const url = remoteElementUrl(href, current.url);
           checkReference(url, policy);
-          if (++manifests >= limits.maxManifests) {
-            throw new ManifestLimitError(
-              "TOO_MANY_MANIFESTS",
-              `more than ${limits.maxManifests} manifests (remote elements included) in one asset`,
-            );
-          }
+          countManifest();
           options.signal?.throwIfAborted();
           fetched.set(href, await load(url, options.signal));
           remoteElements.push(url);
@@ -156,7 +161,15 @@ export async function enumerateAsset(
         text = inlineRemoteElements(text, fetched);
       }
     }
-    options.onManifest?.({ url: current.url, text, parsed, remoteElements });
+  };
+
+  startLoads();
+  while (inFlight.length > 0) {
+    const current = inFlight.shift() as PendingManifest;
+    options.signal?.throwIfAborted();
+    const loaded = await parseLoaded(current, await current.text);
+    options.onManifest?.(loaded);
+    const { parsed } = loaded;
     // Only a multivariant playlist hands variables down (RFC 8216bis §4.4.2.3 IMPORT), even when it defines none.
     const childVariables =
       parsed.format === "hls-multivariant" ? (parsed.variables ?? NO_VARIABLES) : undefined;
@@ -173,12 +186,7 @@ export async function enumerateAsset(
       found.set(href, { url: reference.url, kind: reference.kind });
       if (reference.kind === "manifest") {
         decodeKey(reference.url.pathname, href); // refuse a `..%2F` escape before fetching, not after
-        if (++manifests >= limits.maxManifests) {
-          throw new ManifestLimitError(
-            "TOO_MANY_MANIFESTS",
-            `more than ${limits.maxManifests} manifests in one asset`,
-          );
-        }
+        countManifest();
         queue.push({ url: reference.url, role: reference.role ?? "media", parentVariables: childVariables });
       }
     }
