@@ -89,11 +89,11 @@ export function createS3ClientFromEnv(options: S3ClientFromEnvOptions = {}): S3C
     config.endpoint = endpoint;
     config.requestChecksumCalculation = "WHEN_REQUIRED";
     config.responseChecksumValidation = "WHEN_REQUIRED";
-    // S3-compatible stores mostly ignore the region, but the SDK needs one to sign.
-    if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) config.region = "us-east-1";
   }
-  // As the AWS CLI reads it: AWS_REGION, then AWS_DEFAULT_REGION (the SDK ignores the latter), then the profile's.
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  // As the AWS CLI reads it: AWS_REGION, then AWS_DEFAULT_REGION (the SDK ignores the latter), then the profile's;
+  // S3-compatible stores mostly ignore the region, but the SDK needs one to sign.
+  const region =
+    env.AWS_REGION || env.AWS_DEFAULT_REGION || (endpoint !== undefined ? "us-east-1" : undefined);
   if (region) config.region = region;
   if (options.env !== undefined) {
     if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
