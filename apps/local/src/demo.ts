@@ -122,22 +122,21 @@ async function main(): Promise<number> {
     await rm(STATE_FILE, { force: true });
   };
   let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    // pnpm and tsx pass on (or add) SIGTERM after SIGINT: the first signal stops everything, later ones wait for it.
+  /** The first reason to stop stops everything and exits; later ones wait for it. */
+  const stopOnce = (why: string, exitCode: number) => {
     if (interrupted) return;
     interrupted = true;
-    say(`${signal}: stopping everything the demo started`);
-    void stopAll().finally(() => process.exit(130));
+    say(`${why}: stopping everything the demo started`);
+    void stopAll().finally(() => process.exit(exitCode));
   };
+  // pnpm and tsx pass on (or add) SIGTERM after SIGINT.
+  const onSignal = (signal: NodeJS.Signals) => stopOnce(signal, 130);
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   // Killing `pnpm demo --keep &` by its PID ends pnpm only: stop too when a launcher above us is gone.
-  watchProcesses(launcherAncestors(), (pid) => {
-    if (interrupted) return;
-    interrupted = true;
-    say(`the process that started the demo (pid ${pid}) is gone: stopping everything the demo started`);
-    void stopAll().finally(() => process.exit(1));
-  });
+  watchProcesses(launcherAncestors(), (pid) =>
+    stopOnce(`the process that started the demo (pid ${pid}) is gone`, 1),
+  );
   await writeFile(STATE_FILE, `${JSON.stringify({ pid: process.pid, scratch })}\n`);
 
   try {
