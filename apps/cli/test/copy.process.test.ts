@@ -1,4 +1,5 @@
-import { readFile, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -133,6 +134,38 @@ describe("copy to a directory", () => {
     } finally {
       fault.remove();
     }
+  });
+
+  test("resume keeps only what an earlier run wrote: its journal lives outside the destination and goes once COMPLETE", async () => {
+    const destination = join(workDir, "resume-journal");
+    const stateDir = await makeTempDir("state");
+    const env = { VOD_HARVEST_STATE_DIR: stateDir };
+    const journals = async () => (await listTree(stateDir)).filter((name) => name.endsWith(".jsonl"));
+    const fault = origin.addFault("/asset/v720/seg1.ts", { kind: "status", status: 404 });
+    try {
+      const first = await runCli(["copy", entry(), destination, "--json"], { env });
+      expect(jsonResult(first.stdout)).toMatchObject({ status: "INCOMPLETE", objects: 5 });
+      expect(await journals()).toHaveLength(1);
+    } finally {
+      fault.remove();
+    }
+    // The file the first run could not write appears, of the right size but other bytes (another tool, another
+    // asset): present, but not journaled.
+    const key = "v720/seg1.ts";
+    const truth = files.get(`asset/${key}`) as Buffer;
+    await writeFile(join(destination, key), Buffer.alloc(truth.length, 7));
+    origin.resetLog();
+    const second = await runCli(["copy", entry(), destination, "--json"], { env });
+    expect(jsonResult(second.stdout)).toMatchObject({ status: "COMPLETE", objects: 7 });
+    // Journaled files are kept without asking the origin; the one this job never wrote is fetched.
+    const fetched = origin.requests.map((request) => request.path).filter((path) => path.endsWith(".ts"));
+    expect(fetched).toEqual([`/asset/${key}`]);
+    await expectIdenticalCopy(destination);
+    const record = JSON.parse(await readFile(join(destination, RECORD), "utf8"));
+    const recorded = record.files.find((file: { key: string }) => file.key === key);
+    expect(recorded.sha256).toBe(createHash("sha256").update(truth).digest("hex"));
+    expect(await journals()).toEqual([]);
+    await rm(stateDir, { recursive: true, force: true });
   });
 
   test.each([

@@ -1,13 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { OriginPolicy, Resource } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
-import {
-  describeError,
-  InvalidHarvestOptionsError,
-  OriginHttpError,
-  SinkUnavailableError,
-  SinkWriteError,
-} from "./errors.js";
+import { describeError, InvalidHarvestOptionsError, SinkUnavailableError, SinkWriteError } from "./errors.js";
 import type { OriginClient } from "./http.js";
 import type { ChecksumJournal } from "./journal.js";
 import { runPool } from "./pool.js";
@@ -24,14 +18,14 @@ export const DEFAULT_CONCURRENCY = 32;
 export const SINK_FAILURES_BEFORE_STOP = 3;
 
 /**
- * One planned object as it stands after the copy. `sha256` is missing for objects found present, unless the
- * checksum journal knew them.
+ * One planned object as it stands after the copy: written by this run, or found present and vouched for by the
+ * checksum journal (an earlier run of this job wrote it).
  */
 export interface StoredObject {
   readonly url: string;
   readonly key: string;
   readonly size: number;
-  readonly sha256: string | undefined;
+  readonly sha256: string;
   readonly outcome: "copied" | "present";
 }
 
@@ -44,7 +38,10 @@ export interface CopyOutcome {
 export interface CopyObjectsOptions extends CopyOptions {
   readonly client: OriginClient;
   readonly policy: OriginPolicy;
-  /** Trusts objects present with their journaled size, and learns the objects copied. */
+  /**
+   * Trusts objects present with their journaled size, and learns the objects copied. Without it nothing present is
+   * trusted: a file of the right size may hold other bytes (another asset, another tool, a torn write).
+   */
   readonly journal?: ChecksumJournal;
 }
 
@@ -66,18 +63,8 @@ export function copyOrder(plan: HarvestPlan): Resource[] {
   return [...media, ...manifests, ...entry];
 }
 
-/** The origin's size for a resource, or undefined when a HEAD is not answered (then the object is copied again). */
-async function originSize(options: CopyObjectsOptions, resource: Resource, signal: AbortSignal) {
-  try {
-    return await options.client.headSize(new URL(resource.url), options.policy, signal);
-  } catch (error) {
-    if (error instanceof OriginHttpError && (error.status === 405 || error.status === 501)) return undefined;
-    throw error;
-  }
-}
-
 /**
- * Copies every planned object not already present with its expected size, `concurrency` at a time, pulling work
+ * Copies every planned object that is not present as the journal knows it, `concurrency` at a time, pulling work
  * from a generator that stops when the run's signal fires (budget or caller). A resource that still fails after retries is recorded
  * in `failed` and the others go on; a sink failure no put can survive (access, missing bucket) aborts the lot and
  * is thrown.
@@ -123,35 +110,22 @@ export async function copyObjects(
 
     const store = async (resource: Resource): Promise<StoredObject> => {
       const presentSize = present.get(resource.key);
-      const replace = overwrite || presentSize !== undefined;
-      const manifest = manifests.get(resource.key);
-      if (manifest !== undefined) {
-        const size = Buffer.byteLength(manifest.body, "utf8");
-        if (!overwrite && presentSize === size)
-          return {
-            ...resource,
-            size,
-            sha256: options.journal?.trusted(resource.key, size),
-            outcome: "present",
-          };
-        return { ...resource, ...(await putManifest(context, manifest, replace)), outcome: "copied" };
-      }
       const journaled =
         overwrite || presentSize === undefined
           ? undefined
           : options.journal?.trusted(resource.key, presentSize);
       if (presentSize !== undefined && journaled !== undefined) {
-        // Copied and hashed by an earlier run of this job: no need to ask the origin for its size again.
+        // Written and hashed by an earlier run of this job: neither the origin nor the object is read again.
         return { ...resource, size: presentSize, sha256: journaled, outcome: "present" };
       }
-      if (
-        !overwrite &&
-        presentSize !== undefined &&
-        (await originSize(options, resource, signal)) === presentSize
-      ) {
-        return { ...resource, size: presentSize, sha256: undefined, outcome: "present" };
-      }
-      return { ...resource, ...(await copyResource(context, resource, replace)), outcome: "copied" };
+      // Anything else present is replaced: its size may match while its bytes do not.
+      const replace = overwrite || presentSize !== undefined;
+      const manifest = manifests.get(resource.key);
+      const written =
+        manifest !== undefined
+          ? await putManifest(context, manifest, replace)
+          : await copyResource(context, resource, replace);
+      return { ...resource, ...written, outcome: "copied" };
     };
 
     // The entry waits until everything else is stored: a partial copy never plays from its entry.
@@ -171,7 +145,7 @@ export async function copyObjects(
         sinkFailuresInARow = 0;
         stored.set(object.key, object);
         const { key, size, sha256, outcome } = object;
-        if (outcome === "copied" && sha256 !== undefined) options.journal?.learn({ key, size, sha256 });
+        if (outcome === "copied") options.journal?.learn({ key, size, sha256 });
         bytesDone += object.size;
         emit({ type: "object", key: object.key, bytes: object.size, outcome: object.outcome });
         emit({ type: "progress", objectsDone: stored.size, objectsTotal: plan.resources.length, bytesDone });

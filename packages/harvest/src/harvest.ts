@@ -6,14 +6,7 @@ import { DestinationInUseError } from "./errors.js";
 import { createOriginClient, type OriginClient } from "./http.js";
 import { ChecksumJournal } from "./journal.js";
 import { planHarvest } from "./plan.js";
-import {
-  buildRecord,
-  completeChecksums,
-  type RecordedObject,
-  readRecord,
-  sourceOf,
-  writeRecord,
-} from "./record.js";
+import { buildRecord, type RecordedObject, readRecord, sourceOf, writeRecord } from "./record.js";
 import { abortError } from "./retry.js";
 import {
   COMPLETION_RECORD_KEY,
@@ -104,12 +97,12 @@ function totals(stored: Iterable<StoredObject>) {
   return { objects, bytes };
 }
 
-/** What copy, verify and checksums came to: every file with its checksum, or the INCOMPLETE result. */
+/** What copy and verify came to: every file with its checksum, or the INCOMPLETE result. */
 type Checked = { readonly files: RecordedObject[] } | { readonly incomplete: HarvestResult };
 
 /**
- * Copies what is missing, verifies every planned key and completes the checksums, all within the budget: when the
- * budget (or the caller's signal) fires, whatever phase is running is cut and the result is INCOMPLETE + stoppedEarly.
+ * Copies what is missing and verifies every planned key, within the budget: when the budget (or the caller's
+ * signal) fires, whatever phase is running is cut and the result is INCOMPLETE + stoppedEarly.
  */
 async function copyVerifyChecksum(
   plan: HarvestPlan,
@@ -165,17 +158,12 @@ async function copyVerifyChecksum(
       false,
     );
   }
-  const { files, failed } = await completeChecksums(
-    { sink, concurrency, signal, journal },
-    copied.stored.values(),
-  );
-  // Hashes cut by the stop are not failures of their objects: a later run hashes them.
-  if (failed.length > 0) return stopped() ? incomplete([], true) : incomplete(failed, false);
+  const files = [...copied.stored.values()].map(({ key, size, sha256 }) => ({ key, size, sha256 }));
   return { files };
 }
 
 /**
- * Copy, verify, checksums, then the completion record. The checksum journal is saved at the end of every run,
+ * Copy, verify, then the completion record. The checksum journal is saved at the end of every run,
  * before the record (a journal that cannot be saved fails the run, which then writes no record) and also when
  * the run throws (then the run's own error is the one reported).
  */

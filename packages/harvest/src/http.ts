@@ -62,8 +62,6 @@ export interface OriginClient {
   readonly retryPolicy: RetryPolicy;
   /** A manifest's text, with retries; refused above the size limit or when not UTF-8. */
   getText(url: URL, policy: OriginPolicy, signal?: AbortSignal): Promise<string>;
-  /** Content-Length from a HEAD, with retries; undefined when the origin does not say. */
-  headSize(url: URL, policy: OriginPolicy, signal?: AbortSignal): Promise<number | undefined>;
   /** One GET attempt (redirects followed): the caller retries, because the body is consumed elsewhere. */
   open(url: URL, policy: OriginPolicy, signal?: AbortSignal): Promise<OriginResponse>;
   /** Runs an operation with this client's retry policy (attempts, backoff, Retry-After). */
@@ -176,14 +174,14 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
     connect: { lookup: safeLookup },
   });
 
-  async function send(method: "GET" | "HEAD", url: URL, policy: OriginPolicy, signal?: AbortSignal) {
+  async function get(url: URL, policy: OriginPolicy, signal?: AbortSignal) {
     let current = url;
     for (let hop = 0; ; hop++) {
       checkReference(current, policy);
       await limiter?.take(signal);
       let response: Awaited<ReturnType<typeof request>>;
       try {
-        response = await request(current, { dispatcher: agent, method, headers, signal });
+        response = await request(current, { dispatcher: agent, method: "GET", headers, signal });
       } catch (error) {
         throw networkError(current.href, error, signal);
       }
@@ -208,8 +206,8 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
       const codings = contentEncodings(headerValue(responseHeaders["content-encoding"]));
       const contentType = headerValue(responseHeaders["content-type"]);
       if (codings.length === 0) return { url: current.href, contentLength, contentType, body };
-      // Content-Length counts the encoded bytes (checked while decoding a GET's body): the decoded size is unknown.
-      const decoded = method === "HEAD" ? body : decodeBody(current.href, body, codings, contentLength);
+      // Content-Length counts the encoded bytes (checked while decoding): the decoded size is unknown.
+      const decoded = decodeBody(current.href, body, codings, contentLength);
       return { url: current.href, contentLength: undefined, contentType, body: decoded };
     }
   }
@@ -224,19 +222,9 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
 
   return {
     retryPolicy,
-    open: (url, policy, signal) => send("GET", url, policy, signal),
+    open: get,
     getText: (url, policy, signal) =>
-      retryUrl(url, async () => readText(await send("GET", url, policy, signal), maxManifestBytes), signal),
-    headSize: (url, policy, signal) =>
-      retryUrl(
-        url,
-        async () => {
-          const response = await send("HEAD", url, policy, signal);
-          await (response.body as Readable & { dump(): Promise<void> }).dump().catch(() => {});
-          return response.contentLength;
-        },
-        signal,
-      ),
+      retryUrl(url, async () => readText(await get(url, policy, signal), maxManifestBytes), signal),
     retry,
     close: () => agent.close(),
   };

@@ -6,6 +6,12 @@ export {
   type StoredObject,
 } from "./copy.js";
 export * from "./errors.js";
+export {
+  createFileProgressStore,
+  defaultStateDirectory,
+  type FileProgressStore,
+  journalPathFor,
+} from "./file-journal.js";
 export { type CopyPlanOptions, copyPlan, type HarvestOptions, harvest } from "./harvest.js";
 export {
   createOriginClient,
@@ -15,7 +21,13 @@ export {
 } from "./http.js";
 export type { JournaledObject, ProgressStore } from "./journal.js";
 export { type PlanOptions, planHarvest } from "./plan.js";
-export { type CompletionRecord, parseRecord, type RecordedObject, readRecord } from "./record.js";
+export {
+  type CompletionRecord,
+  parseRecord,
+  type RecordedObject,
+  readRecord,
+  sourceOf,
+} from "./record.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 export * from "./types.js";
 export { type VerifyProblem, verifyStored } from "./verify.js";

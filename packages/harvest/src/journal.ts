@@ -6,13 +6,20 @@ import { abortError } from "./retry.js";
 export type JournaledObject = Pick<RecordedObject, "size" | "sha256">;
 
 /**
- * Where one job keeps its checksum journal between runs (e.g. next to a Lambda's stored plan). An object present
- * in the destination with a journaled entry of the same size is trusted: no origin HEAD, no read-back to hash it.
- * So a job split over many time-boxed runs costs each run only what is new, not every object copied before.
+ * Where one job keeps its checksum journal between runs (next to a Lambda's stored plan; a local state file for
+ * the CLI). An object present in the destination with a journaled entry of the same size was written by this job
+ * and is kept: neither fetched nor read back. Any other object present is fetched again, because a file of the
+ * right size may hold other bytes. So a resumed job costs only what is new, and never vouches for what it did not
+ * write.
  */
 export interface ProgressStore {
   /** Every entry saved so far for this job, by key. */
   load(signal?: AbortSignal): Promise<ReadonlyMap<string, JournaledObject>>;
+  /**
+   * Journals one entry as soon as it is learnt (a journal that survives a killed process); a store that has it
+   * gets nothing through `save`. It may throw: the run then fails when it ends, with a ProgressStoreError.
+   */
+  append?(entry: RecordedObject): void;
   /** Adds the entries one run learnt; what earlier runs saved is kept. */
   save(entries: readonly RecordedObject[], signal?: AbortSignal): Promise<void>;
 }
@@ -20,13 +27,14 @@ export interface ProgressStore {
 /** One run's view of the journal: what earlier runs saved, and what this run learns (copied or hashed). */
 export class ChecksumJournal {
   private readonly learnt = new Map<string, RecordedObject>();
+  private appendFailure: unknown;
 
   private constructor(
     private readonly store: ProgressStore | undefined,
     private readonly known: ReadonlyMap<string, JournaledObject>,
   ) {}
 
-  /** Loads the store's entries; without a store the journal is empty and learns nothing (the CLI). */
+  /** Loads the store's entries; without a store the journal is empty and learns nothing. */
   static async open(store: ProgressStore | undefined, signal?: AbortSignal): Promise<ChecksumJournal> {
     if (store === undefined) return new ChecksumJournal(undefined, new Map());
     try {
@@ -37,7 +45,7 @@ export class ChecksumJournal {
     }
   }
 
-  /** The journaled sha256 of an object present with `size`; undefined when it has to be checked. */
+  /** The journaled sha256 of an object present with `size`; undefined when it has to be fetched again. */
   trusted(key: string, size: number): string | undefined {
     const entry = this.known.get(key);
     return entry?.size === size ? entry.sha256 : undefined;
@@ -47,11 +55,27 @@ export class ChecksumJournal {
     if (this.store === undefined) return;
     const known = this.known.get(object.key);
     if (known?.size === object.size && known.sha256 === object.sha256) return;
-    this.learnt.set(object.key, { key: object.key, size: object.size, sha256: object.sha256 });
+    const entry = { key: object.key, size: object.size, sha256: object.sha256 };
+    if (this.store.append === undefined) {
+      this.learnt.set(object.key, entry);
+      return;
+    }
+    if (this.appendFailure !== undefined) return;
+    try {
+      this.store.append(entry);
+    } catch (cause) {
+      // Not the object's failure: the copy goes on, and the run fails at save() with this cause.
+      this.appendFailure = cause;
+    }
   }
 
   /** Saves what this run learnt, once; nothing when there is no store or nothing new. */
   async save(signal?: AbortSignal): Promise<void> {
+    if (this.appendFailure !== undefined) {
+      const cause = this.appendFailure;
+      this.appendFailure = undefined;
+      throw new ProgressStoreError("journaling a written object failed", { cause });
+    }
     if (this.store === undefined || this.learnt.size === 0) return;
     const entries = [...this.learnt.values()];
     this.learnt.clear();

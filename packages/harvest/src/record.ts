@@ -1,10 +1,6 @@
 import type { ObjectSink } from "@vod-harvest/s3-sink";
-import type { StoredObject } from "./copy.js";
-import { hashStream } from "./digest.js";
-import { describeError, InvalidRecordError } from "./errors.js";
-import type { ChecksumJournal } from "./journal.js";
-import { runPool } from "./pool.js";
-import { COMPLETION_RECORD_KEY, type FailedResource, type HarvestPlan } from "./types.js";
+import { InvalidRecordError } from "./errors.js";
+import { COMPLETION_RECORD_KEY, type HarvestPlan } from "./types.js";
 
 export interface RecordedObject {
   readonly key: string;
@@ -97,59 +93,4 @@ export async function writeRecord(
     contentType: "application/json",
     signal,
   });
-}
-
-export interface ChecksumContext {
-  readonly sink: ObjectSink;
-  readonly concurrency: number;
-  /** Cuts the hashing (deadline or caller): the objects not hashed yet are returned as failures. */
-  readonly signal?: AbortSignal;
-  /** Learns every checksum computed here, so a later run of the job does not read the object back again. */
-  readonly journal?: ChecksumJournal;
-}
-
-/** sha256 of an object found present, read back from the sink (not fetched from the origin again). */
-async function checksumOf(context: ChecksumContext, object: StoredObject): Promise<string> {
-  const { sha256, size } = await hashStream(await context.sink.read(object.key, context.signal));
-  if (size !== object.size)
-    throw new InvalidRecordError(`${object.key}: read ${size} bytes, listed ${object.size}`);
-  return sha256;
-}
-
-/**
- * Fills in the checksums of objects found present; those that cannot be hashed are returned as failures. Once the
- * signal fires no further object is started.
- */
-export async function completeChecksums(
-  context: ChecksumContext,
-  objects: Iterable<StoredObject>,
-): Promise<{ files: RecordedObject[]; failed: FailedResource[] }> {
-  const files: RecordedObject[] = [];
-  const failed: FailedResource[] = [];
-  const stopped = () => context.signal?.aborted ?? false;
-  function* pending(): Generator<StoredObject> {
-    for (const object of objects) {
-      if (stopped() && object.sha256 === undefined) {
-        failed.push({
-          url: object.url,
-          key: object.key,
-          error: "HarvestAbortedError: not hashed before the stop",
-        });
-      } else yield object;
-    }
-  }
-  await runPool(pending(), context.concurrency, async (object) => {
-    try {
-      if (object.sha256 !== undefined) {
-        files.push({ key: object.key, size: object.size, sha256: object.sha256 });
-        return;
-      }
-      const file = { key: object.key, size: object.size, sha256: await checksumOf(context, object) };
-      files.push(file);
-      context.journal?.learn(file);
-    } catch (error) {
-      failed.push({ url: object.url, key: object.key, error: describeError(error) });
-    }
-  });
-  return { files, failed };
 }

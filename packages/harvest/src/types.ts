@@ -88,7 +88,7 @@ export interface CopyOptions {
   readonly overwrite?: boolean;
   /**
    * The run's time budget, as a signal (`AbortSignal.timeout(ms)`, or one a test fires on an event): when it
-   * fires, in-flight transfers, the verification and the checksums of objects found present are cut, the journal
+   * fires, in-flight transfers and the verification are cut, the journal
    * is saved, and the result is INCOMPLETE with stoppedEarly; a later run goes on from there. Unlike `signal`
    * (stop now, write nothing more).
    */
@@ -98,9 +98,10 @@ export interface CopyOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
   /**
-   * The job's checksum journal, for a job resumed over many time-boxed runs: loaded at the start, saved at the end
-   * of every run (also one stopped by its budget or failed; not one stopped by `signal`). Without it, objects
-   * found present are checked against the origin's size and read back to hash them, as before.
+   * The job's checksum journal, what makes a run resumable: loaded at the start, and each object written is
+   * journaled (appended at once by a store that can, else saved at the end of every run, also one stopped by its
+   * budget or failed; not one stopped by `signal`). Only objects it vouches for are kept when found present;
+   * without it every object is fetched again.
    */
   readonly progress?: ProgressStore;
 }

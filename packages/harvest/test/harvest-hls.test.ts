@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createOriginClient } from "../src/http.js";
 import { COMPLETION_RECORD_KEY, copyPlan, harvest, type ProgressEvent, planHarvest } from "../src/index.js";
 import { type Fault, startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
-import { ASSET_PREFIX, hlsAsset, originFiles, readTree, tempDir } from "./support.js";
+import { ASSET_PREFIX, hlsAsset, memoryStore, originFiles, readTree, tempDir } from "./support.js";
 
 const SECRET = { "X-CDN-Auth": "s3cr3t-value" };
 const fastRetries = { baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 2_000 };
@@ -145,16 +145,17 @@ describe("harvest: HLS to the directory sink", () => {
     expect(asset.size).toBeGreaterThan(4);
   });
 
-  test("resume fetches only what is missing or of the wrong size", async () => {
+  test("resume (with the journal) fetches only what is missing or of the wrong size", async () => {
     const sink = createDirectorySink(dir.path);
-    await harvest({ entryUrl: entryUrl(), headers: SECRET }, sink);
+    const { store } = memoryStore();
+    await harvest({ entryUrl: entryUrl(), headers: SECRET }, sink, { progress: store });
     await rm(join(dir.path, COMPLETION_RECORD_KEY));
     await rm(join(dir.path, "video/fmp4/seg2.m4s"));
     await rm(join(dir.path, "audio/en/a1.aac"));
     await truncate(join(dir.path, "video/ts/all.ts"), 100);
     await truncate(join(dir.path, "subs/en.m3u8"), 3); // a manifest of the wrong size is written again
     origin.resetLog();
-    const result = await harvest({ entryUrl: entryUrl(), headers: SECRET }, sink);
+    const result = await harvest({ entryUrl: entryUrl(), headers: SECRET }, sink, { progress: store });
     expect(result.status).toBe("COMPLETE");
     expect(mediaGets()).toEqual(["audio/en/a1.aac", "video/fmp4/seg2.m4s", "video/ts/all.ts"]);
     await expectCompleteCopy();

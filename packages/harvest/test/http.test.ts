@@ -97,10 +97,6 @@ describe("origin client", () => {
       .catch((caught: unknown) => caught);
     expect(JSON.stringify(error) + String(error) + String((error as Error).stack)).not.toContain("Bearer x");
   });
-
-  test("HEAD gives the Content-Length", async () => {
-    expect(await client.headSize(new URL(origin.urlOf("/a/index.m3u8")), policy())).toBe(8);
-  });
 });
 
 describe("DNS answers are re-checked", () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import type { JournaledObject, ProgressStore, RecordedObject } from "../src/index.js";
 import { type MemoryFile, syntheticBytes } from "../src/test-origin/index.js";
 
 /**
@@ -81,4 +82,22 @@ export async function readTree(dir: string): Promise<Map<string, Buffer>> {
 export async function tempDir(): Promise<{ path: string; remove: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), "vod-harvest-engine-"));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** An in-memory ProgressStore: every save kept as a batch, load merges them (a later batch wins). */
+export function memoryStore(initial: RecordedObject[] = []) {
+  const saves: RecordedObject[][] = initial.length > 0 ? [initial] : [];
+  let loads = 0;
+  const store: ProgressStore = {
+    load: async () => {
+      loads++;
+      const merged = new Map<string, JournaledObject>();
+      for (const batch of saves) for (const { key, size, sha256 } of batch) merged.set(key, { size, sha256 });
+      return merged;
+    },
+    save: async (entries) => {
+      saves.push([...entries]);
+    },
+  };
+  return { store, saves, loads: () => loads };
 }

@@ -1,4 +1,13 @@
-import { type HarvestResult, harvest, type OriginRequest } from "@vod-harvest/harvest";
+import {
+  createFileProgressStore,
+  defaultStateDirectory,
+  type FileProgressStore,
+  type HarvestResult,
+  harvest,
+  journalPathFor,
+  type OriginRequest,
+  sourceOf,
+} from "@vod-harvest/harvest";
 import {
   createDirectorySink,
   createS3ClientFromEnv,
@@ -80,6 +89,19 @@ export function humanSummary(result: HarvestResult, location: string, interrupte
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The checksum journal of this destination and source, in the state directory: what lets a rerun keep the files
+ * an earlier run wrote, and only those.
+ */
+export function journalFor(location: string, entryUrl: string, env = process.env): FileProgressStore {
+  const source = sourceOf(entryUrl);
+  return createFileProgressStore({
+    path: journalPathFor(defaultStateDirectory(env), location, source),
+    destination: location,
+    source,
+  });
+}
+
 /** What is known when the engine throws on an interrupt instead of returning a result. */
 function interruptedResult(snapshot: ProgressSnapshot): HarvestResult {
   return {
@@ -104,12 +126,15 @@ export async function runCopy(args: CopyArguments, io: CliIo, signal: AbortSigna
     allowHosts: args.allowHosts,
   };
   const renderer = createProgressRenderer({ stream: io.stderrStream, tty: io.stderrIsTTY });
+  const journal = journalFor(sink.location, args.entryUrl);
   let result: HarvestResult;
   try {
     // A destination that cannot hold files is bad input: said before anything is fetched or created.
     await sink.check?.();
     // A killed run leaves temp files (never a final name); the destination must hold only the asset and its record.
     await sink.cleanupPartials?.({ signal });
+    // Overwrite means "copy again from the origin": nothing an earlier run wrote is kept.
+    if (args.overwrite) await journal.remove();
     result = await harvest(request, sink, {
       ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
       ...(args.ratePerSecond !== undefined ? { ratePerSecond: args.ratePerSecond } : {}),
@@ -117,15 +142,20 @@ export async function runCopy(args: CopyArguments, io: CliIo, signal: AbortSigna
         ? { budget: AbortSignal.timeout(args.timeBudgetSeconds * 1000) }
         : {}),
       overwrite: args.overwrite,
+      progress: journal,
       signal,
       onProgress: (event) => renderer.handle(event),
     });
   } catch (error) {
     renderer.finish();
+    journal.close();
     if (!signal.aborted) throw error;
     result = interruptedResult(renderer.tracker.snapshot());
   }
   renderer.finish();
+  journal.close();
+  // The completion record now vouches for every file.
+  if (result.status !== "INCOMPLETE") await journal.remove();
   const interrupted = signal.aborted;
   if (args.json) io.out(`${JSON.stringify(jsonResultOf(result))}\n`);
   else io.out(humanSummary(result, sink.location, interrupted));
