@@ -81,6 +81,7 @@ function parseLine(line: string): unknown {
 
 export interface FileProgressStore extends ProgressStore {
   readonly path: string;
+  append(entry: RecordedObject): void;
   /** Closes the file; entries appended later reopen it. */
   close(): void;
   /** Deletes the journal (a complete copy's record says everything it said; an overwrite starts afresh). */

@@ -11,7 +11,6 @@ import {
   COMPLETION_RECORD_KEY,
   copyPlan,
   type HarvestPlan,
-  type JournaledObject,
   type ProgressStore,
   ProgressStoreError,
   planHarvest,
