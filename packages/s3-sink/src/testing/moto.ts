@@ -42,10 +42,25 @@ export function skipWithoutMoto(suite: string): boolean {
   return true;
 }
 
+/**
+ * moto's server, ending itself when its stdin closes: the pipe's other end is held by the process that started
+ * it, so a test worker that dies in any way (SIGKILL, a crash, a timeout) takes its server with it instead of
+ * leaving an orphan listening forever.
+ */
+const MOTO_WITH_WATCHDOG = `
+import os, sys, threading
+def watch():
+    sys.stdin.buffer.read()
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+from moto.server import main
+main(["-H", "127.0.0.1", "-p", "0"])
+`;
+
 export async function startMoto(): Promise<MotoServer> {
   // Port 0: the server picks a free port and prints it, so there is no race between picking and binding.
-  const child = spawn(PYTHON, ["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"], {
-    stdio: ["ignore", "pipe", "pipe"],
+  const child = spawn(PYTHON, ["-c", MOTO_WITH_WATCHDOG], {
+    stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, PYTHONUNBUFFERED: "1" },
   });
   const killOnExit = () => child.kill("SIGKILL");
