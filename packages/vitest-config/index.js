@@ -10,8 +10,11 @@ import { defineConfig } from "vitest/config";
  */
 export const TEST_STATE_DIRECTORY = join(tmpdir(), `vod-harvest-test-state-${process.pid}`);
 
-/** @param {import("vitest/config").ViteUserConfig["test"]} [overrides] */
+/**
+ * @param {import("vitest/config").ViteUserConfig["test"]} [overrides] `globalSetup` files run after the shared one.
+ */
 export function vitestConfig(overrides = {}) {
+  const { globalSetup = [], ...rest } = overrides;
   return defineConfig({
     test: {
       environment: "node",
@@ -20,8 +23,11 @@ export function vitestConfig(overrides = {}) {
       hookTimeout: 180_000,
       reporters: ["default"],
       env: { VOD_HARVEST_STATE_DIR: TEST_STATE_DIRECTORY },
-      globalSetup: [fileURLToPath(new URL("./state-dir.js", import.meta.url))],
-      ...overrides,
+      ...rest,
+      globalSetup: [
+        fileURLToPath(new URL("./state-dir.js", import.meta.url)),
+        ...(Array.isArray(globalSetup) ? globalSetup : [globalSetup]),
+      ],
     },
   });
 }

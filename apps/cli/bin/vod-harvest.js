@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// Entry for an installed `vod-harvest` (the sources are TypeScript, loaded through tsx). Relative destinations
-// are resolved against the directory the command is run from.
-import { register } from "tsx/esm/api";
-
-register();
-const { runAsProcess } = await import("../src/main.ts");
-await runAsProcess(process.cwd());
+// Entry for an installed `vod-harvest`: the built JavaScript in dist/ (`pnpm build`). Relative destinations are
+// resolved against the directory the command is run from.
+let main;
+try {
+  main = await import("../dist/vod-harvest.mjs");
+} catch (error) {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND" || !String(error.message).includes("vod-harvest.mjs"))
+    throw error;
+  process.stderr.write("error: vod-harvest is not built: run `pnpm build` in the repository first\n");
+  process.exit(2);
+}
+await main.runAsProcess(process.cwd());

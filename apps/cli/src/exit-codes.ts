@@ -1,6 +1,6 @@
 import type { HarvestStatus } from "@vod-harvest/harvest";
 import { ManifestError } from "@vod-harvest/manifest";
-import { InvalidDestinationError, InvalidKeyError, SinkConfigurationError } from "@vod-harvest/s3-sink";
+import { InvalidDestinationError, InvalidKeyError, SinkConfigurationError } from "@vod-harvest/s3-sink/base";
 import type { CommanderError } from "commander";
 
 /** The command-line contract's exit codes (DESIGN.md), plus the shell convention for SIGINT (128 + 2). */

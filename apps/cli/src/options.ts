@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import { parseS3Url } from "@vod-harvest/s3-sink";
+import { parseS3Url } from "@vod-harvest/s3-sink/base";
 import { UsageError } from "./exit-codes.js";
 
 /**

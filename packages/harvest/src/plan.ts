@@ -6,7 +6,7 @@ import {
   parseEntryUrl,
   rewriteManifest,
 } from "@vod-harvest/manifest";
-import { validateKey } from "@vod-harvest/s3-sink";
+import { validateKey } from "@vod-harvest/s3-sink/base";
 import { ReservedKeyError, UnstorableKeyError } from "./errors.js";
 import type { OriginClient } from "./http.js";
 import {

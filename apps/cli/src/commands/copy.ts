@@ -10,12 +10,10 @@ import {
 } from "@vod-harvest/harvest";
 import {
   createDirectorySink,
-  createS3ClientFromEnv,
-  createS3Sink,
   type DirectorySink,
   type DirectorySyncMode,
   type ObjectSink,
-} from "@vod-harvest/s3-sink";
+} from "@vod-harvest/s3-sink/base";
 import { ExitCode, type ExitCodeValue, exitCodeForStatus } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import type { Destination } from "../options.js";
@@ -46,14 +44,14 @@ export interface JsonResult {
 }
 
 /** The sink for a destination; a directory sink can also sweep temp files a killed earlier run left behind. */
-export function createSink(
+export async function createSink(
   destination: Destination,
   pathStyle: boolean,
   sync: DirectorySyncMode = "none",
-): ObjectSink & Partial<Pick<DirectorySink, "cleanupPartials">> {
+): Promise<ObjectSink & Partial<Pick<DirectorySink, "cleanupPartials">>> {
   if (destination.kind === "directory") return createDirectorySink(destination.path, { sync });
-  const client = createS3ClientFromEnv(pathStyle ? { forcePathStyle: true } : {});
-  return createS3Sink({ client, bucket: destination.bucket, prefix: destination.prefix });
+  const { createS3Destination } = await import("../s3-destination.js");
+  return createS3Destination(destination, pathStyle);
 }
 
 export function jsonResultOf(result: HarvestResult): JsonResult {
@@ -119,7 +117,7 @@ function interruptedResult(snapshot: ProgressSnapshot): HarvestResult {
  * summary on stdout. Ctrl-C aborts `signal`: the engine stops cleanly and the partial result is reported.
  */
 export async function runCopy(args: CopyArguments, io: CliIo, signal: AbortSignal): Promise<ExitCodeValue> {
-  const sink = createSink(args.destination, args.pathStyle, args.sync);
+  const sink = await createSink(args.destination, args.pathStyle, args.sync);
   const request: OriginRequest = {
     entryUrl: args.entryUrl,
     headers: args.headers,

@@ -35,12 +35,15 @@ function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.Proces
   return env;
 }
 
+/** The built command (test/support/build.ts builds it before the run). */
+export const BUILT_CLI = fileURLToPath(new URL("../../dist/vod-harvest.mjs", import.meta.url));
+
 /**
- * Spawns the real command (`node --import tsx src/main.ts …`) asynchronously: the test origin runs in this process,
- * so a synchronous spawn would deadlock it.
+ * Spawns the real, built command (`node dist/vod-harvest.mjs …`) asynchronously: the test origin runs in this
+ * process, so a synchronous spawn would deadlock it.
  */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
-  return runProcess(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+  return runProcess(process.execPath, [BUILT_CLI, ...args], {
     ...options,
     cwd: options.cwd ?? CLI_DIR,
   });

@@ -1,0 +1,33 @@
+// `pnpm build`: the `vod-harvest` command as plain JavaScript in dist/ (no TypeScript compiled at run time).
+// ESM with code splitting: what only `copy … s3://` or `start` needs (the AWS SDK) sits in chunks loaded on demand,
+// so `--help`, `plan` and a directory copy never load it. Plain .mjs so that building needs no TypeScript loader.
+import { rm } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+
+/** Bundled CommonJS dependencies (cli-progress, parts of the SDK) call require(): give ESM one. */
+const REQUIRE_BANNER =
+  "import { createRequire as __vhCreateRequire } from 'node:module'; const require = __vhCreateRequire(import.meta.url);";
+
+await rm(dist, { recursive: true, force: true });
+await build({
+  entryPoints: { "vod-harvest": join(root, "src", "main.ts") },
+  outdir: dist,
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  platform: "node",
+  target: "node22",
+  format: "esm",
+  mainFields: ["module", "main"],
+  sourcemap: "linked",
+  sourceRoot: "",
+  banner: { js: REQUIRE_BANNER },
+  legalComments: "none",
+  logLevel: "warning",
+});
