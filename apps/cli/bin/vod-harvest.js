@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // Entry for an installed `vod-harvest`: the built JavaScript in dist/ (`pnpm build`). Relative destinations are
 // resolved against the directory the command is run from.
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(`error: vod-harvest needs Node.js 22.19 or later; this is ${process.version}\n`);
+  process.exit(2);
+}
 let main;
 try {
   main = await import("../dist/vod-harvest.mjs");

@@ -28,6 +28,21 @@ await build({
   sourcemap: "linked",
   sourceRoot: "",
   banner: { js: REQUIRE_BANNER },
+  // Loaded from node_modules at run time: playwright-core finds its own files next to its code.
+  external: ["playwright-core"],
+  legalComments: "none",
+  logLevel: "warning",
+});
+
+// The preview page's script (vod-harvest preview): the players and the page code, for the browser.
+await build({
+  entryPoints: { page: join(root, "src", "preview", "page", "main.ts") },
+  outdir: join(dist, "preview"),
+  bundle: true,
+  platform: "browser",
+  format: "iife",
+  target: "chrome120",
+  minify: true,
   legalComments: "none",
   logLevel: "warning",
 });

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { DirectorySyncMode } from "@vod-harvest/s3-sink";
 import { Command, Option } from "commander";
 import type { CopyArguments } from "./commands/copy.js";
+import { registerPreview } from "./commands/preview-command.js";
 import { registerStart } from "./commands/start-command.js";
 import type { ExitCodeValue } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
@@ -44,8 +45,9 @@ Examples:
 
 const COPY_EXAMPLES = `
 <destination> is s3://bucket/prefix (standard AWS credential chain; AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL for an
-S3-compatible store) or a local directory. Objects already present with the right size are not fetched again, so an
-interrupted copy resumes when run again; a completion record is written last, and a later run reports SKIPPED.
+S3-compatible store) or a local directory. An interrupted copy resumes when run again: the objects it wrote (its
+checksum journal says which) are not fetched again; a completion record is written last, and a later run reports
+SKIPPED.
 
 Examples:
   $ vod-harvest copy https://cdn.example.com/asset/index.m3u8 s3://my-bucket/vod/asset-1/hls
@@ -135,6 +137,7 @@ export function buildProgram({ io, signal, done }: ProgramContext): Command {
     });
 
   registerStart(program, io, signal, done);
+  registerPreview(program, io, signal, done);
 
   return program;
 }
