@@ -70,7 +70,9 @@ function startHls(row: Row): void {
   const hls = new Hls({ capLevelToPlayerSize: false });
   row.player = { hls };
   hls.on(Hls.Events.ERROR, (_event, data) => {
-    if (data.fatal) fail(row, `hls.js ${data.type}: ${data.details}${data.url ? ` (${data.url})` : ""}`);
+    if (!data.fatal) return;
+    const url = data.url ?? data.frag?.url ?? data.context?.url;
+    fail(row, `hls.js ${data.type}: ${data.details}${url ? ` (${url})` : ""}`);
   });
   hls.on(Hls.Events.MANIFEST_PARSED, () => {
     row.state.renditions = hls.levels.map(
