@@ -3,8 +3,9 @@
  * tools, starts the local stack, creates a packaging group with four configurations and CDN authorization,
  * generates and uploads a source, starts an execution through the Step Functions API with `vod-harvest start`
  * (the real SDK client, as against AWS), shows progress and every SNS notification as it arrives, and ends with
- * a table and a command to play each copy. `--keep` keeps the stack up afterwards; Ctrl-C, `pnpm demo --stop`
- * or the end of the process that started it stops everything.
+ * a table. `--keep` keeps the stack up afterwards with `vod-harvest preview` serving a page that plays each copy;
+ * `--check-playback` plays the four copies in headless Chromium and prints a PLAYED or FAILED line for each (exit 1
+ * on a failure). Ctrl-C, `pnpm demo --stop` or the end of the process that started it stops everything.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -15,9 +16,9 @@ import { fileURLToPath } from "node:url";
 import { motoAvailable } from "@vod-harvest/s3-sink/testing";
 import { ffmpegAvailable } from "./ffmpeg/run.js";
 import { alive, launcherAncestors, watchProcesses } from "./parent-watch.js";
-import { type DemoResult, formatNotification, playCommands, resultTable } from "./stack/demo-report.js";
+import { type DemoResult, formatNotification, resultTable } from "./stack/demo-report.js";
 import { type LocalStack, startLocalStack } from "./stack/local-stack.js";
-import { createDemoPackagingGroup, createDemoSource, demoInput } from "./stack/scenario.js";
+import { createDemoPackagingGroup, createDemoSource, DESTINATION_PATH, demoInput } from "./stack/scenario.js";
 
 const CLI_DIR = fileURLToPath(new URL("../../cli/", import.meta.url));
 const started = Date.now();
@@ -47,28 +48,46 @@ function ensureFfmpeg(): boolean {
   return runs(process.env.FFMPEG ?? "ffmpeg") && runs(process.env.FFPROBE ?? "ffprobe");
 }
 
-/** Runs `vod-harvest start … --follow`: its progress lines are shown as they come, its output JSON is returned. */
-function runStartCommand(
-  stack: LocalStack,
-  inputFile: string,
-  name: string,
-): Promise<{ code: number | null; output: string }> {
-  const args = [
-    ["start", "--state-machine-arn", stack.stateMachineArn, "--endpoint-url", stack.sfnEndpoint],
-    ["--input", `file://${inputFile}`, "--name", name, "--follow"],
-  ].flat();
+/** Starts `vod-harvest <args>` against the stack (its S3 is moto): stderr lines are shown as they come, tagged. */
+function spawnCli(stack: LocalStack, args: readonly string[], tag: string) {
   say(`vod-harvest ${args.join(" ")}`);
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
     cwd: CLI_DIR,
-    env: { ...process.env, ...stack.env },
+    env: { ...process.env, ...stack.env, AWS_ENDPOINT_URL_S3: stack.motoEndpoint },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  createInterface({ input: child.stderr }).on("line", (line) => say(`${tag}: ${line}`));
+  return child;
+}
+
+/** Runs a `vod-harvest` command to its end: its stdout is returned (and shown as lines with `echo`). */
+function runCli(
+  stack: LocalStack,
+  args: readonly string[],
+  tag: string,
+  echo = false,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawnCli(stack, args, tag);
   let output = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-  createInterface({ input: child.stderr }).on("line", (line) => say(`start: ${line}`));
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    output += chunk;
+    if (echo) process.stdout.write(chunk);
+  });
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (code) => resolve({ code, output }));
+  });
+}
+
+/** `vod-harvest preview` of the asset's copies in the local S3, kept running; resolves with the page's URL. */
+function startPreview(stack: LocalStack, destination: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawnCli(stack, ["preview", destination, "--path-style"], "preview");
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => reject(new Error(`vod-harvest preview ended (exit ${code})`)));
+    createInterface({ input: child.stdout }).once("line", (url) =>
+      resolve({ url, stop: () => child.kill("SIGTERM") }),
+    );
   });
 }
 
@@ -104,6 +123,7 @@ async function main(): Promise<number> {
   // The SDK warns that its 2027 releases need Node 22; true, but not news for someone watching the demo.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const keep = process.argv.includes("--keep");
+  const checkPlayback = process.argv.includes("--check-playback");
   if (!ensureFfmpeg()) {
     say("ffmpeg is still missing: install ffmpeg (with ffprobe) and run `pnpm demo` again");
     return 1;
@@ -116,7 +136,9 @@ async function main(): Promise<number> {
   }
   const scratch = await mkdtemp(join(tmpdir(), "vod-harvest-demo-"));
   let stack: LocalStack | undefined;
+  let preview: { url: string; stop: () => void } | undefined;
   const stopAll = async () => {
+    preview?.stop();
     await stack?.stop();
     await rm(scratch, { recursive: true, force: true });
     await rm(STATE_FILE, { force: true });
@@ -163,27 +185,44 @@ async function main(): Promise<number> {
     });
     const inputFile = join(scratch, "input.json");
     await writeFile(inputFile, `${JSON.stringify(input, null, 2)}\n`);
-    const run = await runStartCommand(stack, inputFile, `demo-${Date.now()}`);
+    const run = await runCli(
+      stack,
+      [
+        ["start", "--state-machine-arn", stack.stateMachineArn, "--endpoint-url", stack.sfnEndpoint],
+        ["--input", `file://${inputFile}`, "--name", `demo-${Date.now()}`, "--follow"],
+      ].flat(),
+      "start",
+    );
     // The last notification may still be on its way through SQS.
     await stack.notifications
       .waitFor((n) => typeof n.message === "object" && n.message.Event === "HarvestFinished", 3_000)
       .catch(() => {});
 
     const results = (JSON.parse(run.output || "{}") as { results?: DemoResult[] }).results ?? [];
-    process.stdout.write(
-      `\n${resultTable(results, stack.motoEndpoint)}\n\nPlay each copy (served by moto's S3 over HTTP):\n`,
-    );
-    process.stdout.write(`${playCommands(results, stack.motoEndpoint).join("\n")}\n\n`);
-    say(`vod-harvest start exited ${run.code}; the demo took ${elapsed().trim()}`);
+    process.stdout.write(`\n${resultTable(results, stack.motoEndpoint)}\n\n`);
+    say(`vod-harvest start exited ${run.code}; the harvest took ${elapsed().trim()}`);
+    const copies = `s3://${stack.destinationBucket}/${DESTINATION_PATH}/asset-1`;
+    let playback = 0;
+    if (checkPlayback) {
+      const screenshot = join(tmpdir(), "vod-harvest-demo-preview.png");
+      const checkArgs = ["preview", copies, "--path-style", "--check", "--screenshot", screenshot];
+      const check = await runCli(stack, checkArgs, "preview", true);
+      playback = check.code ?? 1;
+      say(playback === 0 ? "every copy played in Chromium" : "a copy did not play (see the FAILED lines)");
+    }
     if (keep) {
+      preview = await startPreview(stack, copies);
       say(
-        `the stack stays up (--keep). Also try:\n  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 aws stepfunctions list-executions --endpoint-url ${stack.sfnEndpoint} --state-machine-arn ${stack.stateMachineArn}\nCtrl-C (or \`pnpm demo --stop\` from another shell) stops everything.`,
+        `the stack stays up (--keep). Watch the copies: ${preview.url}\nAlso try:\n  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 aws stepfunctions list-executions --endpoint-url ${stack.sfnEndpoint} --state-machine-arn ${stack.stateMachineArn}\nCtrl-C (or \`pnpm demo --stop\` from another shell) stops everything.`,
       );
       await new Promise(() => {});
     } else {
-      say("stopping the stack (run `pnpm demo --keep` to keep it up and play the copies)");
+      say(
+        "stopping the stack (`pnpm demo --keep` keeps it up with a page that plays each copy; `pnpm demo --check-playback` plays them in headless Chromium)",
+      );
     }
-    return run.code === 0 ? 0 : 1;
+    if (run.code !== 0) return 1;
+    return playback === 0 ? 0 : 1;
   } finally {
     if (!keep) await stopAll();
   }

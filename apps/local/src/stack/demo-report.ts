@@ -1,4 +1,4 @@
-/** What the demo prints: notifications as they arrive, the final table and a command to play each copy. */
+/** What the demo prints: notifications as they arrive and the final table. */
 import type { ReceivedNotification } from "./notifications.js";
 import { httpUrlOfS3 } from "./scenario.js";
 
@@ -74,13 +74,3 @@ export function resultTable(results: readonly DemoResult[], motoEndpoint: string
 }
 
 /** ffplay for what ffmpeg can demux (HLS, DASH); Smooth Streaming needs a Smooth Streaming player. */
-export function playCommands(results: readonly DemoResult[], motoEndpoint: string): string[] {
-  return results.flatMap((result) => {
-    if (result.entry === null) return [];
-    const url = httpUrlOfS3(motoEndpoint, result.entry);
-    if (/\/Manifest$/.test(result.entry)) {
-      return [`  ${result.packagingConfigurationId}: (Smooth Streaming, not playable by ffplay) ${url}`];
-    }
-    return [`  ${result.packagingConfigurationId}: ffplay -autoexit ${url}`];
-  });
-}
