@@ -76,10 +76,15 @@ export interface CliRun {
 
 /** Runs `vod-harvest start …` as a process (the command a user types), against the local stack's API. */
 export function runStartCommand(stack: LocalStack, args: readonly string[]): Promise<CliRun> {
+  return runCliCommand(stack, ["start", ...args]);
+}
+
+/** Runs `vod-harvest <args>` as a process against the local stack (its S3 is moto). */
+export function runCliCommand(stack: LocalStack, args: readonly string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "start", ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
       cwd: CLI_DIR,
-      env: { ...process.env, ...stack.env },
+      env: { ...process.env, ...stack.env, AWS_ENDPOINT_URL_S3: stack.motoEndpoint },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -4,9 +4,10 @@
  * and executions started with `vod-harvest start`, the SDK and the AWS CLI. The copies are proven by real
  * decoders (ffprobe over moto's HTTP) and byte comparison with the emulator's origin.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DescribeAssetCommand } from "@aws-sdk/client-mediapackage-vod";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
@@ -41,6 +42,7 @@ import {
   lastNotificationOf,
   notificationsOf,
   resultsOf,
+  runCliCommand,
   runStartCommand,
   runWithSdk,
   statusByConfig,
@@ -56,6 +58,8 @@ const ALL = (status: string) => Object.fromEntries(CONFIGS.map((config) => [conf
 /** 4 s × 25 fps, as the demo source is generated (scenario.ts); each of its two renditions has them all. */
 const SOURCE_FRAMES = 100;
 const RECORD_KEY = "_vod-harvest-complete.json";
+/** The test's output directory (git-ignored): the preview page as Chromium drew it. */
+const TEST_OUTPUT = fileURLToPath(new URL("../.tmp/test-output/", import.meta.url));
 const CDN_HEADER = "X-MediaPackage-CDNIdentifier";
 
 function loudSkip(what: string, why: string): void {
@@ -182,6 +186,31 @@ describe.skipIf(!HAVE_MOTO || !HAVE_FFMPEG)(
         expect(copied.equals(Buffer.from(await origin.arrayBuffer())), key).toBe(true);
       }
     }, 120_000);
+
+    test("every copy plays in headless Chromium (hls.js, dash.js), switching rendition mid-play", async () => {
+      const screenshot = join(TEST_OUTPUT, "e2e-preview.png");
+      await mkdir(TEST_OUTPUT, { recursive: true });
+      const destination = `s3://${stack.destinationBucket}/vod-downloads/asset-1`;
+      const check = await runCliCommand(stack, [
+        ...["preview", destination, "--path-style", "--check", "--switch-rendition"],
+        ...["--screenshot", screenshot],
+      ]);
+      if (check.code === 2 && check.stderr.includes("--check needs Chromium")) {
+        // .ci/run installs Chromium: under CI its absence is a broken setup.
+        if (CI) throw new Error(`Chromium missing although CI=true: ${check.stderr}`);
+        loudSkip("browser playback of the four copies", "no Chromium (apt-get install -y chromium)");
+        return;
+      }
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      const lines = check.stdout.trim().split("\n");
+      expect(lines.map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual(
+        [...CONFIGS].sort().map((config) => `${config} PLAYED`),
+      );
+      for (const line of lines)
+        expect(line).toMatch(/ PLAYED \d+\.\d\ds \(\d+ frames decoded, switched to \d+p /);
+      expect((await stat(screenshot)).size).toBeGreaterThan(10_000);
+      console.log(`e2e preview screenshot: ${screenshot}\n${check.stdout}`);
+    }, 180_000);
 
     test("a second execution reports SKIPPED for every configuration, with the first copy's counts", async () => {
       const second = await runWithSdk(stack, input(), "second");
