@@ -25,12 +25,8 @@ const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
 const say = (line: string) => process.stdout.write(`[${elapsed()}] ${line}\n`);
 
-/** ffmpeg through apt when it is missing (as root, or with sudo); false when that did not work. */
-function ensureFfmpeg(): boolean {
-  if (ffmpegAvailable()) return true;
-  say(
-    "ffmpeg is not installed: installing it with `apt-get install -y ffmpeg` (needed to package and play video)",
-  );
+/** Installs Debian packages with apt (as root, or with sudo); false when that did not work. */
+function aptInstall(packages: readonly string[]): boolean {
   const root = process.getuid?.() === 0;
   const prefix = root ? [] : ["sudo"];
   const apt = (args: string[]) => {
@@ -42,10 +38,29 @@ function ensureFfmpeg(): boolean {
       }).status === 0
     );
   };
-  if (!apt(["install", "-y", "ffmpeg"])) apt(["update"]) && apt(["install", "-y", "ffmpeg"]);
+  return apt(["install", "-y", ...packages]) || (apt(["update"]) && apt(["install", "-y", ...packages]));
+}
+
+const runs = (command: string, args: readonly string[] = ["-version"]) =>
+  spawnSync(command, args, { stdio: "ignore" }).status === 0;
+
+/** ffmpeg through apt when it is missing; false when that did not work. */
+function ensureFfmpeg(): boolean {
+  if (ffmpegAvailable()) return true;
+  say(
+    "ffmpeg is not installed: installing it with `apt-get install -y ffmpeg` (needed to package and play video)",
+  );
+  aptInstall(["ffmpeg"]);
   // ffmpegAvailable caches its answer: ask the system again.
-  const runs = (command: string) => spawnSync(command, ["-version"], { stdio: "ignore" }).status === 0;
   return runs(process.env.FFMPEG ?? "ffmpeg") && runs(process.env.FFPROBE ?? "ffprobe");
+}
+
+/** Chromium through apt when --check-playback needs it and it is missing (VOD_HARVEST_CHROMIUM counts too). */
+function ensureChromium(): boolean {
+  if (process.env.VOD_HARVEST_CHROMIUM || runs("chromium", ["--version"])) return true;
+  say("Chromium is not installed: installing it with `apt-get install -y chromium` (to play the copies)");
+  aptInstall(["chromium"]);
+  return runs("chromium", ["--version"]);
 }
 
 /** Starts `vod-harvest <args>` against the stack (its S3 is moto): stderr lines are shown as they come, tagged. */
@@ -126,6 +141,12 @@ async function main(): Promise<number> {
   const checkPlayback = process.argv.includes("--check-playback");
   if (!ensureFfmpeg()) {
     say("ffmpeg is still missing: install ffmpeg (with ffprobe) and run `pnpm demo` again");
+    return 1;
+  }
+  if (checkPlayback && !ensureChromium()) {
+    say(
+      "Chromium is still missing: install it (or set VOD_HARVEST_CHROMIUM) and run `pnpm demo --check-playback` again",
+    );
     return 1;
   }
   if (!motoAvailable()) {
