@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { findChromium } from "../src/preview/check.js";
+import { startPreviewServer } from "../src/preview/server.js";
+import { createDirectoryStore } from "../src/preview/store.js";
 import { makeTempDir } from "./support/hls-asset.js";
 import { makeRealHls } from "./support/real-hls.js";
 import { linesOf, runCli } from "./support/run-cli.js";
@@ -82,5 +84,24 @@ describe.skipIf(chromium === undefined)("preview --check plays copies in Chromiu
     expect(check.stdout).toBe("");
     expect(check.stderr).toContain(`no completion record under ${empty}/`);
     expect(await readdir(empty)).toEqual([]);
+  });
+
+  test("the page over a destination without a record: the empty state says why", async () => {
+    const empty = join(work, "empty-page");
+    await mkdir(empty, { recursive: true });
+    const server = await startPreviewServer(createDirectoryStore(empty));
+    const { chromium: browserType } = await import("playwright-core");
+    const browser = await browserType.launch({ executablePath: chromium as string, args: ["--no-sandbox"] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      const text = await page.locator(".empty").textContent();
+      expect(text).toContain(`No completion record under ${empty}/`);
+      expect(text).toContain("INCOMPLETE");
+      expect(await page.locator("section.copy").count()).toBe(0);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   });
 });

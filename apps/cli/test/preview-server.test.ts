@@ -1,6 +1,6 @@
 // The preview's pieces without a browser: byte ranges, keys it will serve, the catalogue of copies in a
 // directory, and the server answering curl (a client we did not write) as HTTP says it should.
-import { execFile } from "node:child_process";
+import { execFile, type spawn } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -9,6 +9,7 @@ import { loadCatalog } from "../src/preview/catalog.js";
 import { type PreviewServer, parseRange, startPreviewServer } from "../src/preview/server.js";
 import { createDirectoryStore, isServableKey } from "../src/preview/store.js";
 import { makeTempDir } from "./support/hls-asset.js";
+import { runCli } from "./support/run-cli.js";
 
 const run = promisify(execFile);
 const RECORD = "_vod-harvest-complete.json";
@@ -181,5 +182,39 @@ describe("the preview server, asked by curl", () => {
   test("methods other than GET and HEAD → 405", async () => {
     expect((await curl("-X", "PUT", `${server.url}copies/hls/deep/seg.ts`)).status).toBe(405);
     expect((await curl("-I", `${server.url}copies/hls/deep/seg.ts`)).head).toContain("content-length: 20");
+  });
+});
+
+describe("vod-harvest preview, as a process", () => {
+  test("prints the page's URL on stdout, serves until Ctrl-C, then exits 130", async () => {
+    let url = "";
+    let child: ReturnType<typeof spawn> | undefined;
+    const run = runCli(["preview", join(root, "asset-1")], {
+      onSpawn: (spawned) => {
+        child = spawned;
+        spawned.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+          url += chunk;
+          if (url.endsWith("\n")) spawned.kill("SIGINT");
+        });
+      },
+    });
+    const result = await run;
+    expect(child).toBeDefined();
+    expect(result.code).toBe(130);
+    expect(result.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\n$/);
+    expect(result.stderr).toContain("3 harvested configuration(s) under");
+    // The two unusable records are named, not hidden.
+    expect(result.stderr).toContain(`broken: ${RECORD} is not JSON`);
+  });
+
+  test.each([
+    [["preview"], "missing required argument 'destination'"],
+    [["preview", "dir", "--port", "70000"], "--port"],
+    [["preview", "s3://"], "s3://"],
+  ])("%j exits 2: %s", async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe("");
   });
 });
