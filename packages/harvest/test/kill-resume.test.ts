@@ -12,7 +12,13 @@ import {
 } from "@vod-harvest/s3-sink";
 import { type MotoServer, skipWithoutMoto, startMoto } from "@vod-harvest/s3-sink/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { COMPLETION_RECORD_KEY } from "../src/index.js";
+import {
+  COMPLETION_RECORD_KEY,
+  createFileProgressStore,
+  defaultStateDirectory,
+  journalPathFor,
+  sourceOf,
+} from "../src/index.js";
 import { startTestOrigin, syntheticBytes, syntheticFile, type TestOrigin } from "../src/test-origin/index.js";
 import { tempDir } from "./support.js";
 
@@ -23,6 +29,8 @@ const SEGMENT_BYTES = 24_000;
 /** Throttled so a run at --concurrency 4 takes ~40 s: the kill lands while most segments are still to come. */
 const SLOW_BYTES_PER_SECOND = 48_000;
 const KILL_AFTER_OBJECTS = 25;
+/** Transfers at once (--concurrency): also the most puts in flight when the kill lands. */
+const CONCURRENCY = 4;
 
 const segmentKey = (index: number) => `video/seg${String(index).padStart(3, "0")}.ts`;
 const segmentSize = (index: number) => SEGMENT_BYTES + index; // distinct sizes: a mix-up cannot verify
@@ -68,11 +76,15 @@ function runCopy(
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith("AWS_")) env[name] = value;
   Object.assign(env, destination.env);
   const args = ["--import", "tsx", "apps/cli/src/main.ts", "copy", origin.urlOf(`${PREFIX}index.m3u8`)];
-  const child = spawn(process.execPath, [...args, ...destination.args, "--concurrency", "4", "--json"], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...args, ...destination.args, "--concurrency", String(CONCURRENCY), "--json"],
+    {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   return new Promise((resolve, reject) => {
     let stdout = "";
     let stderr = "";
@@ -147,7 +159,7 @@ function killResumeSuite(makeDestination: () => Promise<Destination>) {
     await origin?.close();
   });
 
-  test("SIGKILL mid-way, then resume: byte-identical, only missing segments fetched, then SKIPPED", async () => {
+  test("SIGKILL mid-way, then resume: byte-identical, only segments the journal does not vouch for fetched, then SKIPPED", async () => {
     const destination = await makeDestination();
     const slow = origin.addFault(/\.ts$/, { kind: "slow", bytesPerSecond: SLOW_BYTES_PER_SECOND });
     const killed = await runCopy(origin, destination, killMidway(destination));
@@ -166,17 +178,32 @@ function killResumeSuite(makeDestination: () => Promise<Destination>) {
       `killed run left ${objectsLeft.length}/${asset.size} objects, ${tempsLeft.length} temp files`,
     );
 
+    // The killed run's checksum journal (in the state directory the tests use): every object it vouches for is
+    // there, and the only objects there that it does not vouch for are the puts in flight at the kill (committed by
+    // the destination, not yet journaled), at most one per transfer.
+    const source = sourceOf(origin.urlOf(`${PREFIX}index.m3u8`));
+    const journal = await createFileProgressStore({
+      path: journalPathFor(defaultStateDirectory(), destination.sink.location, source),
+      destination: destination.sink.location,
+      source,
+    }).load();
+    const journaled = [...journal.keys()];
+    expect(journaled.length).toBeGreaterThan(0);
+    expect(journaled.filter((key) => !objectsLeft.includes(key))).toEqual([]);
+    expect(objectsLeft.filter((key) => !journal.has(key)).length).toBeLessThanOrEqual(CONCURRENCY);
+
     origin.resetLog();
     const resumed = await runCopy(origin, destination);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(lastJson(resumed)).toMatchObject({ status: "COMPLETE", objects: asset.size, failed: [] });
-    // The second run fetched only what was missing: no GET of a segment already complete, each missing one once.
+    // The second run fetched exactly what the journal did not vouch for: no GET of a journaled segment, each
+    // other one once (missing, or present but never journaled: it may be torn or another's).
     const gets = origin.requests
       .filter((request) => request.method === "GET" && request.path.endsWith(".ts"))
       .map((request) => request.path.slice(PREFIX.length));
-    expect(gets.filter((key) => objectsLeft.includes(key))).toEqual([]);
-    const missing = [...asset.keys()].filter((key) => key.endsWith(".ts") && !objectsLeft.includes(key));
-    expect(gets.sort()).toEqual(missing.sort());
+    expect(gets.filter((key) => journal.has(key))).toEqual([]);
+    const unvouched = [...asset.keys()].filter((key) => key.endsWith(".ts") && !journal.has(key));
+    expect(gets.sort()).toEqual(unvouched.sort());
 
     // The final tree: exactly the asset and the record, byte-identical; no temp file of either run is left.
     const final = await destination.listRaw();
