@@ -1,4 +1,5 @@
-// A real `vod-harvest copy` killed with SIGKILL mid-way, then run again: byte-identical, nothing fetched twice.
+// A real `vod-harvest copy` killed with SIGKILL mid-way, then run again: byte-identical, and nothing the killed run
+// journaled is fetched twice.
 import { type ChildProcess, spawn } from "node:child_process";
 import { lstat, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
