@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import type { CopyArguments } from "./commands/copy.js";
 import { registerPreview } from "./commands/preview-command.js";
 import { registerStart } from "./commands/start-command.js";
+import { registerVerify } from "./commands/verify-command.js";
 import type { ExitCodeValue } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import {
@@ -138,6 +139,7 @@ export function buildProgram({ io, signal, done }: ProgramContext): Command {
 
   registerStart(program, io, signal, done);
   registerPreview(program, io, signal, done);
+  registerVerify(program, io, signal, done);
 
   return program;
 }

@@ -34,6 +34,8 @@ const INPUT_ERROR_NAMES = new Set([
   "ManifestEncodingError",
   "DestinationInUseError",
   "UnstorableKeyError",
+  "MissingRecordError",
+  "InvalidRecordError",
 ]);
 
 export function exitCodeForStatus(status: HarvestStatus): ExitCodeValue {

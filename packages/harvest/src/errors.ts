@@ -18,6 +18,7 @@ export type HarvestErrorCode =
   | "RESERVED_KEY"
   | "SINK_WRITE"
   | "INVALID_RECORD"
+  | "MISSING_RECORD"
   | "PROGRESS_STORE";
 
 type ErrorOptions = { cause?: unknown };
@@ -217,6 +218,18 @@ export class InvalidRecordError extends HarvestError {
   constructor(message: string, options?: ErrorOptions) {
     super("INVALID_RECORD", message, false, options);
     this.name = "InvalidRecordError";
+  }
+}
+
+/** No completion record where a copy was expected (`verify`): nothing complete to check. */
+export class MissingRecordError extends HarvestError {
+  constructor(readonly location: string) {
+    super(
+      "MISSING_RECORD",
+      `no completion record in ${location}: not a complete vod-harvest copy (an INCOMPLETE copy has none; run the copy again to finish it)`,
+      false,
+    );
+    this.name = "MissingRecordError";
   }
 }
 

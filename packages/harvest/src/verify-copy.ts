@@ -1,0 +1,108 @@
+/**
+ * Checks a stored copy against its completion record, long after it was written (`vod-harvest verify`): every
+ * file of the record present with its size (one listing per subdirectory, see listPresent), and, when the
+ * checksums are asked for, each file read back and hashed again. Nothing is fetched from the origin.
+ */
+import { createHash } from "node:crypto";
+import type { ObjectSink } from "@vod-harvest/s3-sink";
+import { MissingRecordError } from "./errors.js";
+import { runPool } from "./pool.js";
+import { listPresent } from "./present.js";
+import { type RecordedObject, readRecord } from "./record.js";
+
+export interface CopyProblem {
+  readonly key: string;
+  readonly problem: "missing" | "resized" | "altered" | "unreadable";
+  readonly detail: string;
+}
+
+export interface CopyVerification {
+  readonly status: "INTACT" | "DAMAGED";
+  /** Files in the record. */
+  readonly objects: number;
+  readonly bytes: number;
+  /** What was compared: sizes only, or sizes and the record's checksums (files read back). */
+  readonly checked: "sizes" | "sizes+sha256";
+  readonly problems: readonly CopyProblem[];
+}
+
+export interface VerifyCopyOptions {
+  /** Read every file back and compare its sha256 with the record's. */
+  readonly checksums: boolean;
+  /** Files read back at once. Default 8. */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+  /** After each file is checked (with its size), for progress. */
+  readonly onFile?: (file: RecordedObject) => void;
+}
+
+async function sha256Of(sink: ObjectSink, key: string, signal?: AbortSignal) {
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of await sink.read(key, signal)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest("hex"), size };
+}
+
+export async function verifyCopy(sink: ObjectSink, options: VerifyCopyOptions): Promise<CopyVerification> {
+  const record = await readRecord(sink, options.signal);
+  if (record === undefined) throw new MissingRecordError(sink.location);
+  const present = await listPresent(
+    sink,
+    record.files.map((file) => file.key),
+    options.signal,
+  );
+  const problems: CopyProblem[] = [];
+  const toHash: RecordedObject[] = [];
+  for (const file of record.files) {
+    const size = present.get(file.key);
+    if (size === undefined) {
+      problems.push({ key: file.key, problem: "missing", detail: `missing from ${sink.location}` });
+      options.onFile?.(file);
+    } else if (size !== file.size) {
+      problems.push({
+        key: file.key,
+        problem: "resized",
+        detail: `${size} bytes, the record says ${file.size}`,
+      });
+      options.onFile?.(file);
+    } else if (options.checksums) toHash.push(file);
+    else options.onFile?.(file);
+  }
+  await runPool(toHash.values(), options.concurrency ?? 8, async (file) => {
+    try {
+      const { sha256, size } = await sha256Of(sink, file.key, options.signal);
+      if (size !== file.size) {
+        problems.push({
+          key: file.key,
+          problem: "resized",
+          detail: `read ${size} bytes, the record says ${file.size}`,
+        });
+      } else if (sha256 !== file.sha256) {
+        problems.push({
+          key: file.key,
+          problem: "altered",
+          detail: `sha256 ${sha256}, the record says ${file.sha256}`,
+        });
+      }
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      problems.push({
+        key: file.key,
+        problem: "unreadable",
+        detail: error instanceof Error ? error.message : String(error),
+      });
+    }
+    options.onFile?.(file);
+  });
+  problems.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return {
+    status: problems.length === 0 ? "INTACT" : "DAMAGED",
+    objects: record.objects,
+    bytes: record.bytes,
+    checked: options.checksums ? "sizes+sha256" : "sizes",
+    problems,
+  };
+}
