@@ -56,7 +56,9 @@ describe.skipIf(chromium === undefined)("preview --check plays copies in Chromiu
     expect(check.code, check.stdout + check.stderr).toBe(0);
     const lines = linesOf(check.stdout);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^hls PLAYED \d+\.\d\ds \(\d+ frames decoded, switched to \d+p \d+ kbit\/s\)$/);
+    expect(lines[0]).toMatch(
+      /^hls PLAYED \d+\.\d\ds \(\d+ frames decoded, switched to \d+p \d+ kbit\/s; 2 renditions, \d+ audio, 0 subtitle tracks\)$/,
+    );
     const played = Number(/PLAYED (\S+)s/.exec(lines[0] as string)?.[1]);
     expect(played).toBeGreaterThan(2);
     expect((await stat(screenshot)).size).toBeGreaterThan(10_000);

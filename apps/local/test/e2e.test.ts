@@ -206,8 +206,16 @@ describe.skipIf(!HAVE_MOTO || !HAVE_FFMPEG)(
       expect(lines.map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual(
         [...CONFIGS].sort().map((config) => `${config} PLAYED`),
       );
-      for (const line of lines)
-        expect(line).toMatch(/ PLAYED \d+\.\d\ds \(\d+ frames decoded, switched to \d+p /);
+      const line = (config: string) => lines.find((candidate) => candidate.startsWith(`${config} `)) ?? "";
+      for (const config of CONFIGS) {
+        expect(line(config)).toMatch(
+          / PLAYED \d+\.\d\ds \(\d+ frames decoded, switched to \d+p .*; 2 renditions, 1 audio/,
+        );
+      }
+      // What the emulator packages: WebVTT subtitles in HLS and CMAF, a thumbnail AdaptationSet in DASH.
+      expect(line("hls")).toContain("1 subtitle tracks");
+      expect(line("cmaf")).toContain("1 subtitle tracks");
+      expect(line("dash")).toMatch(/, [1-9]\d* thumbnails\)$/);
       expect((await stat(screenshot)).size).toBeGreaterThan(10_000);
       console.log(`e2e preview screenshot: ${screenshot}\n${check.stdout}`);
     }, 180_000);

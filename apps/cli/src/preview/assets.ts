@@ -23,12 +23,17 @@ const PAGE_BUNDLE = ["dist", "preview", "page.js"] as const;
 
 let cached: Promise<string> | undefined;
 
-/** The page script: the built bundle, built now by scripts/build.mjs when missing (a development checkout). */
+/**
+ * The page script. The built command serves its own bundle; run from the TypeScript sources (`pnpm vod-harvest`),
+ * the bundle is built now by scripts/build.mjs, so the page always matches the sources that serve it.
+ */
 export function pageScript(): Promise<string> {
   cached ??= (async () => {
     const root = packageRoot();
     const built = join(root, ...PAGE_BUNDLE);
-    if (!existsSync(built)) execFileSync(process.execPath, [join(root, "scripts", "build.mjs")]);
+    const fromSources = fileURLToPath(import.meta.url).startsWith(join(root, "src"));
+    if (fromSources || !existsSync(built))
+      execFileSync(process.execPath, [join(root, "scripts", "build.mjs")]);
     return readFile(built, "utf8");
   })();
   return cached;

@@ -19,6 +19,9 @@ export interface PlaybackResult {
   readonly currentTime: number;
   readonly decodedFrames: number;
   readonly renditions: readonly string[];
+  readonly audioTracks: readonly string[];
+  readonly textTracks: readonly string[];
+  readonly thumbnails: number;
   /** With switchRendition: the rendition switched to, once the player confirmed it. */
   readonly switchedTo?: string;
   readonly error?: string;
@@ -75,6 +78,9 @@ async function playOne(page: Page, id: string, options: CheckOptions): Promise<P
       currentTime: state.currentTime,
       decodedFrames: state.decodedFrames,
       renditions: state.renditions,
+      audioTracks: state.audioTracks,
+      textTracks: state.textTracks,
+      thumbnails: state.thumbnails,
     };
     if (state.status === "error") return { ...base, played: false, error: state.error ?? "player error" };
     if (state.status === "playing") firstFrames ??= state.decodedFrames;
@@ -138,5 +144,11 @@ export function resultLine(result: PlaybackResult): string {
   const id = result.id === "" ? "." : result.id;
   if (!result.played) return `${id} FAILED ${result.error}`;
   const switched = result.switchedTo ? `, switched to ${result.switchedTo}` : "";
-  return `${id} PLAYED ${result.currentTime.toFixed(2)}s (${result.decodedFrames} frames decoded${switched})`;
+  const tracks = [
+    `${result.renditions.length} renditions`,
+    `${result.audioTracks.length} audio`,
+    `${result.textTracks.length} subtitle tracks`,
+    ...(result.thumbnails > 0 ? [`${result.thumbnails} thumbnails`] : []),
+  ].join(", ");
+  return `${id} PLAYED ${result.currentTime.toFixed(2)}s (${result.decodedFrames} frames decoded${switched}; ${tracks})`;
 }

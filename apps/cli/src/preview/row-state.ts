@@ -5,6 +5,11 @@ export interface RowState {
   currentTime: number;
   decodedFrames: number;
   renditions: string[];
+  /** Audio and subtitle tracks the player found (labels), as offered on the page. */
+  audioTracks: string[];
+  textTracks: string[];
+  /** Trick-play images shown (a DASH copy with an image adaptation set). */
+  thumbnails: number;
   /** Index of the rendition playing (as the player last confirmed), -1 before the first. */
   rendition: number;
   /** Rendition switches the player confirmed. */

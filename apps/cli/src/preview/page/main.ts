@@ -79,16 +79,15 @@ function startHls(row: Row): void {
       (level) => `${level.height}p ${Math.round(level.bitrate / 1000)} kbit/s`,
     );
     fillSelect(row.selects.video, row.state.renditions, hls.currentLevel);
-    fillSelect(
-      row.selects.audio,
-      hls.audioTracks.map((track) => track.name || track.lang || `audio ${track.id}`),
-      hls.audioTrack,
-    );
-    fillSelect(
-      row.selects.text,
-      ["off", ...hls.subtitleTracks.map((track) => track.name || track.lang || `text ${track.id}`)],
-      0,
-    );
+  });
+  // Audio and subtitle tracks are known once the playlists that list them are read, after MANIFEST_PARSED.
+  hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => {
+    row.state.audioTracks = hls.audioTracks.map((track) => track.name || track.lang || `audio ${track.id}`);
+    fillSelect(row.selects.audio, row.state.audioTracks, hls.audioTrack);
+  });
+  hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, () => {
+    row.state.textTracks = hls.subtitleTracks.map((track) => track.name || track.lang || `text ${track.id}`);
+    fillSelect(row.selects.text, ["off", ...row.state.textTracks], hls.subtitleTrack + 1);
   });
   hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
     row.state.rendition = data.level;
@@ -131,13 +130,11 @@ function startDash(row: Row): void {
       ),
     );
     const audio = dash.getTracksFor("audio");
-    fillSelect(
-      row.selects.audio,
-      audio.map((track) => track.lang ?? `audio ${track.index}`),
-      0,
-    );
+    row.state.audioTracks = audio.map((track) => track.lang ?? `audio ${track.index}`);
+    fillSelect(row.selects.audio, row.state.audioTracks, 0);
     const text = dash.getTracksFor("text");
-    fillSelect(row.selects.text, ["off", ...text.map((track) => track.lang ?? `text ${track.index}`)], 0);
+    row.state.textTracks = text.map((track) => track.lang ?? `text ${track.index}`);
+    fillSelect(row.selects.text, ["off", ...row.state.textTracks], 0);
     const images = dash.getTracksFor("image");
     if (images.length > 0) showThumbnails(row, dash);
   });
@@ -172,6 +169,7 @@ function showThumbnails(row: Row, dash: MediaPlayerClass): void {
     dash.provideThumbnail((duration * (index + 0.5)) / 5, (thumbnail) => {
       if (!thumbnail?.url) return;
       const image = element("img");
+      image.onload = () => row.state.thumbnails++;
       image.src = thumbnail.url;
       row.thumbs.append(image);
     });
@@ -240,7 +238,17 @@ function addRow(copy: PreviewCopy, container: HTMLElement): void {
     status,
     selects,
     thumbs,
-    state: { status: "idle", currentTime: 0, decodedFrames: 0, renditions: [], rendition: -1, switches: 0 },
+    state: {
+      status: "idle",
+      currentTime: 0,
+      decodedFrames: 0,
+      renditions: [],
+      audioTracks: [],
+      textTracks: [],
+      thumbnails: 0,
+      rendition: -1,
+      switches: 0,
+    },
   };
   rows.set(copy.id, row);
   button.onclick = () => play(copy.id);
