@@ -1,5 +1,5 @@
-// A small real HLS asset made with ffmpeg (two H.264 renditions with AAC audio, 1 s segments): what a browser can
-// play, unlike the random bytes of hls-asset.ts.
+// A small real HLS asset made with ffmpeg (two H.264 renditions with AAC audio, 1 s segments, an image playlist of
+// trick-play images): what a browser can play, unlike the random bytes of hls-asset.ts.
 import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -27,12 +27,29 @@ export async function makeRealHls(dir: string, seconds = 5): Promise<void> {
       ...["-hls_segment_filename", join(out, "seg%03d.ts"), join(out, "index.m3u8")],
     ]);
   }
-  const lines = ["#EXTM3U", "#EXT-X-VERSION:3"];
+  // Trick-play images, one a second, in an image playlist (EXT-X-IMAGE-STREAM-INF, as Roku and Apple define it).
+  await mkdir(join(dir, "thumbs"), { recursive: true });
+  await run("ffmpeg", [
+    ...["-hide_banner", "-loglevel", "error", "-y"],
+    ...["-f", "lavfi", "-i", `testsrc2=size=160x90:rate=1:duration=${seconds}`],
+    join(dir, "thumbs", "t%03d.jpg"),
+  ]);
+  const images = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-TARGETDURATION:1", "#EXT-X-PLAYLIST-TYPE:VOD"];
+  images.push("#EXT-X-IMAGES-ONLY");
+  for (let index = 1; index <= seconds; index++) {
+    images.push("#EXTINF:1.0,", `t${String(index).padStart(3, "0")}.jpg`);
+  }
+  images.push("#EXT-X-ENDLIST");
+  await writeFile(join(dir, "thumbs", "index.m3u8"), `${images.join("\n")}\n`);
+  const lines = ["#EXTM3U", "#EXT-X-VERSION:7"];
   for (const rendition of RENDITIONS) {
     lines.push(
       `#EXT-X-STREAM-INF:BANDWIDTH=${rendition.bandwidth},RESOLUTION=${rendition.size},CODECS="avc1.64001f,mp4a.40.2"`,
       `${rendition.name}/index.m3u8`,
     );
   }
+  lines.push(
+    '#EXT-X-IMAGE-STREAM-INF:BANDWIDTH=12000,RESOLUTION=160x90,CODECS="jpeg",URI="thumbs/index.m3u8"',
+  );
   await writeFile(join(dir, "index.m3u8"), `${lines.join("\n")}\n`);
 }

@@ -66,6 +66,26 @@ function fillSelect(select: HTMLSelectElement, labels: readonly string[], select
   select.disabled = labels.length < 2;
 }
 
+/**
+ * Trick-play images of an HLS copy (`EXT-X-IMAGE-STREAM-INF`, Roku/Apple image playlists, tiles or not): the first
+ * five images of the first image playlist. hls.js does not read image playlists, so the page does.
+ */
+async function showHlsThumbnails(row: Row): Promise<void> {
+  const entryUrl = new URL(fileUrl(row.copy.entry), window.location.href);
+  const multivariant = await (await fetch(entryUrl)).text();
+  const uri = /^#EXT-X-IMAGE-STREAM-INF:.*?URI="([^"]+)"/m.exec(multivariant)?.[1];
+  if (uri === undefined) return;
+  const playlistUrl = new URL(uri, entryUrl);
+  const playlist = await (await fetch(playlistUrl)).text();
+  const images = playlist.split(/\r?\n/).filter((line) => line.trim() !== "" && !line.startsWith("#"));
+  for (const image of images.slice(0, 5)) {
+    const node = element("img");
+    node.onload = () => row.state.thumbnails++;
+    node.src = new URL(image.trim(), playlistUrl).href;
+    row.thumbs.append(node);
+  }
+}
+
 function startHls(row: Row): void {
   const hls = new Hls({ capLevelToPlayerSize: false });
   row.player = { hls };
@@ -79,6 +99,7 @@ function startHls(row: Row): void {
       (level) => `${level.height}p ${Math.round(level.bitrate / 1000)} kbit/s`,
     );
     fillSelect(row.selects.video, row.state.renditions, hls.currentLevel);
+    void showHlsThumbnails(row).catch(() => {});
   });
   // Audio and subtitle tracks are known once the playlists that list them are read, after MANIFEST_PARSED.
   hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => {
