@@ -17,11 +17,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { DirectorySyncMode } from "@vod-harvest/s3-sink";
 import { type MotoServer, motoAvailable, startMoto } from "@vod-harvest/s3-sink/testing";
+import { anchorTools, buildCli, type Nginx, runCliCopy, runCurl, startNginx } from "./anchors.js";
 import { type Asset, type GeneratedAssets, generateAssets } from "./assets.js";
 import type { JobReport, JobSpec, SinkKind } from "./child.js";
 import { runJob, startOrigin } from "./processes.js";
 import { type BenchProfile, PROFILES } from "./profiles.js";
-import { markdownTable, median, phasesTable, type Row, summarize } from "./report.js";
+import { anchorTable, markdownTable, median, phasesTable, type Row, summarize } from "./report.js";
 
 const BUCKET = "bench";
 const CASES = ["hls", "dash", "big", "scaling", "plan"] as const;
@@ -47,6 +48,38 @@ interface Context {
    * directory lock held meanwhile). Off when the disk has no room for every copy (then each is deleted at once).
    */
   readonly keepOutputs: boolean;
+  /** nginx serving the assets and curl: directory cases also time curl and the built command against it. */
+  readonly anchor: { readonly nginx: Nginx; readonly curl: string } | undefined;
+}
+
+type AnchorMode = "cli" | "curl";
+
+/** One whole-process job against nginx (curl, or the built command) into an empty directory. */
+async function measureAnchor(context: Context, asset: Asset, mode: AnchorMode): Promise<JobReport> {
+  const anchor = context.anchor as NonNullable<Context["anchor"]>;
+  const id = `job${++jobCounter}`;
+  const destination = join(context.work, id);
+  const { concurrency } = context.profile;
+  try {
+    execFileSync("sync");
+    const report =
+      mode === "curl"
+        ? await runCurl(anchor.curl, anchor.nginx, asset, destination, concurrency)
+        : await runCliCopy(anchor.nginx, asset, destination, concurrency, join(context.work, `${id}.state`));
+    if (report.objects !== asset.files.length || !["COMPLETE", "COPIED"].includes(report.status)) {
+      throw new Error(
+        `${asset.name} ${mode}: ${report.status}, ${report.objects}/${asset.files.length} objects`,
+      );
+    }
+    log(
+      `  ${asset.name} ${mode.padEnd(8)} directory ${report.seconds.toFixed(2)} s (whole process, from nginx), ` +
+        `CPU ${report.cpuSeconds.toFixed(2)} s (kernel ${report.systemSeconds.toFixed(2)})`,
+    );
+    return report;
+  } finally {
+    const keep = context.keepOutputs && asset.files.length >= KEEP_OUTPUTS_FROM_FILES;
+    if (!keep) await rm(destination, { recursive: true, force: true });
+  }
 }
 
 let jobCounter = 0;
@@ -129,22 +162,40 @@ async function measure(
   }
 }
 
-/** Engine and baseline alternately (ABAB, the first swapping every run), so shifting load hits both alike. */
+/**
+ * Engine and baseline alternately (ABAB, the first swapping every run), so shifting load hits both alike; into a
+ * directory with the anchor, curl and the built command take their turns too (the order rotating every run).
+ */
 async function compare(context: Context, asset: Asset, sink: SinkKind, label = asset.name): Promise<Row> {
   const engine: JobReport[] = [];
   const baseline: JobReport[] = [];
+  const cli: JobReport[] = [];
+  const curl: JobReport[] = [];
   const ratios: number[] = [];
+  const curlRatios: number[] = [];
+  const anchored = sink === "directory" && context.anchor !== undefined;
+  const modes = anchored
+    ? (["engine", "baseline", "cli", "curl"] as const)
+    : (["engine", "baseline"] as const);
+  const run1 = async (mode: (typeof modes)[number]) => {
+    if (mode === "cli" || mode === "curl")
+      (mode === "cli" ? cli : curl).push(await measureAnchor(context, asset, mode));
+    else (mode === "engine" ? engine : baseline).push(await measure(context, asset, mode, sink));
+  };
   if (sink === "directory" && context.profile.warmUp) {
     // Not counted: the first copies after a start (cold page cache for the asset, JIT, inode tables, the deletes
     // of an earlier run) ran up to twice as long as the next ones, for engine and baseline alike.
     log("  warm-up (not counted):");
-    for (const mode of ["engine", "baseline"] as const) await measure(context, asset, mode, sink);
+    for (const mode of modes) {
+      if (mode === "cli" || mode === "curl") await measureAnchor(context, asset, mode);
+      else await measure(context, asset, mode, sink);
+    }
   }
   for (let run = 0; run < context.profile.runs; run++) {
-    const order = run % 2 === 0 ? (["engine", "baseline"] as const) : (["baseline", "engine"] as const);
-    for (const mode of order)
-      (mode === "engine" ? engine : baseline).push(await measure(context, asset, mode, sink));
+    const order = modes.map((_, index) => modes[(index + run) % modes.length] as (typeof modes)[number]);
+    for (const mode of order) await run1(mode);
     ratios.push((baseline.at(-1) as JobReport).seconds / (engine.at(-1) as JobReport).seconds);
+    if (anchored) curlRatios.push((curl.at(-1) as JobReport).seconds / (cli.at(-1) as JobReport).seconds);
   }
   const first = engine[0] as JobReport;
   return {
@@ -156,6 +207,9 @@ async function compare(context: Context, asset: Asset, sink: SinkKind, label = a
     baseline: summarize(baseline),
     ratio: median(ratios),
     pairRatios: ratios,
+    ...(anchored
+      ? { cli: summarize(cli), curl: summarize(curl), curlRatio: median(curlRatios), curlRatios }
+      : {}),
   };
 }
 
@@ -213,7 +267,8 @@ function directoryBytesNeeded(
   sinks: readonly SinkKind[],
 ): number {
   let bytes = 0;
-  const copies = 2 * (profile.runs + (profile.warmUp ? 1 : 0));
+  // Engine, baseline, and with the anchor the built command and curl: one copy each per run and warm-up.
+  const copies = 4 * (profile.runs + (profile.warmUp ? 1 : 0));
   if (sinks.includes("directory")) {
     for (const name of ["hls", "dash", "big"] as const) {
       const asset = assets[name];
@@ -286,14 +341,22 @@ async function main(): Promise<void> {
       : `*** directory copies deleted after each job (${gb(needed)} needed, ${gb(free)} free in ${work}): ` +
           "jobs after a delete can be slower (ext4 inode reuse), figures less even ***",
   );
+  const tools = sinks.includes("directory") ? anchorTools() : undefined;
+  if (sinks.includes("directory") && tools === undefined) {
+    log("*** curl anchor SKIPPED: nginx or curl missing (apt-get install -y nginx curl) ***");
+  }
+  if (tools) buildCli();
+  const nginx = tools ? await startNginx(tools.nginx, assets.root) : undefined;
   const loadBefore = loadavg();
   const started = Date.now();
   let rows: Row[];
   try {
     const cpuProfileDir = values["cpu-prof"];
-    const context = { profile, assets, work, s3, directorySync, cpuProfileDir, keepOutputs };
+    const anchor = nginx && tools ? { nginx, curl: tools.curl } : undefined;
+    const context = { profile, assets, work, s3, directorySync, cpuProfileDir, keepOutputs, anchor };
     rows = await runCases(context, cases, sinks);
   } finally {
+    await nginx?.stop();
     await rm(work, { recursive: true, force: true });
   }
   const loadAfter = loadavg();
@@ -307,8 +370,9 @@ async function main(): Promise<void> {
   };
   const table = markdownTable(rows);
   const phases = phasesTable(rows);
+  const anchors = anchorTable(rows);
   process.stdout.write(
-    `\n${table}\n\n${phases ? `Engine phases (median):\n\n${phases}\n\n` : ""}${profile.name} profile, ${profile.runs} run(s) each (median), concurrency ` +
+    `\n${table}\n\n${anchors ? `Against the wire (whole processes from nginx, into a directory):\n\n${anchors}\n\n` : ""}${phases ? `Engine phases (median):\n\n${phases}\n\n` : ""}${profile.name} profile, ${profile.runs} run(s) each (median), concurrency ` +
       `${profile.concurrency}; ${machine.cpus} × ${machine.cpuModel}; load average ${machine.loadAverageBefore.join(" ")} ` +
       `before, ${machine.loadAverageAfter.join(" ")} after; ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
   );

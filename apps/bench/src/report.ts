@@ -11,6 +11,12 @@ export interface Row {
   readonly ratio: number | undefined;
   /** Every pair's ratio, in run order: how far one pair can be from the median on this machine. */
   readonly pairRatios: readonly number[];
+  /** Directory cases with the anchor: the built command and curl, whole processes against nginx. */
+  readonly cli?: Summary;
+  readonly curl?: Summary;
+  /** Median over runs of curl seconds / built command seconds (1 = as fast as curl). */
+  readonly curlRatio?: number;
+  readonly curlRatios?: readonly number[];
 }
 
 /** Medians over the runs of one job. */
@@ -132,4 +138,37 @@ export function phasesTable(rows: readonly Row[]): string {
     ];
   });
   return lines.length > 0 ? markdown(header, lines) : "";
+}
+
+/** CPU seconds per 1,000 objects copied. */
+const perThousand = (summary: Summary | undefined, objects: number) =>
+  summary === undefined ? "–" : fixed((summary.cpuSeconds / objects) * 1000, 3);
+
+/** The rows measured against curl: the ratio users feel, and what each copier burns per object. */
+export function anchorTable(rows: readonly Row[]): string {
+  const anchored = rows.filter((row) => row.curl !== undefined && row.cli !== undefined);
+  if (anchored.length === 0) return "";
+  const header = [
+    "case",
+    "objects",
+    "curl s",
+    "vod-harvest s",
+    "ratio to curl",
+    "pairs",
+    "CPU-s / 1k objects: vod-harvest",
+    "Node baseline",
+    "curl",
+  ];
+  const lines = anchored.map((row) => [
+    row.case,
+    String(row.objects),
+    fixed(row.curl?.seconds ?? Number.NaN, 2),
+    fixed(row.cli?.seconds ?? Number.NaN, 2),
+    `**${fixed(row.curlRatio ?? Number.NaN, 2)}**`,
+    (row.curlRatios ?? []).map((ratio) => fixed(ratio, 2)).join(", "),
+    perThousand(row.cli, row.objects),
+    perThousand(row.baseline, row.objects),
+    perThousand(row.curl, row.objects),
+  ]);
+  return markdown(header, lines);
 }
