@@ -156,7 +156,8 @@ export async function runCurl(
   ]);
   await writeFile(list, `${lines.join("\n")}\n`);
   try {
-    const args = [curl, "-s", "--fail", "--create-dirs", "--parallel", "--parallel-max", String(concurrency)];
+    const args = [curl, "-s", "--no-progress-meter", "--fail", "--create-dirs", "--parallel"];
+    args.push("--parallel-max", String(concurrency));
     const timing = await timedProcess([...args, "--config", list]);
     const objects = await countFiles(destination);
     return report(asset, objects, objects === asset.files.length ? "COPIED" : "INCOMPLETE", timing);
