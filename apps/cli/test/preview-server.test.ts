@@ -1,4 +1,4 @@
-// The preview's pieces without a browser: byte ranges, keys it will serve, the catalogue of copies in a
+// The preview's pieces without a browser: keys it will serve, the catalogue of copies in a
 // directory, and the server answering curl (a client we did not write) as HTTP says it should.
 import { execFile, type spawn } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -6,31 +6,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadCatalog } from "../src/preview/catalog.js";
-import { type PreviewServer, parseRange, startPreviewServer } from "../src/preview/server.js";
+import { type PreviewServer, startPreviewServer } from "../src/preview/server.js";
 import { createDirectoryStore, isServableKey } from "../src/preview/store.js";
 import { makeTempDir } from "./support/hls-asset.js";
 import { runCli } from "./support/run-cli.js";
 
 const run = promisify(execFile);
 const RECORD = "_vod-harvest-complete.json";
-
-describe("parseRange", () => {
-  test.each([
-    [undefined, 100, undefined],
-    ["bytes=0-9", 100, { start: 0, end: 9 }],
-    ["bytes=90-", 100, { start: 90, end: 99 }],
-    ["bytes=90-500", 100, { start: 90, end: 99 }],
-    ["bytes=-10", 100, { start: 90, end: 99 }],
-    ["bytes=-500", 100, { start: 0, end: 99 }],
-    ["bytes=100-", 100, "unsatisfiable"],
-    ["bytes=5-4", 100, "unsatisfiable"],
-    ["bytes=-0", 100, "unsatisfiable"],
-    ["bytes=0-1,5-6", 100, undefined],
-    ["items=0-1", 100, undefined],
-  ] as const)("%s of %i bytes → %o", (header, size, expected) => {
-    expect(parseRange(header, size)).toEqual(expected);
-  });
-});
 
 describe("isServableKey", () => {
   test.each([

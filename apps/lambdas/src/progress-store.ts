@@ -6,7 +6,12 @@
  * them with the plan). Needs s3:ListBucket on the bucket and s3:GetObject / s3:PutObject on the objects.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { JournaledObject, ProgressStore, RecordedObject } from "@vod-harvest/harvest";
+import {
+  isRecordedObject,
+  type JournaledObject,
+  type ProgressStore,
+  type RecordedObject,
+} from "@vod-harvest/harvest";
 import { createS3Sink, type ObjectSink } from "@vod-harvest/s3-sink";
 import { HarvestStateInvalidError } from "./errors.js";
 
@@ -31,19 +36,6 @@ export function progressFileName(invocation: number, requestId: string): string 
   return `${String(invocation).padStart(6, "0")}-${requestId}.json`;
 }
 
-function isEntry(value: unknown): value is RecordedObject {
-  const entry = value as Partial<RecordedObject> | null;
-  return (
-    typeof entry === "object" &&
-    entry !== null &&
-    typeof entry.key === "string" &&
-    Number.isSafeInteger(entry.size) &&
-    (entry.size as number) >= 0 &&
-    typeof entry.sha256 === "string" &&
-    /^[0-9a-f]{64}$/.test(entry.sha256)
-  );
-}
-
 /** A journal file as stored, or a HarvestStateInvalid naming it: a wrong checksum must never reach a record. */
 export function parseProgressFile(text: string, where: string): ProgressFile {
   let value: unknown;
@@ -57,7 +49,7 @@ export function parseProgressFile(text: string, where: string): ProgressFile {
     file?.format !== FORMAT ||
     file.version !== 1 ||
     !Array.isArray(file.entries) ||
-    !file.entries.every(isEntry)
+    !file.entries.every(isRecordedObject)
   ) {
     throw new HarvestStateInvalidError(`${where} is not a harvest progress journal`);
   }

@@ -7,7 +7,6 @@ import { listMediaSegments, rewriteMediaPlaylistUris } from "../src/hls/media-pl
 import { areaOf, relativePrefix } from "../src/mediapackage/asset-jobs.js";
 import { identifierIn } from "../src/mediapackage/cdn-auth.js";
 import { encodeToken, paginate } from "../src/mediapackage/paginate.js";
-import { parseRange } from "../src/mediapackage/range.js";
 import { parseSourceArn } from "../src/mediapackage/validate.js";
 import { fromWire, toWire } from "../src/mediapackage/wire.js";
 import {
@@ -116,24 +115,6 @@ describe("media playlists", () => {
     expect(rewriteMediaPlaylistUris(playlist, (uri) => `../../../x/y/${uri}`)).toBe(
       '#EXTM3U\n#EXT-X-MAP:URI="../../../x/y/init.mp4"\n#EXTINF:2.000,\n../../../x/y/seg_0.mp4\n#EXTINF:1.5,\n../../../x/y/seg_1.mp4\n#EXT-X-ENDLIST\n',
     );
-  });
-});
-
-describe("parseRange on a 100-byte file", () => {
-  test.each([
-    ["bytes=0-9", { offset: 0, length: 10 }],
-    ["bytes=90-", { offset: 90, length: 10 }],
-    ["bytes=90-500", { offset: 90, length: 10 }],
-    ["bytes=-30", { offset: 70, length: 30 }],
-    ["bytes=-500", { offset: 0, length: 100 }],
-    ["bytes=100-", "unsatisfiable"],
-    ["bytes=-0", "unsatisfiable"],
-    ["bytes=5-1", undefined],
-    ["bytes=0-1,5-6", undefined],
-    ["items=0-1", undefined],
-    [undefined, undefined],
-  ])("%s", (header, expected) => {
-    expect(parseRange(header, 100)).toEqual(expected);
   });
 });
 

@@ -11,7 +11,7 @@ import { readFile, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { JournaledObject, ProgressStore } from "./journal.js";
-import type { RecordedObject } from "./record.js";
+import { isRecordedObject, type RecordedObject } from "./record.js";
 
 const FORMAT = "vod-harvest-journal";
 
@@ -35,19 +35,6 @@ export function journalPathFor(stateDirectory: string, destination: string, sour
   return join(stateDirectory, "journals", `${id}.jsonl`);
 }
 
-function isEntry(value: unknown): value is RecordedObject {
-  const entry = value as Partial<RecordedObject> | null;
-  return (
-    typeof entry === "object" &&
-    entry !== null &&
-    typeof entry.key === "string" &&
-    Number.isSafeInteger(entry.size) &&
-    (entry.size as number) >= 0 &&
-    typeof entry.sha256 === "string" &&
-    /^[0-9a-f]{64}$/.test(entry.sha256)
-  );
-}
-
 /**
  * The entries of a journal's text. Lines that do not parse are dropped rather than fatal (a kill can tear the last
  * one; an entry lost only means an object fetched again), and a header for another pair disowns the whole file.
@@ -66,7 +53,7 @@ export function parseJournal(text: string, header: JournalHeader): Map<string, J
   }
   for (const line of lines.slice(1)) {
     const entry = parseLine(line);
-    if (isEntry(entry)) entries.set(entry.key, { size: entry.size, sha256: entry.sha256 });
+    if (isRecordedObject(entry)) entries.set(entry.key, { size: entry.size, sha256: entry.sha256 });
   }
   return entries;
 }

@@ -23,6 +23,7 @@ export type { JournaledObject, ProgressStore } from "./journal.js";
 export { type PlanOptions, planHarvest } from "./plan.js";
 export {
   type CompletionRecord,
+  isRecordedObject,
   parseRecord,
   type RecordedObject,
   readRecord,

@@ -8,6 +8,20 @@ export interface RecordedObject {
   readonly sha256: string;
 }
 
+/** A well-formed entry of a journal or record as read from storage (anyone could have edited it). */
+export function isRecordedObject(value: unknown): value is RecordedObject {
+  const entry = value as Partial<RecordedObject> | null;
+  return (
+    typeof entry === "object" &&
+    entry !== null &&
+    typeof entry.key === "string" &&
+    Number.isSafeInteger(entry.size) &&
+    (entry.size as number) >= 0 &&
+    typeof entry.sha256 === "string" &&
+    /^[0-9a-f]{64}$/.test(entry.sha256)
+  );
+}
+
 /** The completion record: its presence at the root means "this copy is complete". */
 export interface CompletionRecord {
   readonly format: "vod-harvest-completion";

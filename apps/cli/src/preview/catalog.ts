@@ -34,7 +34,7 @@ export interface PreviewCatalog {
 const HEAD_BYTES = 64 * 1024;
 
 async function readText(store: PreviewStore, key: string, limit?: number): Promise<string | undefined> {
-  const file = await store.open(key, limit ? { start: 0, end: limit - 1 } : undefined);
+  const file = await store.open(key, limit ? { offset: 0, length: limit } : undefined);
   if (file === undefined) return undefined;
   const chunks: Buffer[] = [];
   for await (const chunk of file.body) chunks.push(chunk as Buffer);

@@ -50,7 +50,7 @@ export function createS3Store(bucket: string, prefix: string, pathStyle: boolean
           new GetObjectCommand({
             Bucket: bucket,
             Key: keyPrefix + key,
-            ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+            ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}),
           }),
           { abortSignal: signal },
         );

@@ -3,11 +3,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pipeline } from "node:stream/promises";
+import { contentRange, parseRange } from "@vod-harvest/harvest/range";
 import { contentTypeFor } from "@vod-harvest/s3-sink/base";
 import { pageScript } from "./assets.js";
 import { loadCatalog } from "./catalog.js";
 import { PAGE_HTML } from "./page-html.js";
-import type { ByteRange, PreviewStore } from "./store.js";
+import type { PreviewStore } from "./store.js";
 
 export interface PreviewServer {
   /** `http://127.0.0.1:<port>/` */
@@ -16,25 +17,6 @@ export interface PreviewServer {
 }
 
 const FILES_PREFIX = "/copies/";
-
-/** A `Range: bytes=a-b` header against an object of `size` bytes; undefined for none, "unsatisfiable" if out. */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): ByteRange | "unsatisfiable" | undefined {
-  if (header === undefined) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (match === null || (match[1] === "" && match[2] === "")) return undefined; // several ranges or junk: whole
-  if (match[1] === "") {
-    const suffix = Number(match[2]);
-    if (suffix === 0 || size === 0) return "unsatisfiable";
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(match[1]);
-  const end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
-  if (start >= size || end < start) return "unsatisfiable";
-  return { start, end };
-}
 
 function send(response: ServerResponse, status: number, type: string, body: string): void {
   response.writeHead(status, {
@@ -71,9 +53,9 @@ async function serveFile(
     "content-type": contentTypeFor(key),
     "accept-ranges": "bytes",
     "cache-control": "no-store",
-    "content-length": range ? range.end - range.start + 1 : size,
+    "content-length": range ? range.length : size,
   };
-  if (range) headers["content-range"] = `bytes ${range.start}-${range.end}/${size}`;
+  if (range) headers["content-range"] = contentRange(range, size);
   if (request.method === "HEAD") {
     response.writeHead(range ? 206 : 200, headers);
     return response.end();

@@ -4,12 +4,7 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { Readable } from "node:stream";
-
-/** Inclusive byte range, as in HTTP: `end` is the last byte's offset. */
-export interface ByteRange {
-  readonly start: number;
-  readonly end: number;
-}
+import type { ByteRange } from "@vod-harvest/harvest/range";
 
 export interface StoredFile {
   readonly body: Readable;
@@ -59,7 +54,10 @@ export function createDirectoryStore(root: string): PreviewStore {
     async open(key, range) {
       const size = await fileSize(key);
       if (size === undefined) return undefined;
-      const body = createReadStream(pathOf(key), range ? { start: range.start, end: range.end } : {});
+      const body = createReadStream(
+        pathOf(key),
+        range ? { start: range.offset, end: range.offset + range.length - 1 } : {},
+      );
       return { body, size };
     },
   };

@@ -1,11 +1,5 @@
 /** Shared small types of the MediaPackage emulator. */
 
-/** A byte range in the project's convention: last byte = offset + length - 1. */
-export interface ByteRangeRequest {
-  readonly offset: number;
-  readonly length: number;
-}
-
 export interface EmulatorTiming {
   /** How long every endpoint stays QUEUED before packaging starts. Default 2000 ms. */
   readonly queuedMs?: number;

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import { extname, isAbsolute, join, relative, sep } from "node:path";
+import type { ByteRange } from "../range.js";
 import { TestOriginError } from "./errors.js";
-import type { ByteRange } from "./range.js";
 import type { GeneratedFile, MemoryFile } from "./types.js";
 
 const CHUNK = 64 * 1024;

@@ -3,11 +3,11 @@ import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+import { contentRange, parseRange } from "../range.js";
 import { type BodyShape, sendBody } from "./body.js";
 import type { FaultRegistry } from "./faults.js";
 import { decodeTarget, type FileStore } from "./files.js";
 import type { RequestLog } from "./log.js";
-import { contentRange, parseRange } from "./range.js";
 import type { Fault, RedirectTarget, RequestRecord } from "./types.js";
 
 export interface HandlerContext {

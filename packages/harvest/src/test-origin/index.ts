@@ -1,6 +1,6 @@
+export { type ByteRange, parseRange, type RangeOutcome } from "../range.js";
 export { TestOriginError, type TestOriginErrorCode } from "./errors.js";
 export { type ProbeOptions, type ProbeResult, probe } from "./probe.js";
-export { type ByteRange, parseRange, type RangeOutcome } from "./range.js";
 export { startTestOrigin } from "./server.js";
 export { syntheticBytes, syntheticFile } from "./synthetic.js";
 export type {

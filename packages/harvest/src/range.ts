@@ -1,4 +1,5 @@
-/** Single-range `Range: bytes=…` parsing (RFC 9110 §14.1.2), as {offset, length} like the rest of the repo. */
+/** Single-range `Range: bytes=…` parsing (RFC 9110 §14.1.2), as {offset, length} like the rest of the repo; for every
+ * server the project runs (the test origin, the MediaPackage emulator, `vod-harvest preview`). */
 export interface ByteRange {
   offset: number;
   length: number;
