@@ -5,6 +5,7 @@ import { rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { pageBuildOptions } from "./page-build.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -28,21 +29,12 @@ await build({
   sourcemap: "linked",
   sourceRoot: "",
   banner: { js: REQUIRE_BANNER },
-  // Loaded from node_modules at run time: playwright-core finds its own files next to its code.
-  external: ["playwright-core"],
+  // Loaded from node_modules at run time: playwright-core finds its own files next to its code; esbuild bundles
+  // the preview page only when running from sources.
+  external: ["playwright-core", "esbuild"],
   legalComments: "none",
   logLevel: "warning",
 });
 
 // The preview page's script (vod-harvest preview): the players and the page code, for the browser.
-await build({
-  entryPoints: { page: join(root, "src", "preview", "page", "main.ts") },
-  outdir: join(dist, "preview"),
-  bundle: true,
-  platform: "browser",
-  format: "iife",
-  target: "chrome120",
-  minify: true,
-  legalComments: "none",
-  logLevel: "warning",
-});
+await build({ ...pageBuildOptions(root), outdir: join(dist, "preview") });

@@ -1,10 +1,9 @@
 // The page's script: hls.js, dash.js (with its Smooth Streaming handler) and the page code, bundled for the browser
-// by `pnpm build` (dist/preview/page.js), never loaded from a CDN. Running from sources, the first use builds it.
-import { execFileSync } from "node:child_process";
+// by `pnpm build` (dist/preview/page.js), never loaded from a CDN.
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** apps/cli, found from this module whether it runs from src/ or from a dist/ chunk. */
 export function packageRoot(from = fileURLToPath(import.meta.url)): string {
@@ -24,17 +23,21 @@ const PAGE_BUNDLE = ["dist", "preview", "page.js"] as const;
 let cached: Promise<string> | undefined;
 
 /**
- * The page script. The built command serves its own bundle; run from the TypeScript sources (`pnpm vod-harvest`),
- * the bundle is built now by scripts/build.mjs, so the page always matches the sources that serve it.
+ * The page script. The built command serves its own bundle; run from the TypeScript sources (`pnpm vod-harvest`,
+ * tests), it is bundled now, in memory, with the build's own options (scripts/page-build.mjs), so the page always
+ * matches the sources that serve it and dist/ is never touched (a test may be running the built command).
  */
 export function pageScript(): Promise<string> {
   cached ??= (async () => {
     const root = packageRoot();
-    const built = join(root, ...PAGE_BUNDLE);
     const fromSources = fileURLToPath(import.meta.url).startsWith(join(root, "src"));
-    if (fromSources || !existsSync(built))
-      execFileSync(process.execPath, [join(root, "scripts", "build.mjs")]);
-    return readFile(built, "utf8");
+    if (!fromSources) return readFile(join(root, ...PAGE_BUNDLE), "utf8");
+    const { build } = await import("esbuild");
+    const options = await import(pathToFileURL(join(root, "scripts", "page-build.mjs")).href);
+    const result = await build({ ...options.pageBuildOptions(root), write: false, outdir: "/" });
+    const script = (result.outputFiles ?? []).find((file) => file.path.endsWith(".js"));
+    if (script === undefined) throw new Error("bundling the preview page produced no script");
+    return script.text;
   })();
   return cached;
 }
