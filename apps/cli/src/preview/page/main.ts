@@ -245,6 +245,7 @@ function addRow(copy: PreviewCopy, container: HTMLElement): void {
   const button = element("button", "Play");
   const selects = { video: element("select"), audio: element("select"), text: element("select") };
   for (const select of Object.values(selects)) select.disabled = true;
+  fillSelect(selects.text, ["off"], 0);
   controls.append(button, "video", selects.video, "audio", selects.audio, "subtitles", selects.text);
   const video = element("video");
   video.controls = true;
