@@ -99,6 +99,12 @@ export class VodHarvestStack extends TerraformStack {
       ) as Record<LambdaName, string>,
     };
 
+    // The operator's tuning of the harvest Lambda; "" (variable 0) leaves the code's default.
+    const harvestTuning = {
+      HARVEST_CONCURRENCY: '${var.harvest_concurrency == 0 ? "" : tostring(var.harvest_concurrency)}',
+      HARVEST_SAFETY_MARGIN_MS:
+        '${var.harvest_safety_margin_seconds == 0 ? "" : tostring(var.harvest_safety_margin_seconds * 1000)}',
+    };
     const functions = {} as Record<LambdaName, LambdaFunction>;
     for (const lambda of LAMBDA_NAMES) {
       const role = new IamRole(this, `role_${lambda}`, {
@@ -138,7 +144,12 @@ export class VodHarvestStack extends TerraformStack {
         tracingConfig: { mode: "Active" },
         loggingConfig: { logFormat: "JSON", logGroup: logGroups[lambda].name },
         environment: {
-          variables: { NODE_OPTIONS: "--enable-source-maps", POWERTOOLS_SERVICE_NAME: "vod-harvest" },
+          variables: {
+            NODE_OPTIONS: "--enable-source-maps",
+            POWERTOOLS_SERVICE_NAME: "vod-harvest",
+            // Read by apps/lambdas/src/entry/harvest.ts; empty means the engine's and the handler's defaults.
+            ...(lambda === "harvest" ? harvestTuning : {}),
+          },
         },
         dependsOn,
       });

@@ -12,6 +12,8 @@ export interface StackVariables {
   readonly destinationBucketName: TerraformVariable;
   readonly harvestMemoryMb: TerraformVariable;
   readonly harvestTimeoutSeconds: TerraformVariable;
+  readonly harvestConcurrency: TerraformVariable;
+  readonly harvestSafetyMarginSeconds: TerraformVariable;
   readonly mapConcurrency: TerraformVariable;
   readonly logRetentionDays: TerraformVariable;
   readonly lambdaDistDir: TerraformVariable;
@@ -72,6 +74,34 @@ export function declareVariables(scope: Construct): StackVariables {
         {
           condition: "${var.harvest_timeout_seconds >= 60 && var.harvest_timeout_seconds <= 900}",
           errorMessage: "60-900",
+        },
+      ],
+    }),
+    // 0: the code's own default (kept in one place); the Lambda then gets an empty variable and uses it. (cdktf
+    // 0.21 cannot synthesize a null default.)
+    harvestConcurrency: variable("harvest_concurrency", {
+      type: "number",
+      default: 0,
+      description:
+        "Origin transfers in flight per harvest invocation; 0 = the engine's default (32). Origin load is this × map_concurrency per execution.",
+      validation: [
+        {
+          condition:
+            "${var.harvest_concurrency == 0 || (var.harvest_concurrency >= 1 && var.harvest_concurrency <= 1024 && floor(var.harvest_concurrency) == var.harvest_concurrency)}",
+          errorMessage: "0 (the default) or an integer from 1 to 1024",
+        },
+      ],
+    }),
+    harvestSafetyMarginSeconds: variable("harvest_safety_margin_seconds", {
+      type: "number",
+      default: 0,
+      description:
+        "How long before its timeout a harvest invocation stops copying and saves its progress; 0 = the handler's default (15 s).",
+      validation: [
+        {
+          condition:
+            "${var.harvest_safety_margin_seconds == 0 || (var.harvest_safety_margin_seconds >= 5 && var.harvest_safety_margin_seconds <= 120 && floor(var.harvest_safety_margin_seconds) == var.harvest_safety_margin_seconds)}",
+          errorMessage: "0 (the default) or a whole number of seconds from 5 to 120",
         },
       ],
     }),

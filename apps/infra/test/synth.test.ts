@@ -112,6 +112,20 @@ describe.each(LAMBDAS)("Lambda %s", (name) => {
   });
 });
 
+test("the harvest Lambda gets the operator's concurrency and safety margin; no other Lambda does", () => {
+  const variables = (name: string) =>
+    (resource("aws_lambda_function", `fn_${name}`) as { environment: { variables: Record<string, string> } })
+      .environment.variables;
+  expect(variables("harvest")).toMatchObject({
+    HARVEST_CONCURRENCY: '${var.harvest_concurrency == 0 ? "" : tostring(var.harvest_concurrency)}',
+    HARVEST_SAFETY_MARGIN_MS:
+      '${var.harvest_safety_margin_seconds == 0 ? "" : tostring(var.harvest_safety_margin_seconds * 1000)}',
+  });
+  for (const name of LAMBDAS.filter((lambda) => lambda !== "harvest")) {
+    expect(Object.keys(variables(name))).not.toContain("HARVEST_CONCURRENCY");
+  }
+});
+
 describe("state machine", () => {
   test("STANDARD, logging ALL to its log group, tracing on", () => {
     expect(resource("aws_sfn_state_machine", "state_machine")).toMatchObject({
@@ -147,7 +161,9 @@ test("variables and outputs", () => {
       "cdn_auth_secret_arns",
       "destination_bucket_name",
       "email",
+      "harvest_concurrency",
       "harvest_memory_mb",
+      "harvest_safety_margin_seconds",
       "harvest_timeout_seconds",
       "lambda_dist_dir",
       "log_retention_days",
@@ -161,6 +177,9 @@ test("variables and outputs", () => {
   expect(tf.variable.cdn_auth_secret_arns).toMatchObject({ type: "list(string)", default: [] });
   expect(tf.variable.destination_bucket_name.default).toBe("");
   expect(tf.variable.offline_plan.default).toBe(false);
+  // 0: the code's defaults (the engine's concurrency, the handler's margin) stay the only ones.
+  expect(tf.variable.harvest_concurrency).toMatchObject({ type: "number", default: 0 });
+  expect(tf.variable.harvest_safety_margin_seconds).toMatchObject({ type: "number", default: 0 });
   expect(tf.variable.email.default).toBeUndefined();
   expect(Object.keys(tf.output).sort()).toEqual(
     ["destination_bucket", "notification_topic_arn", "start_execution_example", "state_machine_arn"].sort(),

@@ -57,6 +57,8 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
       vars: {
         destination_bucket_name: "existing-bucket",
         cdn_auth_secret_arns: '["arn:aws:secretsmanager:us-east-1:123456789012:secret:cdn-AbCdEf"]',
+        harvest_concurrency: "8",
+        harvest_safety_margin_seconds: "30",
       },
       present: ["aws_iam_role_policy.policy_harvest_cdn_secrets[0]", "aws_sfn_state_machine.state_machine"],
       absent: ["aws_s3_bucket.destination[0]", "aws_s3_bucket_policy.destination_tls_only[0]"],
@@ -73,13 +75,31 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
       for (const address of absent) expect(plan).not.toContain(`# ${address} will be created`);
       if (vars.cdn_auth_secret_arns)
         expect(plan).toContain("arn:aws:secretsmanager:us-east-1:123456789012:secret:cdn-AbCdEf");
+      // The harvest Lambda's tuning: the operator's values, or none (the code's defaults; the provider plans the
+      // empty value as null) when left at 0.
+      const concurrency = vars.harvest_concurrency ? `"${vars.harvest_concurrency}"` : "null";
+      const margin = vars.harvest_safety_margin_seconds
+        ? `"${Number(vars.harvest_safety_margin_seconds) * 1000}"`
+        : "null";
+      expect(plan).toMatch(new RegExp(`"HARVEST_CONCURRENCY"\\s+= ${concurrency}\n`));
+      expect(plan).toMatch(new RegExp(`"HARVEST_SAFETY_MARGIN_MS"\\s+= ${margin}\n`));
     },
     240_000,
   );
 
-  test("a variable validation rejects a bad value at plan time", () => {
-    const result = offlinePlan(stackDir, { map_concurrency: "0" });
-    expect(result.ok).toBe(false);
-    expect(result.runs.at(-1)?.stderr).toMatch(/map_concurrency/);
-  }, 240_000);
+  test.each([
+    ["map_concurrency", "0"],
+    ["harvest_concurrency", "-1"],
+    ["harvest_concurrency", "2.5"],
+    ["harvest_safety_margin_seconds", "1"],
+    ["harvest_safety_margin_seconds", "7.5"],
+  ])(
+    "a variable validation rejects %s = %s at plan time",
+    (name, value) => {
+      const result = offlinePlan(stackDir, { [name]: value });
+      expect(result.ok).toBe(false);
+      expect(result.runs.at(-1)?.stderr).toMatch(new RegExp(name));
+    },
+    240_000,
+  );
 });
