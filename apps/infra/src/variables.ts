@@ -100,8 +100,9 @@ export function declareVariables(scope: Construct): StackVariables {
       validation: [
         {
           condition:
-            "${var.harvest_safety_margin_seconds == 0 || (var.harvest_safety_margin_seconds >= 5 && var.harvest_safety_margin_seconds <= 120 && floor(var.harvest_safety_margin_seconds) == var.harvest_safety_margin_seconds)}",
-          errorMessage: "0 (the default) or a whole number of seconds from 5 to 120",
+            "${var.harvest_safety_margin_seconds == 0 || (var.harvest_safety_margin_seconds >= 5 && var.harvest_safety_margin_seconds <= 120 && floor(var.harvest_safety_margin_seconds) == var.harvest_safety_margin_seconds && var.harvest_safety_margin_seconds * 2 <= var.harvest_timeout_seconds)}",
+          errorMessage:
+            "0 (the default) or a whole number of seconds from 5 to 120, at most half of harvest_timeout_seconds (an invocation must have time to copy)",
         },
       ],
     }),

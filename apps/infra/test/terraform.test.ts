@@ -102,4 +102,13 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
     },
     240_000,
   );
+
+  test("a safety margin over half the harvest timeout is rejected: an invocation would have no time to copy", () => {
+    const result = offlinePlan(stackDir, {
+      harvest_timeout_seconds: "60",
+      harvest_safety_margin_seconds: "40",
+    });
+    expect(result.ok).toBe(false);
+    expect(result.runs.at(-1)?.stderr).toMatch(/at most half of\s+harvest_timeout_seconds/);
+  }, 240_000);
 });
