@@ -5,8 +5,6 @@ import type { CopyArguments } from "./commands/copy.js";
 import { registerPreview } from "./commands/preview-command.js";
 import { registerStart } from "./commands/start-command.js";
 import { registerVerify } from "./commands/verify-command.js";
-import type { ExitCodeValue } from "./exit-codes.js";
-import type { CliIo } from "./io.js";
 import {
   describeHeaders,
   parseAllowHost,
@@ -16,6 +14,7 @@ import {
   parseIntegerOption,
   parsePositiveNumberOption,
 } from "./options.js";
+import type { ProgramContext } from "./program-context.js";
 
 /**
  * Builds the commander program; actions store their exit code through `done`. The commands (and the engine, the
@@ -60,13 +59,6 @@ Examples:
 const HEADER_HELP = 'request header "Name: value" sent to the origin, repeatable; the value is never printed';
 const ALLOW_HOST_HELP =
   "also copy resources from this host (or host:port), stored under _external/<host>/; repeatable";
-
-export interface ProgramContext {
-  readonly io: CliIo;
-  readonly signal: AbortSignal;
-  /** Receives the exit code of the action that ran. */
-  readonly done: (code: ExitCodeValue) => void;
-}
 
 export function buildProgram({ io, signal, done }: ProgramContext): Command {
   const program = new Command("vod-harvest")
@@ -137,9 +129,9 @@ export function buildProgram({ io, signal, done }: ProgramContext): Command {
       done(await runCopy(copyArguments, io, signal));
     });
 
-  registerStart(program, io, signal, done);
-  registerPreview(program, io, signal, done);
-  registerVerify(program, io, signal, done);
+  registerStart(program, { io, signal, done });
+  registerPreview(program, { io, signal, done });
+  registerVerify(program, { io, signal, done });
 
   return program;
 }

@@ -1,9 +1,8 @@
 /** The `preview` command's options and help, registered on the program by cli.ts. */
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import type { ExitCodeValue } from "../exit-codes.js";
-import type { CliIo } from "../io.js";
 import { parseDestination, parseIntegerOption } from "../options.js";
+import type { ProgramContext } from "../program-context.js";
 
 const PREVIEW_EXAMPLES = `
 Serves every harvested configuration under <destination> (each one found by its completion record) on
@@ -25,12 +24,7 @@ interface RawPreviewOptions {
   pathStyle: boolean;
 }
 
-export function registerPreview(
-  program: Command,
-  io: CliIo,
-  signal: AbortSignal,
-  done: (code: ExitCodeValue) => void,
-): void {
+export function registerPreview(program: Command, { io, signal, done }: ProgramContext): void {
   program
     .command("preview")
     .description("watch harvested copies in a browser page (or check that each one plays)")

@@ -1,8 +1,7 @@
 /** The `start` command's options and help, registered on the program by cli.ts. */
 import type { Command } from "commander";
-import type { ExitCodeValue } from "../exit-codes.js";
-import type { CliIo } from "../io.js";
 import { parsePositiveNumberOption } from "../options.js";
+import type { ProgramContext } from "../program-context.js";
 
 const START_EXAMPLES = `
 Starts an execution of a deployed vod-harvest state machine with the input the AWS CLI would take
@@ -26,12 +25,7 @@ interface RawStartOptions {
   pollInterval?: string;
 }
 
-export function registerStart(
-  program: Command,
-  io: CliIo,
-  signal: AbortSignal,
-  done: (code: ExitCodeValue) => void,
-): void {
+export function registerStart(program: Command, { io, signal, done }: ProgramContext): void {
   program
     .command("start")
     .description("start (and with --follow, follow) an execution of a deployed state machine")

@@ -1,8 +1,7 @@
 /** The `verify` command's options and help, registered on the program by cli.ts. */
 import { type Command, Option } from "commander";
-import type { ExitCodeValue } from "../exit-codes.js";
-import type { CliIo } from "../io.js";
 import { parseDestination } from "../options.js";
+import type { ProgramContext } from "../program-context.js";
 
 const VERIFY_EXAMPLES = `
 Checks a harvested copy against its completion record: every file there with its recorded size and, read back,
@@ -19,12 +18,7 @@ interface RawVerifyOptions {
   pathStyle: boolean;
 }
 
-export function registerVerify(
-  program: Command,
-  io: CliIo,
-  signal: AbortSignal,
-  done: (code: ExitCodeValue) => void,
-): void {
+export function registerVerify(program: Command, { io, signal, done }: ProgramContext): void {
   program
     .command("verify")
     .description("check a harvested copy against its completion record")
