@@ -48,3 +48,16 @@ export class DigestStream extends Transform {
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
+
+/** Hashes a stream to its end without keeping it: bounded memory whatever its size. */
+export async function hashStream(
+  stream: AsyncIterable<Uint8Array>,
+): Promise<{ sha256: string; size: number }> {
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of stream) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest("hex"), size };
+}

@@ -150,10 +150,10 @@ async function copyVerifyChecksum(
   const urlOf = new Map(plan.resources.map((resource) => [resource.key, resource.url]));
   if (problems.length > 0) {
     return incomplete(
-      problems.map(({ key, problem }) => ({
+      problems.map(({ key, detail }) => ({
         url: urlOf.get(key) ?? "",
         key,
-        error: `VerificationError: ${problem}`,
+        error: `VerificationError: ${detail} after the copy`,
       })),
       false,
     );

@@ -33,7 +33,6 @@ export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 export * from "./types.js";
 export { type VerifyProblem, verifyStored } from "./verify.js";
 export {
-  type CopyProblem,
   type CopyVerification,
   type VerifyCopyOptions,
   verifyCopy,

@@ -1,20 +1,14 @@
 /**
  * Checks a stored copy against its completion record, long after it was written (`vod-harvest verify`): every
- * file of the record present with its size (one listing per subdirectory, see listPresent), and, when the
+ * file of the record present with its size (verifyStored, as before the record was written), and, when the
  * checksums are asked for, each file read back and hashed again. Nothing is fetched from the origin.
  */
-import { createHash } from "node:crypto";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
+import { hashStream } from "./digest.js";
 import { MissingRecordError } from "./errors.js";
 import { runPool } from "./pool.js";
-import { listPresent } from "./present.js";
 import { type RecordedObject, readRecord } from "./record.js";
-
-export interface CopyProblem {
-  readonly key: string;
-  readonly problem: "missing" | "resized" | "altered" | "unreadable";
-  readonly detail: string;
-}
+import { type VerifyProblem, verifyStored } from "./verify.js";
 
 export interface CopyVerification {
   readonly status: "INTACT" | "DAMAGED";
@@ -23,7 +17,7 @@ export interface CopyVerification {
   readonly bytes: number;
   /** What was compared: sizes only, or sizes and the record's checksums (files read back). */
   readonly checked: "sizes" | "sizes+sha256";
-  readonly problems: readonly CopyProblem[];
+  readonly problems: readonly VerifyProblem[];
 }
 
 export interface VerifyCopyOptions {
@@ -36,44 +30,20 @@ export interface VerifyCopyOptions {
   readonly onFile?: (file: RecordedObject) => void;
 }
 
-async function sha256Of(sink: ObjectSink, key: string, signal?: AbortSignal) {
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of await sink.read(key, signal)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest("hex"), size };
-}
-
 export async function verifyCopy(sink: ObjectSink, options: VerifyCopyOptions): Promise<CopyVerification> {
   const record = await readRecord(sink, options.signal);
   if (record === undefined) throw new MissingRecordError(sink.location);
-  const present = await listPresent(
+  const problems = await verifyStored(
     sink,
-    record.files.map((file) => file.key),
+    new Map(record.files.map((file) => [file.key, file.size])),
     options.signal,
   );
-  const problems: CopyProblem[] = [];
-  const toHash: RecordedObject[] = [];
-  for (const file of record.files) {
-    const size = present.get(file.key);
-    if (size === undefined) {
-      problems.push({ key: file.key, problem: "missing", detail: `missing from ${sink.location}` });
-      options.onFile?.(file);
-    } else if (size !== file.size) {
-      problems.push({
-        key: file.key,
-        problem: "resized",
-        detail: `${size} bytes, the record says ${file.size}`,
-      });
-      options.onFile?.(file);
-    } else if (options.checksums) toHash.push(file);
-    else options.onFile?.(file);
-  }
+  const listedBad = new Set(problems.map((problem) => problem.key));
+  for (const file of record.files) if (listedBad.has(file.key) || !options.checksums) options.onFile?.(file);
+  const toHash = options.checksums ? record.files.filter((file) => !listedBad.has(file.key)) : [];
   await runPool(toHash.values(), options.concurrency ?? 8, async (file) => {
     try {
-      const { sha256, size } = await sha256Of(sink, file.key, options.signal);
+      const { sha256, size } = await hashStream(await sink.read(file.key, options.signal));
       if (size !== file.size) {
         problems.push({
           key: file.key,
