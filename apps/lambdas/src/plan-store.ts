@@ -4,7 +4,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { HarvestPlan } from "@vod-harvest/harvest";
-import { createS3Sink, type ObjectSink } from "@vod-harvest/s3-sink";
+import { createS3Sink, readObjectText } from "@vod-harvest/s3-sink";
 import { HARVEST_STATE_PREFIX } from "@vod-harvest/workflow";
 import { HarvestStateInvalidError } from "./errors.js";
 
@@ -47,12 +47,6 @@ function isPlan(value: unknown): value is HarvestPlan {
   );
 }
 
-async function readAll(sink: ObjectSink, key: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await sink.read(key)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 export function createPlanStore(s3: S3Client): PlanStore {
   const sinkOf = (bucket: string) => createS3Sink({ client: s3, bucket });
   return {
@@ -66,7 +60,7 @@ export function createPlanStore(s3: S3Client): PlanStore {
       const sink = sinkOf(bucket);
       let text: string;
       try {
-        text = await readAll(sink, planKey);
+        text = await readObjectText(sink, planKey);
       } catch (error) {
         throw new HarvestStateInvalidError(`stored plan s3://${bucket}/${planKey} cannot be read`, {
           cause: error,

@@ -12,7 +12,7 @@ import {
   type ProgressStore,
   type RecordedObject,
 } from "@vod-harvest/harvest";
-import { createS3Sink, type ObjectSink } from "@vod-harvest/s3-sink";
+import { createS3Sink, readObjectText } from "@vod-harvest/s3-sink";
 import { HarvestStateInvalidError } from "./errors.js";
 
 const FORMAT = "vod-harvest-progress";
@@ -56,12 +56,6 @@ export function parseProgressFile(text: string, where: string): ProgressFile {
   return file as ProgressFile;
 }
 
-async function readText(sink: ObjectSink, key: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await sink.read(key)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 export interface S3ProgressStoreOptions {
   readonly bucket: string;
   readonly planKey: string;
@@ -84,7 +78,7 @@ export function createS3ProgressStore(s3: S3Client, options: S3ProgressStoreOpti
       const lane = async () => {
         for (let index = next++; index < names.length; index = next++) {
           const name = names[index] as string;
-          files[index] = parseProgressFile(await readText(sink, name), where(name));
+          files[index] = parseProgressFile(await readObjectText(sink, name), where(name));
         }
       };
       await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, names.length) }, lane));

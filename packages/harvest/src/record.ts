@@ -1,4 +1,4 @@
-import type { ObjectSink } from "@vod-harvest/s3-sink";
+import { type ObjectSink, readObjectText } from "@vod-harvest/s3-sink/base";
 import { InvalidRecordError } from "./errors.js";
 import { COMPLETION_RECORD_KEY, type HarvestPlan } from "./types.js";
 
@@ -92,9 +92,7 @@ export async function readRecord(
 ): Promise<CompletionRecord | undefined> {
   const info = await sink.head(COMPLETION_RECORD_KEY, signal);
   if (info === undefined) return undefined;
-  const chunks: Buffer[] = [];
-  for await (const chunk of await sink.read(COMPLETION_RECORD_KEY, signal)) chunks.push(chunk as Buffer);
-  return parseRecord(Buffer.concat(chunks).toString("utf8"));
+  return parseRecord(await readObjectText(sink, COMPLETION_RECORD_KEY, signal));
 }
 
 export async function writeRecord(

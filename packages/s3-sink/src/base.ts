@@ -24,5 +24,6 @@ export {
   SizeMismatchError,
 } from "./errors.js";
 export { isValidKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES, validateKey } from "./keys.js";
+export { readObjectText } from "./read-text.js";
 export { parseS3Url, type S3Location } from "./s3-url.js";
 export type * from "./types.js";

@@ -24,7 +24,7 @@ import {
   SizeMismatchError,
 } from "./errors.js";
 import { isValidKey, keySegments, validateKey, validateListPrefix } from "./keys.js";
-import type { ObjectInfo, ObjectSink, PutOptions, PutResult } from "./types.js";
+import type { ObjectInfo, ObjectRange, ObjectSink, PutOptions, PutResult } from "./types.js";
 
 export interface DirectorySink extends ObjectSink {
   /** The root's absolute path as given (resolved against the working directory). */
@@ -158,13 +158,14 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     }
   }
 
-  async function read(key: string, signal?: AbortSignal): Promise<Readable> {
+  async function read(key: string, signal?: AbortSignal, range?: ObjectRange): Promise<Readable> {
     throwIfAborted(signal, `read ${location}${key}`);
     try {
       const place = await locate(key, false);
       // Open before returning, so a missing file is a typed error here rather than a stream 'error' later.
       const handle = await open(place ? join(place.dir, place.name) : join(root, key), "r");
-      return handle.createReadStream({ signal });
+      const bytes = range ? { start: range.offset, end: range.offset + range.length - 1 } : {};
+      return handle.createReadStream({ signal, ...bytes });
     } catch (error) {
       throw toSinkError(error, false, `read ${location}${key}`);
     }

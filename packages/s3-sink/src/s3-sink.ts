@@ -25,7 +25,7 @@ import { isValidKey, MAX_KEY_BYTES, validateKey, validateListPrefix } from "./ke
 import { checkS3Configuration } from "./s3-client.js";
 import { isS3NotFound, mapS3Error, type S3Operation } from "./s3-errors.js";
 import { normalizeS3Prefix, validateBucketName } from "./s3-url.js";
-import type { ObjectInfo, ObjectSink, PutOptions, PutResult } from "./types.js";
+import type { ObjectInfo, ObjectRange, ObjectSink, PutOptions, PutResult } from "./types.js";
 
 const MiB = 1024 * 1024;
 /** S3's limits: parts of 5 MiB to 5 GiB (except the last), keys of at most 1024 UTF-8 bytes. */
@@ -104,11 +104,11 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
     }
   }
 
-  async function read(key: string, signal?: AbortSignal): Promise<Readable> {
+  async function read(key: string, signal?: AbortSignal, range?: ObjectRange): Promise<Readable> {
     try {
-      const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: fullKeyOf(key) }), {
-        abortSignal: signal,
-      });
+      const Range = range ? `bytes=${range.offset}-${range.offset + range.length - 1}` : undefined;
+      const command = new GetObjectCommand({ Bucket: bucket, Key: fullKeyOf(key), Range });
+      const response = await client.send(command, { abortSignal: signal });
       return response.Body as Readable;
     } catch (error) {
       throw fail(error, "read", key, signal);

@@ -6,6 +6,12 @@ export interface ObjectInfo {
   readonly size: number;
 }
 
+/** Bytes of an object from `offset`, `length` of them: the repo's one byte-range convention. */
+export interface ObjectRange {
+  readonly offset: number;
+  readonly length: number;
+}
+
 export interface PutOptions {
   /** Replace an existing object. Without it the write is a conditional create and fails with ALREADY_EXISTS. */
   readonly overwrite?: boolean;
@@ -32,8 +38,11 @@ export interface ObjectSink {
   /** Every object under `prefix` (relative to the root; default all), in no guaranteed order. */
   list(prefix?: string, signal?: AbortSignal): AsyncIterable<ObjectInfo>;
   put(key: string, body: Readable | Uint8Array | string, options?: PutOptions): Promise<PutResult>;
-  /** Streams an object back (to hash what a resumed run found already stored); a typed SinkError when absent. */
-  read(key: string, signal?: AbortSignal): Promise<Readable>;
+  /**
+   * Streams an object back (a record, a journal, a copy checked or previewed), or `range` of it (clamped by the
+   * caller to the object's size); a typed SinkError when absent.
+   */
+  read(key: string, signal?: AbortSignal, range?: ObjectRange): Promise<Readable>;
   delete(key: string, signal?: AbortSignal): Promise<void>;
   /**
    * Makes every put that has returned so far durable (it survives a power cut, not only a killed process). A sink

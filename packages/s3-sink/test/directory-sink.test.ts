@@ -63,6 +63,19 @@ describe("directory sink: put, head, list, delete", () => {
     expect(sha256(await readFile(join(root, "big.mp4")))).toBe(sha256(data));
   });
 
+  test.each([
+    [0, 1],
+    [1_000, 65_536],
+    [299_990, 10],
+  ])("read of the range at %i, %i bytes: exactly those bytes", async (offset, length) => {
+    const data = patternBuffer(300_000, 4);
+    await sink.put("v/ranged.ts", data);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await sink.read("v/ranged.ts", undefined, { offset, length }))
+      chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(data.subarray(offset, offset + length))).toBe(true);
+  });
+
   test("read streams an object back byte for byte; a missing key is a typed error", async () => {
     const data = patternBuffer(300_000, 4);
     await sink.put("v/seg.ts", data);
