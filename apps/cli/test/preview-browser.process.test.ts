@@ -5,10 +5,10 @@ import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
+import { createDirectorySink } from "@vod-harvest/s3-sink";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { findChromium } from "../src/preview/check.js";
 import { startPreviewServer } from "../src/preview/server.js";
-import { createDirectoryStore } from "../src/preview/store.js";
 import { makeTempDir } from "./support/hls-asset.js";
 import { makeRealHls } from "./support/real-hls.js";
 import { linesOf, runCli } from "./support/run-cli.js";
@@ -91,7 +91,7 @@ describe.skipIf(chromium === undefined)("preview --check plays copies in Chromiu
   test("the page over a destination without a record: the empty state says why", async () => {
     const empty = join(work, "empty-page");
     await mkdir(empty, { recursive: true });
-    const server = await startPreviewServer(createDirectoryStore(empty));
+    const server = await startPreviewServer(createDirectorySink(empty));
     const { chromium: browserType } = await import("playwright-core");
     const browser = await browserType.launch({ executablePath: chromium as string, args: ["--no-sandbox"] });
     try {

@@ -6,7 +6,7 @@ import type { Destination } from "../options.js";
 import { loadCatalog } from "../preview/catalog.js";
 import { checkPlayback, findChromium, resultLine } from "../preview/check.js";
 import { startPreviewServer } from "../preview/server.js";
-import { createDirectoryStore, type PreviewStore } from "../preview/store.js";
+import { createSink } from "./copy.js";
 
 export interface PreviewArguments {
   readonly destination: Destination;
@@ -15,12 +15,6 @@ export interface PreviewArguments {
   readonly check: boolean;
   readonly switchRendition: boolean;
   readonly screenshot?: string;
-}
-
-async function storeFor(destination: Destination, pathStyle: boolean): Promise<PreviewStore> {
-  if (destination.kind === "directory") return createDirectoryStore(destination.path);
-  const { createS3Store } = await import("../preview/s3-store.js");
-  return createS3Store(destination.bucket, destination.prefix, pathStyle);
 }
 
 export async function runPreview(
@@ -34,11 +28,12 @@ export async function runPreview(
       "--check needs Chromium: install it (apt-get install -y chromium) or set VOD_HARVEST_CHROMIUM to its path",
     );
   }
-  const store = await storeFor(args.destination, args.pathStyle);
+  // The sink a copy writes through, read here: its key rule, symbolic-link check and S3 client.
+  const sink = await createSink(args.destination, args.pathStyle);
   // Read once before serving: an unreadable destination is an error now, not a broken page later.
-  const catalog = await loadCatalog(store, signal);
+  const catalog = await loadCatalog(sink, signal);
   for (const { id, problem } of catalog.problems) io.err(`${id || "."}: ${problem}\n`);
-  const server = await startPreviewServer(store, { port: args.port });
+  const server = await startPreviewServer(sink, { port: args.port });
   try {
     if (!args.check) {
       io.err(

@@ -2,7 +2,7 @@
 // complete and is not offered), each with what the page shows and the player it needs.
 import { COMPLETION_RECORD_KEY, parseRecord } from "@vod-harvest/harvest";
 import { detectFormat } from "@vod-harvest/manifest";
-import type { PreviewStore } from "./store.js";
+import { type ObjectSink, readObjectText } from "@vod-harvest/s3-sink/base";
 
 export type PlayerKind = "hls" | "dash" | "mss";
 
@@ -33,20 +33,19 @@ export interface PreviewCatalog {
 /** Enough of a manifest to tell its format (detectFormat reads the first 4 KiB). */
 const HEAD_BYTES = 64 * 1024;
 
-async function readText(store: PreviewStore, key: string, limit?: number): Promise<string | undefined> {
-  const file = await store.open(key, limit ? { offset: 0, length: limit } : undefined);
-  if (file === undefined) return undefined;
-  const chunks: Buffer[] = [];
-  for await (const chunk of file.body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-async function describeCopy(store: PreviewStore, recordKey: string): Promise<PreviewCopy> {
+async function describeCopy(
+  sink: ObjectSink,
+  sizes: ReadonlyMap<string, number>,
+  recordKey: string,
+): Promise<PreviewCopy> {
   const id = recordKey.slice(0, -COMPLETION_RECORD_KEY.length).replace(/\/$/, "");
-  const record = parseRecord((await readText(store, recordKey)) ?? "");
+  const record = parseRecord(await readObjectText(sink, recordKey));
   const entry = id === "" ? record.entry : `${id}/${record.entry}`;
-  const head = await readText(store, entry, HEAD_BYTES);
-  if (head === undefined) throw new Error(`the entry manifest ${record.entry} is missing`);
+  const size = sizes.get(entry);
+  if (size === undefined) throw new Error(`the entry manifest ${record.entry} is missing`);
+  // Only the first bytes: an empty object has no range to ask for.
+  const range = size > 0 ? { offset: 0, length: Math.min(size, HEAD_BYTES) } : undefined;
+  const head = await readObjectText(sink, entry, undefined, range);
   return {
     id,
     entry,
@@ -58,9 +57,11 @@ async function describeCopy(store: PreviewStore, recordKey: string): Promise<Pre
   };
 }
 
-export async function loadCatalog(store: PreviewStore, signal?: AbortSignal): Promise<PreviewCatalog> {
+export async function loadCatalog(sink: ObjectSink, signal?: AbortSignal): Promise<PreviewCatalog> {
   const records: string[] = [];
-  for await (const key of store.list(signal)) {
+  const sizes = new Map<string, number>();
+  for await (const { key, size } of sink.list(undefined, signal)) {
+    sizes.set(key, size);
     if (key === COMPLETION_RECORD_KEY || key.endsWith(`/${COMPLETION_RECORD_KEY}`)) records.push(key);
   }
   records.sort();
@@ -68,7 +69,7 @@ export async function loadCatalog(store: PreviewStore, signal?: AbortSignal): Pr
   const problems: PreviewProblem[] = [];
   for (const key of records) {
     try {
-      copies.push(await describeCopy(store, key));
+      copies.push(await describeCopy(sink, sizes, key));
     } catch (error) {
       problems.push({
         id: key.slice(0, -COMPLETION_RECORD_KEY.length).replace(/\/$/, ""),
@@ -76,5 +77,5 @@ export async function loadCatalog(store: PreviewStore, signal?: AbortSignal): Pr
       });
     }
   }
-  return { location: store.location, copies, problems };
+  return { location: sink.location, copies, problems };
 }

@@ -1,14 +1,13 @@
 // `vod-harvest preview`'s web server, on 127.0.0.1 only: the page, the catalogue of copies as JSON, and the copies'
-// files read through from the store (byte ranges honoured). GET and HEAD only; nothing is ever written.
+// files read through from the sink, a directory or S3 (byte ranges honoured). GET and HEAD only; nothing is ever written.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pipeline } from "node:stream/promises";
 import { contentRange, parseRange } from "@vod-harvest/harvest/range";
-import { contentTypeFor } from "@vod-harvest/s3-sink/base";
+import { contentTypeFor, isSinkError, isValidKey, type ObjectSink } from "@vod-harvest/s3-sink/base";
 import { pageScript } from "./assets.js";
 import { loadCatalog } from "./catalog.js";
 import { PAGE_HTML } from "./page-html.js";
-import type { PreviewStore } from "./store.js";
 
 export interface PreviewServer {
   /** `http://127.0.0.1:<port>/` */
@@ -36,13 +35,22 @@ function keyOf(pathname: string): string | undefined {
   }
 }
 
-async function serveFile(
-  store: PreviewStore,
-  request: IncomingMessage,
-  response: ServerResponse,
-  key: string,
-) {
-  const size = await store.size(key);
+/**
+ * The object's size, or undefined for what is not there and for what the sink will not serve: a key outside its
+ * rule (`..`, empty or absolute segments) or a path through a symbolic link that leads outside its root.
+ */
+async function sizeOf(sink: ObjectSink, key: string): Promise<number | undefined> {
+  if (!isValidKey(key)) return undefined;
+  try {
+    return (await sink.head(key))?.size;
+  } catch (error) {
+    if (isSinkError(error) && error.code === "INVALID_KEY") return undefined;
+    throw error;
+  }
+}
+
+async function serveFile(sink: ObjectSink, request: IncomingMessage, response: ServerResponse, key: string) {
+  const size = await sizeOf(sink, key);
   if (size === undefined) return send(response, 404, "text/plain", `not found: ${key}\n`);
   const range = parseRange(request.headers.range, size);
   if (range === "unsatisfiable") {
@@ -60,14 +68,13 @@ async function serveFile(
     response.writeHead(range ? 206 : 200, headers);
     return response.end();
   }
-  const file = await store.open(key, range);
-  if (file === undefined) return send(response, 404, "text/plain", `not found: ${key}\n`);
+  const body = await sink.read(key, undefined, range);
   response.writeHead(range ? 206 : 200, headers);
-  await pipeline(file.body, response);
+  await pipeline(body, response);
 }
 
 export async function startPreviewServer(
-  store: PreviewStore,
+  sink: ObjectSink,
   options: { readonly port?: number } = {},
 ): Promise<PreviewServer> {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -79,12 +86,12 @@ export async function startPreviewServer(
     if (pathname === "/") return send(response, 200, "text/html; charset=utf-8", PAGE_HTML);
     if (pathname === "/page.js") return send(response, 200, "text/javascript", await pageScript());
     if (pathname === "/api/catalog") {
-      return send(response, 200, "application/json", JSON.stringify(await loadCatalog(store)));
+      return send(response, 200, "application/json", JSON.stringify(await loadCatalog(sink)));
     }
     if (pathname.startsWith(FILES_PREFIX)) {
       const key = keyOf(pathname);
       if (key === undefined) return send(response, 400, "text/plain", "bad path\n");
-      return serveFile(store, request, response, key);
+      return serveFile(sink, request, response, key);
     }
     send(response, 404, "text/plain", "not found\n");
   };
