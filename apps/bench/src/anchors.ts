@@ -13,10 +13,10 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Asset } from "./assets.js";
 import type { JobReport } from "./child.js";
+import { statCpuSeconds } from "./processes.js";
 
 const CLI_DIR = fileURLToPath(new URL("../../cli/", import.meta.url));
 const BUILT_CLI = join(CLI_DIR, "dist", "vod-harvest.mjs");
-const USER_HZ = 100;
 
 function onPath(name: string, extra: readonly string[] = []): string | undefined {
   for (const dir of [...(process.env.PATH ?? "").split(delimiter), ...extra]) {
@@ -112,8 +112,8 @@ function timedProcess(command: readonly string[], env: NodeJS.ProcessEnv = proce
     child.once("close", (code) => {
       const seconds = (performance.now() - started) / 1000;
       if (code !== 0) return reject(new Error(`${command[0]} exited with ${code}`));
-      const fields = stdout.slice(stdout.lastIndexOf(")") + 2).split(" ");
-      resolve({ seconds, user: Number(fields[13]) / USER_HZ, system: Number(fields[14]) / USER_HZ });
+      const { childrenUser, childrenSystem } = statCpuSeconds(stdout);
+      resolve({ seconds, user: childrenUser, system: childrenSystem });
     });
   });
 }

@@ -21,12 +21,22 @@ export interface RunningOrigin {
 /** Clock ticks per second of /proc/<pid>/stat: 100 on every Linux Node supports (USER_HZ). */
 const USER_HZ = 100;
 
+/**
+ * CPU seconds from a /proc/<pid>/stat line: the process's own (user, kernel) and those of its children it waited
+ * for (cutime, cstime).
+ */
+export function statCpuSeconds(stat: string) {
+  // Fields after the command name (which may hold spaces, hence the last ")"): utime, stime, cutime, cstime are
+  // the 12th to the 15th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const seconds = (index: number) => Number(fields[index]) / USER_HZ;
+  return { user: seconds(11), system: seconds(12), childrenUser: seconds(13), childrenSystem: seconds(14) };
+}
+
 function processCpuSeconds(pid: number | undefined): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces, hence the last ")"): utime is the 12th, stime the 13th.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    const { user, system } = statCpuSeconds(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    return user + system;
   } catch {
     return undefined;
   }
