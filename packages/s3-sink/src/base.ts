@@ -1,6 +1,16 @@
 // Everything of the sink package that does not load the AWS SDK: the interface, keys, errors, `s3://` parsing and
 // the directory sink. For code that must start fast (the command line loads the SDK only for an S3 destination).
 export type { PutBody } from "./body.js";
+export {
+  CHECKSUM_ALGORITHM,
+  type Checksum,
+  type ChecksumAlgorithm,
+  ChecksumHasher,
+  checksumOf,
+  checksumStream,
+  encodeChecksum,
+  isChecksum,
+} from "./checksum.js";
 export { contentTypeFor, FALLBACK_CONTENT_TYPE, preferredContentType } from "./content-type.js";
 export {
   createDirectorySink,
@@ -10,6 +20,7 @@ export {
 } from "./directory-sink.js";
 export {
   BodyStreamError,
+  ChecksumMismatchError,
   InvalidDestinationError,
   InvalidKeyError,
   isSinkError,

@@ -1,4 +1,5 @@
 import { type Readable, Transform, type TransformCallback } from "node:stream";
+import { type Checksum, ChecksumHasher } from "./checksum.js";
 import { SizeMismatchError } from "./errors.js";
 
 export type PutBody = Readable | Uint8Array | string;
@@ -12,11 +13,12 @@ export function bufferedBody(body: PutBody): Buffer | undefined {
 }
 
 /**
- * Passes bytes through, counting them. With an expected size it fails as soon as the body grows past it, and at
+ * Passes bytes through, counting them and computing their CRC32C. With an expected size it fails as soon as the body grows past it, and at
  * the end if the body fell short, so a wrong-sized body errors before any sink commits it.
  */
 export class ByteCounter extends Transform {
   bytes = 0;
+  readonly #hasher = new ChecksumHasher();
   readonly #key: string;
   readonly #expectedSize: number | undefined;
 
@@ -32,7 +34,13 @@ export class ByteCounter extends Transform {
       callback(new SizeMismatchError(this.#key, this.#expectedSize, this.bytes));
       return;
     }
+    this.#hasher.update(chunk);
     callback(null, chunk);
+  }
+
+  /** CRC32C of everything passed; read once the stream has ended. */
+  checksum(): Checksum {
+    return this.#hasher.digest();
   }
 
   override _flush(callback: TransformCallback): void {

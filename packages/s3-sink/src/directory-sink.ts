@@ -228,7 +228,7 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
       if (place === undefined) throw new InvalidKeyError(key, "its directory cannot be created");
       const finalPath = join(place.dir, place.name);
       tempPath = join(place.dir, nextTempName(place.name));
-      const size = await writeNewFile(tempPath, source, {
+      const { size, checksum } = await writeNewFile(tempPath, source, {
         key,
         target,
         expectedSize,
@@ -247,7 +247,7 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
       tempPath = undefined;
       if (syncEachPut) await syncDirectory(place.dir);
       else if (syncMode === "flush") pending.add(finalPath, place.dir);
-      return { key, size };
+      return { key, size, checksum };
     } catch (error) {
       forget(place, error);
       if (!Buffer.isBuffer(source) && !source.destroyed) source.destroy();

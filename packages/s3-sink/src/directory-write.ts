@@ -1,6 +1,7 @@
 import { close, constants, fsync, open, writev } from "node:fs";
 import type { Readable } from "node:stream";
 import { promisify } from "node:util";
+import { type Checksum, ChecksumHasher, checksumOf } from "./checksum.js";
 import { mapFsError } from "./directory-paths.js";
 import { BodyStreamError, SinkError, SizeMismatchError } from "./errors.js";
 
@@ -29,45 +30,53 @@ export interface NewFileSpec {
   readonly signal: AbortSignal | undefined;
 }
 
+export interface WrittenFile {
+  readonly size: number;
+  readonly checksum: Checksum;
+}
+
 /**
  * Writes `body` into a new file at `path`, counting bytes against the expected size (too many: fails at once; too
- * few: fails at the end), and returns the size. Errors: SizeMismatchError, SinkIoError (file system),
+ * few: fails at the end), and returns the size and the CRC32C of what was written. Errors: SizeMismatchError, SinkIoError (file system),
  * BodyStreamError (the stream failed), or whatever the abort left (the caller checks its signal).
  */
 export async function writeNewFile(
   path: string,
   body: Readable | Buffer,
   spec: NewFileSpec,
-): Promise<number> {
+): Promise<WrittenFile> {
   const fd = await openFd(path, NEW_FILE, 0o666);
-  let size: number;
+  let written: WrittenFile;
   try {
-    size = Buffer.isBuffer(body) ? await writeBuffered(fd, body, spec) : await writeStreamed(fd, body, spec);
+    written = Buffer.isBuffer(body)
+      ? await writeBuffered(fd, body, spec)
+      : await writeStreamed(fd, body, spec);
     if (spec.sync) await fsyncFd(fd).catch((error: unknown) => failFs(error, `fsync ${spec.target}`));
   } finally {
     await closeFd(fd).catch((error: unknown) => failFs(error, `close ${spec.target}`));
   }
-  return size;
+  return written;
 }
 
 function failFs(error: unknown, what: string): never {
   throw mapFsError(error, true, what);
 }
 
-async function writeBuffered(fd: number, body: Buffer, spec: NewFileSpec): Promise<number> {
+async function writeBuffered(fd: number, body: Buffer, spec: NewFileSpec): Promise<WrittenFile> {
   if (spec.expectedSize !== undefined && body.length !== spec.expectedSize) {
     throw new SizeMismatchError(spec.key, spec.expectedSize, body.length);
   }
   await writeAll(fd, [body], spec.target);
-  return body.length;
+  return { size: body.length, checksum: checksumOf(body) };
 }
 
-async function writeStreamed(fd: number, source: Readable, spec: NewFileSpec): Promise<number> {
+async function writeStreamed(fd: number, source: Readable, spec: NewFileSpec): Promise<WrittenFile> {
   const { key, expectedSize, target, signal } = spec;
   // Destroying the source ends the loop below; the caller sees its signal aborted and reports the abort.
   const onAbort = () => source.destroy(signal?.reason instanceof Error ? signal.reason : undefined);
   signal?.addEventListener("abort", onAbort, { once: true });
   let bytes = 0;
+  const hasher = new ChecksumHasher();
   let batch: Buffer[] = [];
   let batchBytes = 0;
   try {
@@ -81,6 +90,7 @@ async function writeStreamed(fd: number, source: Readable, spec: NewFileSpec): P
         if (expectedSize !== undefined && bytes > expectedSize) {
           throw new SizeMismatchError(key, expectedSize, bytes);
         }
+        hasher.update(chunk);
         batch.push(chunk);
         batchBytes += chunk.length;
         if (batchBytes >= WRITE_BATCH_BYTES) {
@@ -98,7 +108,7 @@ async function writeStreamed(fd: number, source: Readable, spec: NewFileSpec): P
       throw new SizeMismatchError(key, expectedSize, bytes);
     }
     await writeAll(fd, batch, target);
-    return bytes;
+    return { size: bytes, checksum: hasher.digest() };
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }

@@ -8,6 +8,9 @@ export type SinkErrorCode =
   | "ALREADY_EXISTS"
   // SizeMismatchError: the body's size differs from expectedSize; nothing was committed.
   | "SIZE_MISMATCH"
+  // ChecksumMismatchError: the store refused the body, its checksum differing from the one sent (S3's
+  // BadDigest): bytes were altered on the way; nothing was committed.
+  | "CHECKSUM_MISMATCH"
   // InvalidKeyError: empty, absolute, `.`/`..` segments, backslash, NUL, or escaping the root.
   | "INVALID_KEY"
   // InvalidDestinationError: a bad `s3://` URL, bucket name, prefix, root directory or sink option.
@@ -62,6 +65,20 @@ export class SizeMismatchError extends SinkError {
     this.key = key;
     this.expectedSize = expectedSize;
     this.actualSize = actualSize;
+  }
+}
+
+export class ChecksumMismatchError extends SinkError {
+  readonly key: string;
+  constructor(key: string, target: string, options?: ErrorOptions) {
+    super(
+      "CHECKSUM_MISMATCH",
+      `put ${target}: the store refused the body, its CRC32C did not match the bytes that arrived (BadDigest): ` +
+        "altered on the way; nothing stored",
+      options,
+    );
+    this.name = "ChecksumMismatchError";
+    this.key = key;
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  ChecksumMismatchError,
   ObjectExistsError,
   SinkAccessDeniedError,
   SinkError,
@@ -50,6 +51,10 @@ export function mapS3Error(error: unknown, operation: S3Operation, target: strin
     return new ObjectExistsError(key, `${what}: another write to this key is in progress or done`, {
       cause: error,
     });
+  }
+  // S3 checked the checksum sent with the bytes against the bytes that arrived.
+  if (operation === "put" && (name === "BadDigest" || name === "InvalidChecksum")) {
+    return new ChecksumMismatchError(key, target, { cause: error });
   }
   if (name === "NoSuchBucket") return new SinkNotFoundError(`${what}: no such bucket`, { cause: error });
   if (ACCESS_DENIED_NAMES.has(name) || status === 403) {

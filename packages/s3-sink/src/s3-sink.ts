@@ -1,6 +1,8 @@
 import type { Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -9,9 +11,11 @@ import {
   PutObjectCommand,
   type PutObjectCommandInput,
   type S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ByteCounter, bufferedBody, type PutBody } from "./body.js";
+import { CHECKSUM_ALGORITHM, type Checksum, checksumOf } from "./checksum.js";
 import { contentTypeFor } from "./content-type.js";
 import {
   BodyStreamError,
@@ -94,10 +98,12 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
   async function head(key: string, signal?: AbortSignal): Promise<ObjectInfo | undefined> {
     const Key = fullKeyOf(key);
     try {
-      const response = await client.send(new HeadObjectCommand({ Bucket: bucket, Key }), {
-        abortSignal: signal,
-      });
-      return { key, size: response.ContentLength ?? 0 };
+      const command = new HeadObjectCommand({ Bucket: bucket, Key, ChecksumMode: "ENABLED" });
+      const response = await client.send(command, { abortSignal: signal });
+      // A multipart object stored with per-part checksums shows a checksum of checksums: not the object's.
+      const checksum =
+        response.ChecksumType === "COMPOSITE" ? undefined : (response.ChecksumCRC32C ?? undefined);
+      return { key, size: response.ContentLength ?? 0, ...(checksum ? { checksum } : {}) };
     } catch (error) {
       if (!signal?.aborted && isS3NotFound(error)) return undefined;
       throw fail(error, "head", key, signal);
@@ -159,6 +165,8 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
       Bucket: bucket,
       Key,
       ContentType: putOptions.contentType ?? contentTypeFor(key),
+      // The value goes in per request (checksummingClient); naming the algorithm lets S3 keep it.
+      ChecksumAlgorithm: CHECKSUM_ALGORITHM,
       // Conditional create: S3 refuses (412) if the key exists when the object would be committed.
       ...(overwrite ? {} : { IfNoneMatch: "*" }),
     };
@@ -198,12 +206,18 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
         stream.pipe(sizeCounter);
       }
       const source = buffered ?? (counter as ByteCounter);
+      let checksum: Checksum;
       if (singlePut) {
-        const input = { ...params, Body: source, ContentLength: knownSize };
+        // A small body is gathered first: its checksum must travel in a header, and S3 checks it on arrival.
+        // Memory: below the multipart threshold per put, as a multipart put holds its parts.
+        const data = buffered ?? (await gather(counter as ByteCounter));
+        checksum = checksumOf(data);
+        const input = { ...params, Body: data, ContentLength: data.length, ChecksumCRC32C: checksum };
         await client.send(new PutObjectCommand(input), { abortSignal: controller.signal });
       } else {
+        const fullObject = () => (buffered ? checksumOf(buffered) : (counter as ByteCounter).checksum());
         upload = new Upload({
-          client,
+          client: checksummingClient(client, fullObject),
           params: {
             ...params,
             Body: source,
@@ -215,8 +229,9 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
           abortController: controller,
         });
         await upload.done();
+        checksum = fullObject();
       }
-      return { key, size: buffered?.length ?? (counter as ByteCounter).bytes };
+      return { key, size: buffered?.length ?? (counter as ByteCounter).bytes, checksum };
     } catch (error) {
       // The counter's own error is there even if its 'error' event has not been emitted yet.
       bodyError ??= counter?.errored ?? undefined;
@@ -234,6 +249,13 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
+  }
+
+  /** A streamed body below the multipart threshold, whole (the counter fails it on a wrong size). */
+  async function gather(stream: ByteCounter): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
   }
 
   /** lib-storage aborts the upload itself, but only once in-flight parts finish; we do not wait for that. */
@@ -257,4 +279,26 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
   const check = () => checkS3Configuration(client);
 
   return { location, head, list, put, read, delete: remove, check };
+}
+
+/**
+ * The client lib-storage sends through, with this object's CRC32C on every request that carries bytes: each part
+ * with its own (S3 checks it on arrival), CompleteMultipartUpload with the full-object value S3 checks against the
+ * parts. The SDK sees a checksum header already there and computes none of its own.
+ */
+function checksummingClient(client: S3Client, fullObject: () => Checksum): S3Client {
+  const send = (command: unknown, options?: unknown) => {
+    if (command instanceof UploadPartCommand || command instanceof PutObjectCommand) {
+      command.input.ChecksumCRC32C = checksumOf(command.input.Body as Uint8Array);
+    } else if (command instanceof CreateMultipartUploadCommand) {
+      command.input.ChecksumType = "FULL_OBJECT";
+    } else if (command instanceof CompleteMultipartUploadCommand) {
+      command.input.ChecksumType = "FULL_OBJECT";
+      command.input.ChecksumCRC32C = fullObject();
+    }
+    return (client.send as (command: unknown, options?: unknown) => Promise<unknown>)(command, options);
+  };
+  return new Proxy(client, {
+    get: (target, property) => (property === "send" ? send : Reflect.get(target, property)),
+  });
 }

@@ -1,9 +1,15 @@
 import type { Readable } from "node:stream";
+import type { Checksum } from "./checksum.js";
 
 /** An object already present in a sink; `key` is relative to the sink's root. */
 export interface ObjectInfo {
   readonly key: string;
   readonly size: number;
+  /**
+   * The object's full-object CRC32C as the store keeps it, when `head` can say it without reading the object (S3
+   * when the object was stored with one; never a directory).
+   */
+  readonly checksum?: Checksum;
 }
 
 /** Bytes of an object from `offset`, `length` of them: the repo's one byte-range convention. */
@@ -25,6 +31,8 @@ export interface PutOptions {
 export interface PutResult {
   readonly key: string;
   readonly size: number;
+  /** CRC32C of the bytes stored, computed once while they passed; an S3 store verified it on arrival. */
+  readonly checksum: Checksum;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { checksumOf } from "../src/checksum.js";
 import { createS3ClientFromEnv } from "../src/s3-client.js";
 import { createS3Sink, type S3SinkOptions } from "../src/s3-sink.js";
 import { type MotoServer, skipWithoutMoto, startMoto } from "../src/testing/moto.js";
@@ -86,14 +87,20 @@ describe.skipIf(skip)("S3 sink against moto", () => {
     ])("stores %s byte for byte", async (_what, body, expectedSize, size, parts) => {
       const { sink, prefix } = newSink();
       const result = await sink.put("v/seg-1.m4s", body(), { expectedSize });
-      expect(result).toEqual({ key: "v/seg-1.m4s", size });
+      // The CRC32C of the bytes, sent with them (single put and every part), kept by S3 as the object's own.
+      const checksum = checksumOf(patternBuffer(size));
+      expect(result).toEqual({ key: "v/seg-1.m4s", size, checksum });
       const stored = await getBytes(`${prefix}/v/seg-1.m4s`);
       expect(stored.length).toBe(size);
       expect(sha256(stored)).toBe(sha256(patternBuffer(size)));
       // A multipart object's ETag ends in -<part count>; a single PutObject's has no dash.
       const { ETag } = await headRaw(`${prefix}/v/seg-1.m4s`);
       expect(ETag).toMatch(parts === 0 ? /^"[0-9a-f]{32}"$/ : new RegExp(`^"[0-9a-f]{32}-${parts}"$`));
-      expect(await sink.head("v/seg-1.m4s")).toEqual({ key: "v/seg-1.m4s", size });
+      expect(await sink.head("v/seg-1.m4s")).toEqual({ key: "v/seg-1.m4s", size, checksum });
+      const stated = await client.send(
+        new HeadObjectCommand({ Bucket: BUCKET, Key: `${prefix}/v/seg-1.m4s`, ChecksumMode: "ENABLED" }),
+      );
+      expect([stated.ChecksumCRC32C, stated.ChecksumType]).toEqual([checksum, "FULL_OBJECT"]);
       expect(await openMultipartUploads(prefix)).toBe(0);
     });
 
@@ -340,7 +347,7 @@ describe.skipIf(skip)("S3 sink against moto", () => {
       try {
         const sink = createS3Sink({ client: envClient, bucket: BUCKET, prefix: "from-env" });
         await sink.put("x.ts", "hello");
-        expect(await sink.head("x.ts")).toEqual({ key: "x.ts", size: 5 });
+        expect(await sink.head("x.ts")).toEqual({ key: "x.ts", size: 5, checksum: checksumOf("hello") });
       } finally {
         envClient.destroy();
       }

@@ -3,6 +3,7 @@
  * real AWS SDK against a real HTTP S3. Never imported by library code.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 export interface MotoServer {
   /** e.g. `http://127.0.0.1:40123` */
@@ -53,13 +54,19 @@ def watch():
     sys.stdin.buffer.read()
     os._exit(0)
 threading.Thread(target=watch, daemon=True).start()
+sys.path.insert(0, sys.argv[1])
+import moto_checksums
+moto_checksums.install()
 from moto.server import main
 main(["-H", "127.0.0.1", "-p", "0"])
 `;
 
+/** Beside this file: checks checksums on arrival as S3 does (moto alone stores whatever it is sent). */
+const CHECKSUM_PATCH_DIRECTORY = fileURLToPath(new URL(".", import.meta.url));
+
 export async function startMoto(): Promise<MotoServer> {
   // Port 0: the server picks a free port and prints it, so there is no race between picking and binding.
-  const child = spawn(PYTHON, ["-c", MOTO_WITH_WATCHDOG], {
+  const child = spawn(PYTHON, ["-c", MOTO_WITH_WATCHDOG, CHECKSUM_PATCH_DIRECTORY], {
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, PYTHONUNBUFFERED: "1" },
   });
