@@ -30,8 +30,8 @@ await build({
   sourceRoot: "",
   banner: { js: REQUIRE_BANNER },
   // Loaded from node_modules at run time: playwright-core finds its own files next to its code; esbuild bundles
-  // the preview page only when running from sources.
-  external: ["playwright-core", "esbuild"],
+  // the preview page only when running from sources; @node-rs/crc32 loads a native binary (.node).
+  external: ["playwright-core", "esbuild", "@node-rs/crc32"],
   legalComments: "none",
   logLevel: "warning",
 });

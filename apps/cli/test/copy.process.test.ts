@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
+import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hlsAssetFiles, listTree, makeTempDir, writeTree } from "./support/hls-asset.js";
 import { hostileFiles } from "./support/hostile.js";
@@ -163,7 +163,7 @@ describe("copy to a directory", () => {
     await expectIdenticalCopy(destination);
     const record = JSON.parse(await readFile(join(destination, RECORD), "utf8"));
     const recorded = record.files.find((file: { key: string }) => file.key === key);
-    expect(recorded.sha256).toBe(createHash("sha256").update(truth).digest("hex"));
+    expect(recorded.checksum).toBe(crc32cBase64(truth));
     expect(await journals()).toEqual([]);
     await rm(stateDir, { recursive: true, force: true });
   });

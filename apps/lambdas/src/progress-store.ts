@@ -22,7 +22,8 @@ const LOAD_CONCURRENCY = 8;
 /** One invocation's journal file. */
 interface ProgressFile {
   readonly format: typeof FORMAT;
-  readonly version: 1;
+  /** 2: entries carry the CRC32C. Version 1 files (sha256, before 2026-12) vouch for nothing: read as empty. */
+  readonly version: 2;
   readonly entries: readonly RecordedObject[];
 }
 
@@ -44,10 +45,11 @@ export function parseProgressFile(text: string, where: string): ProgressFile {
   } catch (error) {
     throw new HarvestStateInvalidError(`${where} is not JSON`, { cause: error });
   }
-  const file = value as Partial<ProgressFile> | null;
+  const file = value as Partial<Omit<ProgressFile, "version">> & { version?: unknown };
+  if (file?.format === FORMAT && file.version === 1) return { format: FORMAT, version: 2, entries: [] };
   if (
     file?.format !== FORMAT ||
-    file.version !== 1 ||
+    file.version !== 2 ||
     !Array.isArray(file.entries) ||
     !file.entries.every(isRecordedObject)
   ) {
@@ -84,14 +86,14 @@ export function createS3ProgressStore(s3: S3Client, options: S3ProgressStoreOpti
       await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, names.length) }, lane));
       const merged = new Map<string, JournaledObject>();
       for (const file of files)
-        for (const { key, size, sha256 } of file.entries) merged.set(key, { size, sha256 });
+        for (const { key, size, checksum } of file.entries) merged.set(key, { size, checksum });
       return merged;
     },
     async save(entries, signal) {
       const file: ProgressFile = {
         format: FORMAT,
-        version: 1,
-        entries: entries.map(({ key, size, sha256 }) => ({ key, size, sha256 })),
+        version: 2,
+        entries: entries.map(({ key, size, checksum }) => ({ key, size, checksum })),
       };
       await sink.put(progressFileName(options.invocation, options.requestId), JSON.stringify(file), {
         overwrite: true,

@@ -284,6 +284,7 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
         entry: "s3://dest-bucket/vod/asset-multi/hls/index.m3u8",
         objects: EXPECTED_OBJECTS,
         bytes: EXPECTED_BYTES,
+        checksumAlgorithm: "CRC32C",
       });
 
       const finalize = createFinalizeHandler({ ...testObservability(), s3: aws.s3 });
@@ -298,6 +299,7 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
         entry: "s3://dest-bucket/vod/asset-multi/hls/index.m3u8",
         objects: EXPECTED_OBJECTS,
         bytes: EXPECTED_BYTES,
+        checksumAlgorithm: "CRC32C",
       });
 
       // A planned object gone from the destination: finalize refuses, naming it.
@@ -319,7 +321,7 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
           },
           fakeContext(3000),
         ),
-      ).toEqual({ complete: false, entry: null, objects: 0, bytes: 0 });
+      ).toEqual({ complete: false, entry: null, objects: 0, bytes: 0, checksumAlgorithm: null });
     });
 
     test("an object that fails for good after every object was attempted throws HarvestFailed naming it", async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { parseProgressFile, progressFileName, progressPrefixOf } from "../src/progress-store.js";
 
-const SHA = "a".repeat(64);
+const CRC = "mnG7TA==";
 const WHERE = "s3://b/_vod-harvest-state/a/hls/run.progress/000001-r.json";
 
 describe("progress journal files", () => {
@@ -28,51 +28,58 @@ describe("progress journal files", () => {
 
   test("a well-formed file is read as stored", () => {
     const entries = [
-      { key: "low/seg-0.ts", size: 1000, sha256: SHA },
-      { key: "index.m3u8", size: 0, sha256: "0".repeat(64) },
+      { key: "low/seg-0.ts", size: 1000, checksum: CRC },
+      { key: "index.m3u8", size: 0, checksum: "AAAAAA==" },
     ];
     expect(
-      parseProgressFile(JSON.stringify({ format: "vod-harvest-progress", version: 1, entries }), WHERE),
-    ).toEqual({ format: "vod-harvest-progress", version: 1, entries });
+      parseProgressFile(JSON.stringify({ format: "vod-harvest-progress", version: 2, entries }), WHERE),
+    ).toEqual({ format: "vod-harvest-progress", version: 2, entries });
   });
 
-  const entry = { key: "low/seg-0.ts", size: 1000, sha256: SHA };
+  test("a version 1 file (sha256 entries, before CRC32C) vouches for nothing: read as no entries", () => {
+    const entries = [{ key: "low/seg-0.ts", size: 1000, sha256: "a".repeat(64) }];
+    expect(
+      parseProgressFile(JSON.stringify({ format: "vod-harvest-progress", version: 1, entries }), WHERE),
+    ).toEqual({ format: "vod-harvest-progress", version: 2, entries: [] });
+  });
+
+  const entry = { key: "low/seg-0.ts", size: 1000, checksum: CRC };
   test.each([
     ["not JSON", "{", "is not JSON"],
     ["another format", JSON.stringify({ format: "x", version: 1, entries: [] }), "is not a harvest progress"],
     [
       "another version",
-      JSON.stringify({ format: "vod-harvest-progress", version: 2, entries: [] }),
+      JSON.stringify({ format: "vod-harvest-progress", version: 3, entries: [] }),
       "is not a",
     ],
-    ["entries missing", JSON.stringify({ format: "vod-harvest-progress", version: 1 }), "is not a"],
+    ["entries missing", JSON.stringify({ format: "vod-harvest-progress", version: 2 }), "is not a"],
     [
       "negative size",
-      JSON.stringify({ format: "vod-harvest-progress", version: 1, entries: [{ ...entry, size: -1 }] }),
+      JSON.stringify({ format: "vod-harvest-progress", version: 2, entries: [{ ...entry, size: -1 }] }),
       "is not a",
     ],
     [
       "fractional size",
-      JSON.stringify({ format: "vod-harvest-progress", version: 1, entries: [{ ...entry, size: 1.5 }] }),
+      JSON.stringify({ format: "vod-harvest-progress", version: 2, entries: [{ ...entry, size: 1.5 }] }),
       "is not a",
     ],
     [
-      "short sha256",
-      JSON.stringify({ format: "vod-harvest-progress", version: 1, entries: [{ ...entry, sha256: "ab" }] }),
+      "short checksum",
+      JSON.stringify({ format: "vod-harvest-progress", version: 2, entries: [{ ...entry, checksum: "ab" }] }),
       "is not a",
     ],
     [
-      "upper-case sha256",
+      "a hex checksum",
       JSON.stringify({
         format: "vod-harvest-progress",
-        version: 1,
-        entries: [{ ...entry, sha256: SHA.toUpperCase() }],
+        version: 2,
+        entries: [{ ...entry, checksum: "9a71bb4c" }],
       }),
       "is not a",
     ],
     [
       "key not a string",
-      JSON.stringify({ format: "vod-harvest-progress", version: 1, entries: [{ ...entry, key: 1 }] }),
+      JSON.stringify({ format: "vod-harvest-progress", version: 2, entries: [{ ...entry, key: 1 }] }),
       "is not a",
     ],
   ])("%s → HarvestStateInvalid naming the file", (_name, text, message) => {

@@ -188,6 +188,9 @@ describe.skipIf(skipWithoutMoto("apps/lambdas state machine tests"))(
         "NOTIFICATION EndpointComplete",
         "NOTIFICATION HarvestFinished",
       ]);
+      // The completion message says which checksum the record holds (what `vod-harvest verify` checks).
+      for (const message of result.notifications.filter((n) => n.Event === "EndpointComplete"))
+        expect(message).toMatchObject({ ChecksumAlgorithm: "CRC32C" });
       const stored = await listKeys(aws.s3, BUCKET, "vod-downloads/asset-new/");
       expect(stored.get("vod-downloads/asset-new/hls/index.m3u8")).toBeGreaterThan(0);
       expect(stored.get("vod-downloads/asset-new/cmaf/high/seg-3.ts")).toBe(1003);
@@ -244,6 +247,9 @@ describe.skipIf(skipWithoutMoto("apps/lambdas state machine tests"))(
         "NOTIFICATION EndpointSkipped",
         "NOTIFICATION HarvestFinished",
       ]);
+      expect(second.notifications.find((n) => n.Event === "EndpointSkipped")).toMatchObject({
+        ChecksumAlgorithm: "CRC32C",
+      });
     });
 
     test("CDN authorization: the secret's ARN travels in state data, its value never", async () => {

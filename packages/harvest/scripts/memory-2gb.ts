@@ -19,6 +19,7 @@ import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
+  checksumStream,
   createDirectorySink,
   createS3ClientFromEnv,
   createS3Sink,
@@ -156,13 +157,13 @@ function spawnChild(name: SinkName, entryUrl: string, destination: string, env: 
   });
 }
 
-async function readRecordSha(sink: ObjectSink): Promise<string | undefined> {
+async function readRecordChecksum(sink: ObjectSink): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   for await (const chunk of await sink.read(COMPLETION_RECORD_KEY)) chunks.push(chunk as Buffer);
   const record = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
-    files: { key: string; sha256: string }[];
+    files: { key: string; checksum: string }[];
   };
-  return record.files.find((file) => file.key === "video.ts")?.sha256;
+  return record.files.find((file) => file.key === "video.ts")?.checksum;
 }
 
 async function runParent(size: number, sinks: readonly SinkName[]): Promise<boolean> {
@@ -178,6 +179,7 @@ async function runParent(size: number, sinks: readonly SinkName[]): Promise<bool
   try {
     log(`computing the expected sha256 of ${mib(size)}…`);
     const expected = await sha256OfStream(syntheticChunks(size));
+    const expectedChecksum = (await checksumStream(syntheticChunks(size))).checksum;
     const entryUrl = origin.urlOf(`${PREFIX}index.m3u8`);
     for (const name of sinks) {
       let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
@@ -215,7 +217,7 @@ async function runParent(size: number, sinks: readonly SinkName[]): Promise<bool
                 createReadStream(join(destination, "video.ts"), { highWaterMark: 4 * MiB }),
               )
             : await sha256OfStream(await sink.read("video.ts"));
-        const recordMatches = (await readRecordSha(sink)) === expected;
+        const recordMatches = (await readRecordChecksum(sink)) === expectedChecksum;
         const peak = Math.max(report.sampledPeakRss, report.vmHwm ?? 0);
         const originGets = origin.requests.filter(
           (r) => r.method === "GET" && r.path.endsWith("video.ts"),

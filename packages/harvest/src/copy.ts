@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { OriginPolicy, Resource } from "@vod-harvest/manifest";
-import type { ObjectSink } from "@vod-harvest/s3-sink";
+import type { Checksum, ObjectSink } from "@vod-harvest/s3-sink";
 import { describeError, InvalidHarvestOptionsError, SinkUnavailableError, SinkWriteError } from "./errors.js";
 import type { OriginClient } from "./http.js";
 import type { ChecksumJournal } from "./journal.js";
@@ -25,7 +25,7 @@ export interface StoredObject {
   readonly url: string;
   readonly key: string;
   readonly size: number;
-  readonly sha256: string;
+  readonly checksum: Checksum;
   readonly outcome: "copied" | "present";
 }
 
@@ -115,8 +115,8 @@ export async function copyObjects(
           ? undefined
           : options.journal?.trusted(resource.key, presentSize);
       if (presentSize !== undefined && journaled !== undefined) {
-        // Written and hashed by an earlier run of this job: neither the origin nor the object is read again.
-        return { ...resource, size: presentSize, sha256: journaled, outcome: "present" };
+        // Written and checksummed by an earlier run of this job: neither the origin nor the object is read again.
+        return { ...resource, size: presentSize, checksum: journaled, outcome: "present" };
       }
       // Anything else present is replaced: its size may match while its bytes do not.
       const replace = overwrite || presentSize !== undefined;
@@ -144,8 +144,8 @@ export async function copyObjects(
         const object = await store(resource);
         sinkFailuresInARow = 0;
         stored.set(object.key, object);
-        const { key, size, sha256, outcome } = object;
-        if (outcome === "copied") options.journal?.learn({ key, size, sha256 });
+        const { key, size, checksum, outcome } = object;
+        if (outcome === "copied") options.journal?.learn({ key, size, checksum });
         bytesDone += object.size;
         emit({ type: "object", key: object.key, bytes: object.size, outcome: object.outcome });
         emit({ type: "progress", objectsDone: stored.size, objectsTotal: plan.resources.length, bytesDone });

@@ -53,7 +53,7 @@ export function parseJournal(text: string, header: JournalHeader): Map<string, J
   }
   for (const line of lines.slice(1)) {
     const entry = parseLine(line);
-    if (isRecordedObject(entry)) entries.set(entry.key, { size: entry.size, sha256: entry.sha256 });
+    if (isRecordedObject(entry)) entries.set(entry.key, { size: entry.size, checksum: entry.checksum });
   }
   return entries;
 }
@@ -111,11 +111,11 @@ export function createFileProgressStore(options: {
         // Rewritten from the header on each open: a file of another pair, or with a torn last line, is replaced
         // by what this run trusts (loaded) and then learns.
         fd = openSync(options.path, "w", 0o600);
-        const lines = [header, ...[...loaded].map(([key, { size, sha256 }]) => ({ key, size, sha256 }))];
+        const lines = [header, ...[...loaded].map(([key, { size, checksum }]) => ({ key, size, checksum }))];
         writeSync(fd, `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`);
       }
       // One write per line, so a kill can tear at most the last one.
-      writeSync(fd, `${JSON.stringify({ key: entry.key, size: entry.size, sha256: entry.sha256 })}\n`);
+      writeSync(fd, `${JSON.stringify({ key: entry.key, size: entry.size, checksum: entry.checksum })}\n`);
     },
     async save() {
       // Every entry went through append.

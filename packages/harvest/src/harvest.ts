@@ -158,7 +158,7 @@ async function copyVerifyChecksum(
       false,
     );
   }
-  const files = [...copied.stored.values()].map(({ key, size, sha256 }) => ({ key, size, sha256 }));
+  const files = [...copied.stored.values()].map(({ key, size, checksum }) => ({ key, size, checksum }));
   return { files };
 }
 

@@ -1,9 +1,10 @@
+import type { Checksum } from "@vod-harvest/s3-sink/base";
 import { ProgressStoreError } from "./errors.js";
 import type { RecordedObject } from "./record.js";
 import { abortError } from "./retry.js";
 
 /** What a journal knows of one stored object. */
-export type JournaledObject = Pick<RecordedObject, "size" | "sha256">;
+export type JournaledObject = Pick<RecordedObject, "size" | "checksum">;
 
 /**
  * Where one job keeps its checksum journal between runs (next to a Lambda's stored plan; a local state file for
@@ -24,7 +25,7 @@ export interface ProgressStore {
   save(entries: readonly RecordedObject[], signal?: AbortSignal): Promise<void>;
 }
 
-/** One run's view of the journal: what earlier runs saved, and what this run learns (copied or hashed). */
+/** One run's view of the journal: what earlier runs saved, and what this run learns (copied). */
 export class ChecksumJournal {
   private readonly learnt = new Map<string, RecordedObject>();
   private appendFailure: unknown;
@@ -45,17 +46,17 @@ export class ChecksumJournal {
     }
   }
 
-  /** The journaled sha256 of an object present with `size`; undefined when it has to be fetched again. */
-  trusted(key: string, size: number): string | undefined {
+  /** The journaled checksum of an object present with `size`; undefined when it has to be fetched again. */
+  trusted(key: string, size: number): Checksum | undefined {
     const entry = this.known.get(key);
-    return entry?.size === size ? entry.sha256 : undefined;
+    return entry?.size === size ? entry.checksum : undefined;
   }
 
   learn(object: RecordedObject): void {
     if (this.store === undefined) return;
     const known = this.known.get(object.key);
-    if (known?.size === object.size && known.sha256 === object.sha256) return;
-    const entry = { key: object.key, size: object.size, sha256: object.sha256 };
+    if (known?.size === object.size && known.checksum === object.checksum) return;
+    const entry = { key: object.key, size: object.size, checksum: object.checksum };
     if (this.store.append === undefined) {
       this.learnt.set(object.key, entry);
       return;

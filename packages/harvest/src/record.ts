@@ -1,31 +1,51 @@
-import { type ObjectSink, readObjectText } from "@vod-harvest/s3-sink/base";
+import {
+  CHECKSUM_ALGORITHM,
+  type Checksum,
+  type ChecksumAlgorithm,
+  isChecksum,
+  type ObjectSink,
+  readObjectText,
+} from "@vod-harvest/s3-sink/base";
 import { InvalidRecordError } from "./errors.js";
 import { COMPLETION_RECORD_KEY, type HarvestPlan } from "./types.js";
 
+/** An object of a copy: its size and the CRC32C (base64, as S3 shows it) computed while it was stored. */
 export interface RecordedObject {
+  readonly key: string;
+  readonly size: number;
+  readonly checksum: Checksum;
+}
+
+/** An object as a version 1 record lists it: a hex sha256 instead of the CRC32C. */
+export interface LegacyRecordedObject {
   readonly key: string;
   readonly size: number;
   readonly sha256: string;
 }
 
-/** A well-formed entry of a journal or record as read from storage (anyone could have edited it). */
-export function isRecordedObject(value: unknown): value is RecordedObject {
-  const entry = value as Partial<RecordedObject> | null;
+function hasKeyAndSize(entry: { key?: unknown; size?: unknown } | null): boolean {
   return (
     typeof entry === "object" &&
     entry !== null &&
     typeof entry.key === "string" &&
     Number.isSafeInteger(entry.size) &&
-    (entry.size as number) >= 0 &&
-    typeof entry.sha256 === "string" &&
-    /^[0-9a-f]{64}$/.test(entry.sha256)
+    (entry.size as number) >= 0
   );
 }
 
-/** The completion record: its presence at the root means "this copy is complete". */
-export interface CompletionRecord {
+/** A well-formed entry of a journal or record as read from storage (anyone could have edited it). */
+export function isRecordedObject(value: unknown): value is RecordedObject {
+  const entry = value as Partial<RecordedObject> | null;
+  return hasKeyAndSize(entry) && isChecksum(entry?.checksum);
+}
+
+function isLegacyRecordedObject(value: unknown): value is LegacyRecordedObject {
+  const entry = value as Partial<LegacyRecordedObject> | null;
+  return hasKeyAndSize(entry) && typeof entry?.sha256 === "string" && /^[0-9a-f]{64}$/.test(entry.sha256);
+}
+
+interface RecordFields {
   readonly format: "vod-harvest-completion";
-  readonly version: 1;
   /** Key of the entry manifest. */
   readonly entry: string;
   /** The entry URL without its query string (which may hold a token). */
@@ -33,9 +53,20 @@ export interface CompletionRecord {
   readonly completedAt: string;
   readonly objects: number;
   readonly bytes: number;
-  /** Every object of the asset, the record excluded, sorted by key. */
-  readonly files: readonly RecordedObject[];
 }
+
+/**
+ * The completion record: its presence at the root means "this copy is complete". Version 2 lists every object
+ * with S3's full-object CRC32C; version 1 (copies made before 2026-12) with a sha256, still read as complete.
+ */
+export type CompletionRecord =
+  | (RecordFields & {
+      readonly version: 2;
+      readonly checksumAlgorithm: ChecksumAlgorithm;
+      /** Every object of the asset, the record excluded, sorted by key. */
+      readonly files: readonly RecordedObject[];
+    })
+  | (RecordFields & { readonly version: 1; readonly files: readonly LegacyRecordedObject[] });
 
 export function sourceOf(entryUrl: string): string {
   const url = new URL(entryUrl);
@@ -54,7 +85,8 @@ export function buildRecord(
   const sorted = [...files].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     format: "vod-harvest-completion",
-    version: 1,
+    version: 2,
+    checksumAlgorithm: CHECKSUM_ALGORITHM,
     entry: plan.entryKey,
     source: sourceOf(plan.entryUrl),
     completedAt: now.toISOString(),
@@ -71,16 +103,36 @@ export function parseRecord(text: string): CompletionRecord {
   } catch (cause) {
     throw new InvalidRecordError(`${COMPLETION_RECORD_KEY} is not JSON`, { cause });
   }
-  const record = value as Partial<CompletionRecord> | null;
+  const record = value as Partial<
+    RecordFields & { version: unknown; checksumAlgorithm: unknown; files: unknown }
+  >;
   if (
     record?.format !== "vod-harvest-completion" ||
-    record.version !== 1 ||
     typeof record.entry !== "string" ||
     typeof record.objects !== "number" ||
     typeof record.bytes !== "number" ||
     !Array.isArray(record.files)
   ) {
     throw new InvalidRecordError(`${COMPLETION_RECORD_KEY} is not a vod-harvest completion record`);
+  }
+  const files: unknown[] = record.files;
+  if (record.version === 2) {
+    if (record.checksumAlgorithm !== CHECKSUM_ALGORITHM) {
+      throw new InvalidRecordError(
+        `${COMPLETION_RECORD_KEY}: checksumAlgorithm ${JSON.stringify(record.checksumAlgorithm)} is not ${CHECKSUM_ALGORITHM}`,
+      );
+    }
+    const bad = files.findIndex((file) => !isRecordedObject(file));
+    if (bad >= 0)
+      throw new InvalidRecordError(`${COMPLETION_RECORD_KEY}: files[${bad}] is not {key, size, checksum}`);
+  } else if (record.version === 1) {
+    const bad = files.findIndex((file) => !isLegacyRecordedObject(file));
+    if (bad >= 0)
+      throw new InvalidRecordError(`${COMPLETION_RECORD_KEY}: files[${bad}] is not {key, size, sha256}`);
+  } else {
+    throw new InvalidRecordError(
+      `${COMPLETION_RECORD_KEY}: version ${JSON.stringify(record.version)} is not 1 or 2`,
+    );
   }
   return record as CompletionRecord;
 }

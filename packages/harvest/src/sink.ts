@@ -9,7 +9,8 @@
 export type SinkFailure = "fatal" | "exists" | "transient" | "other";
 
 const FATAL = new Set(["SinkAccessDeniedError", "SinkNotFoundError", "InvalidDestinationError"]);
-const TRANSIENT = new Set(["SinkIoError", "SizeMismatchError", "BodyStreamError"]);
+// A body altered on its way to the store (ChecksumMismatchError) is fetched and sent again, like a short one.
+const TRANSIENT = new Set(["SinkIoError", "SizeMismatchError", "BodyStreamError", "ChecksumMismatchError"]);
 
 export function classifySinkError(error: unknown): SinkFailure {
   const name = error instanceof Error ? error.name : "";

@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
 import { detectFormat, type OriginPolicy, type Resource } from "@vod-harvest/manifest";
-import type { ObjectSink } from "@vod-harvest/s3-sink";
-import { DigestStream, sha256Hex } from "./digest.js";
+import type { Checksum, ObjectSink } from "@vod-harvest/s3-sink";
 import { HarvestError, OriginNetworkError, SinkWriteError, TruncatedBodyError } from "./errors.js";
 import { discard, type OriginClient } from "./http.js";
+import { OriginBodyCounter } from "./origin-body.js";
 import { abortError, type RetryHooks } from "./retry.js";
 import { classifySinkError } from "./sink.js";
 import type { PlannedManifest } from "./types.js";
@@ -16,10 +16,10 @@ export interface TransferContext {
   readonly onRetry?: (key: string, attempt: number, error: unknown) => void;
 }
 
-/** An object written this run: its size and the sha256 computed on the way. */
+/** An object written this run: its size and the CRC32C the sink computed (and S3 checked) as it stored it. */
 export interface WrittenObject {
   readonly size: number;
-  readonly sha256: string;
+  readonly checksum: Checksum;
 }
 
 const MANIFEST_TYPES = {
@@ -54,15 +54,16 @@ export async function putManifest(
   const bytes = Buffer.from(manifest.body, "utf8");
   const contentType = manifestContentType(manifest.body);
   let replace = overwrite;
-  await context.client.retry(
+  return context.client.retry(
     async () => {
       try {
-        await context.sink.put(manifest.key, bytes, {
+        const { size, checksum } = await context.sink.put(manifest.key, bytes, {
           overwrite: replace,
           contentType,
           expectedSize: bytes.length,
           signal: context.signal,
         });
+        return { size, checksum };
       } catch (error) {
         if (context.signal.aborted) throw abortError(context.signal);
         if (classifySinkError(error) === "exists") {
@@ -74,29 +75,28 @@ export async function putManifest(
     },
     hooksFor(context, manifest.key),
   );
-  return { size: bytes.length, sha256: sha256Hex(bytes) };
 }
 
 /** Which side failed: the origin's body (retry the GET) or the sink (classify its error). */
 function transferFailure(
   resource: Resource,
   error: unknown,
-  digest: DigestStream,
+  counted: OriginBodyCounter,
   sourceError: unknown,
   contentLength: number | undefined,
 ): unknown {
-  if (digest.failure) return digest.failure;
+  if (counted.failure) return counted.failure;
   if (sourceError instanceof HarvestError) return sourceError; // already typed (e.g. a body that does not decode)
   if (sourceError !== undefined) {
-    return contentLength !== undefined && digest.bytes < contentLength
-      ? new TruncatedBodyError(resource.url, contentLength, digest.bytes, { cause: sourceError })
+    return contentLength !== undefined && counted.bytes < contentLength
+      ? new TruncatedBodyError(resource.url, contentLength, counted.bytes, { cause: sourceError })
       : new OriginNetworkError(resource.url, { cause: sourceError });
   }
   return sinkFailure(resource.key, error);
 }
 
 /**
- * Streams one resource from the origin into the sink with its sha256 computed on the way; the whole exchange
+ * Streams one resource from the origin into the sink, which checksums it on the way; the whole exchange
  * (GET + put) is retried on origin faults, truncated bodies and transient sink failures. Memory: a few chunks.
  */
 export async function copyResource(
@@ -110,46 +110,47 @@ export async function copyResource(
     async () => {
       const response = await context.client.open(url, context.policy, context.signal);
       const body: Readable = response.body;
-      const digest = new DigestStream(resource.url, response.contentLength);
+      const counted = new OriginBodyCounter(resource.url, response.contentLength);
       let sourceError: unknown;
       // pipe() and these two handlers rather than pipeline(): per object, pipeline() costs an AbortController and
       // a DOMException (Node 20), which showed in the profile. Failures are read from `sourceError` /
-      // `digest.failure` below; the digest is failed so that the sink never commits what came before the fault.
+      // `counted.failure` below; the counter is failed so that the sink never commits what came before the fault.
       body.on("error", (error) => {
         sourceError ??= error;
-        digest.destroy(error);
+        counted.destroy(error);
       });
-      // The sink may not be reading yet: its error is reported by the sink's put and by `digest.failure`.
-      digest.on("error", () => {});
+      // The sink may not be reading yet: its error is reported by the sink's put and by `counted.failure`.
+      counted.on("error", () => {});
       body.once("close", () => {
-        if (body.readableEnded || digest.destroyed) return;
+        if (body.readableEnded || counted.destroyed) return;
         sourceError ??= new OriginNetworkError(resource.url, {
           cause: new Error("body closed before its end"),
         });
-        digest.destroy(sourceError as Error);
+        counted.destroy(sourceError as Error);
       });
-      body.pipe(digest);
+      body.pipe(counted);
+      let stored: WrittenObject;
       try {
-        await context.sink.put(resource.key, digest, {
+        stored = await context.sink.put(resource.key, counted, {
           overwrite: replace,
           signal: context.signal,
           ...(response.contentLength !== undefined ? { expectedSize: response.contentLength } : {}),
         });
       } catch (error) {
         discard(body);
-        digest.destroy();
+        counted.destroy();
         if (context.signal.aborted) throw abortError(context.signal);
-        if (classifySinkError(error) === "exists" && sourceError === undefined && !digest.failure) {
+        if (classifySinkError(error) === "exists" && sourceError === undefined && !counted.failure) {
           replace = true; // appeared since the listing: replace it with what the origin serves now
           throw new SinkWriteError(resource.key, { cause: error });
         }
-        throw transferFailure(resource, error, digest, sourceError, response.contentLength);
+        throw transferFailure(resource, error, counted, sourceError, response.contentLength);
       }
-      if (sourceError !== undefined || digest.failure) {
+      if (sourceError !== undefined || counted.failure) {
         // The sink committed although the source failed: never expected, never ignored.
-        throw transferFailure(resource, undefined, digest, sourceError, response.contentLength);
+        throw transferFailure(resource, undefined, counted, sourceError, response.contentLength);
       }
-      return { size: digest.bytes, sha256: digest.hex() };
+      return { size: stored.size, checksum: stored.checksum };
     },
     hooksFor(context, resource.key),
   );

@@ -1,13 +1,16 @@
 /**
  * Checks a stored copy against its completion record, long after it was written (`vod-harvest verify`): every
- * file of the record present with its size (verifyStored, as before the record was written), and, when the
- * checksums are asked for, each file read back and hashed again. Nothing is fetched from the origin.
+ * file of the record present with its size (verifyStored, as before the record was written), then each file's
+ * checksum. A version 2 record's CRC32C is compared with the one S3 keeps for the object (HeadObject, nothing
+ * downloaded) where the store states it; otherwise — a directory, an object stored without a CRC32C, `deep`, or a
+ * version 1 record (sha256) — the file is read back and its checksum computed again. Nothing is fetched from the
+ * origin.
  */
-import type { ObjectSink } from "@vod-harvest/s3-sink";
-import { hashStream } from "./digest.js";
+import { createHash } from "node:crypto";
+import { checksumStream, type ObjectSink } from "@vod-harvest/s3-sink/base";
 import { MissingRecordError } from "./errors.js";
 import { runPool } from "./pool.js";
-import { type RecordedObject, readRecord } from "./record.js";
+import { type CompletionRecord, readRecord } from "./record.js";
 import { type VerifyProblem, verifyStored } from "./verify.js";
 
 export interface CopyVerification {
@@ -15,50 +18,112 @@ export interface CopyVerification {
   /** Files in the record. */
   readonly objects: number;
   readonly bytes: number;
-  /** What was compared: sizes only, or sizes and the record's checksums (files read back). */
-  readonly checked: "sizes" | "sizes+sha256";
+  /** The record's checksum: CRC32C (version 2), SHA256 (version 1). */
+  readonly algorithm: "CRC32C" | "SHA256";
+  /** Checksums compared with the value the store keeps (nothing read). */
+  readonly stated: number;
+  /** Files read back and their checksum computed again. */
+  readonly readBack: number;
   readonly problems: readonly VerifyProblem[];
 }
 
 export interface VerifyCopyOptions {
-  /** Read every file back and compare its sha256 with the record's. */
-  readonly checksums: boolean;
-  /** Files read back at once. Default 8. */
+  /** Read every file back, even where the store states its checksum. */
+  readonly deep?: boolean;
+  /** Files checked at once. Default 16. */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
-  /** After each file is checked (with its size), for progress. */
-  readonly onFile?: (file: RecordedObject) => void;
+  /** After each file is checked, for progress. */
+  readonly onFile?: (file: { readonly key: string; readonly size: number }) => void;
 }
 
-export async function verifyCopy(sink: ObjectSink, options: VerifyCopyOptions): Promise<CopyVerification> {
-  const record = await readRecord(sink, options.signal);
+type RecordFile = CompletionRecord["files"][number];
+
+/** The file's checksum as the record states it, and how to compute it from the bytes. */
+function expectedOf(file: RecordFile): {
+  value: string;
+  compute: (s: AsyncIterable<Uint8Array>) => Promise<string>;
+} {
+  if ("checksum" in file) {
+    return { value: file.checksum, compute: async (stream) => (await checksumStream(stream)).checksum };
+  }
+  return {
+    value: file.sha256,
+    compute: async (stream) => {
+      const hash = createHash("sha256");
+      for await (const chunk of stream) hash.update(chunk);
+      return hash.digest("hex");
+    },
+  };
+}
+
+export async function verifyCopy(
+  sink: ObjectSink,
+  options: VerifyCopyOptions = {},
+): Promise<CopyVerification> {
+  const { signal } = options;
+  const record = await readRecord(sink, signal);
   if (record === undefined) throw new MissingRecordError(sink.location);
+  const algorithm = record.version === 2 ? "CRC32C" : "SHA256";
   const problems = await verifyStored(
     sink,
     new Map(record.files.map((file) => [file.key, file.size])),
-    options.signal,
+    signal,
   );
   const listedBad = new Set(problems.map((problem) => problem.key));
-  for (const file of record.files) if (listedBad.has(file.key) || !options.checksums) options.onFile?.(file);
-  const toHash = options.checksums ? record.files.filter((file) => !listedBad.has(file.key)) : [];
-  await runPool(toHash.values(), options.concurrency ?? 8, async (file) => {
-    try {
-      const { sha256, size } = await hashStream(await sink.read(file.key, options.signal));
-      if (size !== file.size) {
-        problems.push({
-          key: file.key,
-          problem: "resized",
-          detail: `read ${size} bytes, the record says ${file.size}`,
-        });
-      } else if (sha256 !== file.sha256) {
-        problems.push({
+  let stated = 0;
+  let readBack = 0;
+  const files: readonly RecordFile[] = record.files;
+  for (const file of files) if (listedBad.has(file.key)) options.onFile?.(file);
+  const toCheck = files.filter((file) => !listedBad.has(file.key));
+
+  const check = async (file: RecordFile): Promise<VerifyProblem | undefined> => {
+    const expected = expectedOf(file);
+    if (!options.deep && record.version === 2) {
+      const info = await sink.head(file.key, signal);
+      if (info === undefined) return { key: file.key, problem: "missing", detail: "not found" };
+      if (info.checksum !== undefined) {
+        stated++;
+        return info.checksum === expected.value
+          ? undefined
+          : {
+              key: file.key,
+              problem: "altered",
+              detail: `the store keeps CRC32C ${info.checksum}, the record says ${expected.value}`,
+            };
+      }
+    }
+    readBack++;
+    let size = 0;
+    const counted = async function* (stream: AsyncIterable<Uint8Array>) {
+      for await (const chunk of stream) {
+        size += chunk.length;
+        yield chunk;
+      }
+    };
+    const actual = await expected.compute(counted(await sink.read(file.key, signal)));
+    if (size !== file.size) {
+      return {
+        key: file.key,
+        problem: "resized",
+        detail: `read ${size} bytes, the record says ${file.size}`,
+      };
+    }
+    return actual === expected.value
+      ? undefined
+      : {
           key: file.key,
           problem: "altered",
-          detail: `sha256 ${sha256}, the record says ${file.sha256}`,
-        });
-      }
+          detail: `${algorithm} ${actual}, the record says ${expected.value}`,
+        };
+  };
+
+  await runPool(toCheck.values(), options.concurrency ?? 16, async (file) => {
+    try {
+      const problem = await check(file);
+      if (problem !== undefined) problems.push(problem);
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (signal?.aborted) throw error;
       problems.push({
         key: file.key,
         problem: "unreadable",
@@ -72,7 +137,9 @@ export async function verifyCopy(sink: ObjectSink, options: VerifyCopyOptions): 
     status: problems.length === 0 ? "INTACT" : "DAMAGED",
     objects: record.objects,
     bytes: record.bytes,
-    checked: options.checksums ? "sizes+sha256" : "sizes",
+    algorithm,
+    stated,
+    readBack,
     problems,
   };
 }

@@ -16,7 +16,7 @@ const header = {
   destination: "/d/",
   source: "http://o/a.m3u8",
 } as const;
-const hash = (char: string) => char.repeat(64);
+const hash = (char: string) => `${char.repeat(6)}==`;
 const line = (value: unknown) => JSON.stringify(value);
 
 let dir: { path: string; remove: () => Promise<void> };
@@ -31,30 +31,30 @@ describe("parseJournal", () => {
   test.each([
     {
       name: "entries, a later line for a key wins",
-      text: [header, { key: "a", size: 1, sha256: hash("a") }, { key: "a", size: 2, sha256: hash("b") }],
-      expected: [["a", { size: 2, sha256: hash("b") }]],
+      text: [header, { key: "a", size: 1, checksum: hash("a") }, { key: "a", size: 2, checksum: hash("b") }],
+      expected: [["a", { size: 2, checksum: hash("b") }]],
     },
     {
       name: "a torn last line is dropped",
-      text: [header, { key: "a", size: 1, sha256: hash("a") }, '{"key":"b","si'],
-      expected: [["a", { size: 1, sha256: hash("a") }]],
+      text: [header, { key: "a", size: 1, checksum: hash("a") }, '{"key":"b","si'],
+      expected: [["a", { size: 1, checksum: hash("a") }]],
     },
     {
       name: "malformed entries are dropped (negative size, short hash, no key)",
       text: [
         header,
-        { key: "a", size: -1, sha256: hash("a") },
-        { key: "b", size: 1, sha256: "abc" },
-        { size: 1, sha256: hash("c") },
-        { key: "d", size: 4, sha256: hash("d") },
+        { key: "a", size: -1, checksum: hash("a") },
+        { key: "b", size: 1, checksum: "abc" },
+        { size: 1, checksum: hash("c") },
+        { key: "d", size: 4, checksum: hash("d") },
       ],
-      expected: [["d", { size: 4, sha256: hash("d") }]],
+      expected: [["d", { size: 4, checksum: hash("d") }]],
     },
     {
       name: "a header of another source disowns the file",
       text: [
         { ...header, source: "http://o/b.m3u8" },
-        { key: "a", size: 1, sha256: hash("a") },
+        { key: "a", size: 1, checksum: hash("a") },
       ],
       expected: [],
     },
@@ -62,11 +62,11 @@ describe("parseJournal", () => {
       name: "a header of another destination disowns the file",
       text: [
         { ...header, destination: "/e/" },
-        { key: "a", size: 1, sha256: hash("a") },
+        { key: "a", size: 1, checksum: hash("a") },
       ],
       expected: [],
     },
-    { name: "no header at all", text: [{ key: "a", size: 1, sha256: hash("a") }], expected: [] },
+    { name: "no header at all", text: [{ key: "a", size: 1, checksum: hash("a") }], expected: [] },
     { name: "empty", text: [], expected: [] },
   ])("$name", ({ text, expected }) => {
     const joined = text.map((value) => (typeof value === "string" ? value : line(value))).join("\n");
@@ -108,41 +108,41 @@ describe("createFileProgressStore", () => {
   test("no file: empty; appended entries are on disk at once and load back", async () => {
     const store = createFileProgressStore(options());
     expect([...(await store.load())]).toEqual([]);
-    store.append({ key: "a", size: 1, sha256: hash("a") });
-    store.append({ key: "b/c", size: 2, sha256: hash("b") });
+    store.append({ key: "a", size: 1, checksum: hash("a") });
+    store.append({ key: "b/c", size: 2, checksum: hash("b") });
     // Read before close: each entry is written when appended, so a killed process keeps it.
     const text = await readFile(options().path, "utf8");
     expect(text.split("\n").filter(Boolean)).toHaveLength(3);
     store.close();
     const again = createFileProgressStore(options());
     expect([...(await again.load())]).toEqual([
-      ["a", { size: 1, sha256: hash("a") }],
-      ["b/c", { size: 2, sha256: hash("b") }],
+      ["a", { size: 1, checksum: hash("a") }],
+      ["b/c", { size: 2, checksum: hash("b") }],
     ]);
   });
 
   test("a later run keeps what it loaded and drops a torn line when it appends", async () => {
     const first = createFileProgressStore(options());
     await first.load();
-    first.append({ key: "a", size: 1, sha256: hash("a") });
+    first.append({ key: "a", size: 1, checksum: hash("a") });
     first.close();
     await writeFile(options().path, `${await readFile(options().path, "utf8")}{"key":"torn`);
     const second = createFileProgressStore(options());
     expect((await second.load()).size).toBe(1);
-    second.append({ key: "b", size: 2, sha256: hash("b") });
+    second.append({ key: "b", size: 2, checksum: hash("b") });
     second.close();
     const lines = (await readFile(options().path, "utf8")).split("\n").filter(Boolean);
     expect(lines.map((text) => JSON.parse(text))).toEqual([
       header,
-      { key: "a", size: 1, sha256: hash("a") },
-      { key: "b", size: 2, sha256: hash("b") },
+      { key: "a", size: 1, checksum: hash("a") },
+      { key: "b", size: 2, checksum: hash("b") },
     ]);
   });
 
   test("remove deletes the file; a missing file is fine", async () => {
     const store = createFileProgressStore(options());
     await store.load();
-    store.append({ key: "a", size: 1, sha256: hash("a") });
+    store.append({ key: "a", size: 1, checksum: hash("a") });
     await store.remove();
     await expect(readFile(options().path)).rejects.toMatchObject({ code: "ENOENT" });
     await store.remove();
@@ -158,6 +158,6 @@ describe("createFileProgressStore", () => {
     const store = createFileProgressStore(options());
     await store.load();
     await writeFile(join(dir.path, "state"), "a file where the directory should be");
-    expect(() => store.append({ key: "a", size: 1, sha256: hash("a") })).toThrow(/ENOTDIR|EEXIST/);
+    expect(() => store.append({ key: "a", size: 1, checksum: hash("a") })).toThrow(/ENOTDIR|EEXIST/);
   });
 });

@@ -7,6 +7,7 @@ import {
   type ObjectSink as ObjectSinkLike,
   SinkAccessDeniedError,
 } from "@vod-harvest/s3-sink";
+import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createOriginClient } from "../src/http.js";
 import { COMPLETION_RECORD_KEY, copyPlan, harvest, type ProgressEvent, planHarvest } from "../src/index.js";
@@ -33,7 +34,6 @@ afterEach(async () => {
   await dir.remove();
 });
 
-const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 const totalBytes = (files: Map<string, Buffer>) =>
   [...files.values()].reduce((sum, body) => sum + body.length, 0);
 
@@ -49,7 +49,7 @@ async function expectCompleteCopy(expected: Map<string, Buffer> = asset) {
   expect(record.files).toEqual(
     [...expected.keys()].sort().map((key) => {
       const body = expected.get(key) as Buffer;
-      return { key, size: body.length, sha256: sha256(body) };
+      return { key, size: body.length, checksum: crc32cBase64(body) };
     }),
   );
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { createS3ClientFromEnv, createS3Sink, type ObjectSink } from "@vod-harvest/s3-sink";
 import { type MotoServer, skipWithoutMoto, startMoto } from "@vod-harvest/s3-sink/testing";
+import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { COMPLETION_RECORD_KEY, harvest } from "../src/index.js";
 import { startTestOrigin, syntheticBytes, syntheticFile, type TestOrigin } from "../src/test-origin/index.js";
@@ -79,7 +80,7 @@ describe.skipIf(skipWithoutMoto("harvest end to end into moto S3"))("harvest: HL
     expect(record.files.find((file: { key: string }) => file.key === "video/big/big.ts")).toEqual({
       key: "video/big/big.ts",
       size: BIG,
-      sha256: sha256(big),
+      checksum: crc32cBase64(big),
     });
     const listed: string[] = [];
     for await (const object of sink.list()) listed.push(object.key);

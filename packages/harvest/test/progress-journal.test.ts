@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { createDirectorySink, type ObjectSink } from "@vod-harvest/s3-sink";
+import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createOriginClient, type OriginClient } from "../src/http.js";
 import {
@@ -25,7 +26,6 @@ const MEDIA = 9;
 const OBJECTS = MANIFESTS + MEDIA;
 
 const fastRetries = { baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 2_000 };
-const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 let origin: TestOrigin;
 let dir: { path: string; remove: () => Promise<void> };
@@ -65,11 +65,11 @@ function countingSink() {
 const fetchedKeys = () => origin.requests.map((request) => request.path.slice(ASSET_PREFIX.length));
 const truth = (key: string): RecordedObject => {
   const body = asset.get(key) as Buffer;
-  return { key, size: body.length, sha256: sha256(body) };
+  return { key, size: body.length, checksum: crc32cBase64(body) };
 };
 const byKey = (a: RecordedObject, b: RecordedObject) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-/** The copy equals the asset and the record holds every file's true size and sha256. */
+/** The copy equals the asset and the record holds every file's true size and CRC32C. */
 async function expectCompleteCopy() {
   const tree = await readTree(dir.path);
   const record = JSON.parse((tree.get(COMPLETION_RECORD_KEY) as Buffer).toString("utf8"));
@@ -79,7 +79,7 @@ async function expectCompleteCopy() {
 }
 
 describe("checksum journal", () => {
-  test("the first run journals every object it copied, with its true size and sha256", async () => {
+  test("the first run journals every object it copied, with its true size and CRC32C", async () => {
     const { store, saves, loads } = memoryStore();
     const result = await copyPlan(plan, createDirectorySink(dir.path), { client, progress: store });
     expect(result.status).toBe("COMPLETE");
@@ -197,7 +197,7 @@ describe("checksum journal", () => {
         ...(store ? { progress: store } : {}),
       });
       expect(result.status).toBe("COMPLETE");
-      await expectCompleteCopy(); // byte-identical, and the record's sha256 is the origin's for every file
+      await expectCompleteCopy(); // byte-identical, and the record's CRC32C is the origin's for every file
     },
   );
 

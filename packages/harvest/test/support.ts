@@ -92,7 +92,8 @@ export function memoryStore(initial: RecordedObject[] = []) {
     load: async () => {
       loads++;
       const merged = new Map<string, JournaledObject>();
-      for (const batch of saves) for (const { key, size, sha256 } of batch) merged.set(key, { size, sha256 });
+      for (const batch of saves)
+        for (const { key, size, checksum } of batch) merged.set(key, { size, checksum });
       return merged;
     },
     save: async (entries) => {

@@ -1,6 +1,6 @@
+import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { describe, expect, test } from "vitest";
 import { ChecksumHasher, checksumOf, checksumStream, encodeChecksum, isChecksum } from "../src/checksum.js";
-import { crc32cBase64 } from "./helpers/crc32c-reference.js";
 import { chunkedStream, patternBuffer } from "./helpers/streams.js";
 
 describe("CRC32C", () => {

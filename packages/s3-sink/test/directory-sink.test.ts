@@ -4,10 +4,10 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createDirectorySink, type DirectorySink } from "../src/directory-sink.js";
 import type { ObjectInfo } from "../src/types.js";
-import { crc32cBase64 } from "./helpers/crc32c-reference.js";
 import { chunkedStream, failingStream, patternBuffer, sha256, stallingStream } from "./helpers/streams.js";
 
 let base: string;

@@ -131,12 +131,17 @@ export interface CheckOutput {
   /** From the record when complete, else 0. */
   readonly objects: number;
   readonly bytes: number;
+  /** The record's per-file checksum when complete (SHA256: a copy recorded before 2026-12), else null. */
+  readonly checksumAlgorithm: RecordChecksumAlgorithm | null;
 }
+
+/** The completion record's per-file checksum: CRC32C (format version 2, S3's own), SHA256 (version 1). */
+export type RecordChecksumAlgorithm = "CRC32C" | "SHA256";
 
 /**
  * Where a harvest stands between two invocations. Small (well under 1 KB) whatever the asset's size: the plan
  * itself (resources, manifest bodies) is stored by the harvest Lambda in the destination bucket under
- * HARVEST_STATE_PREFIX, never in state data, and so is its checksum journal (size and sha256 of every object an
+ * HARVEST_STATE_PREFIX, never in state data, and so is its checksum journal (size and CRC32C of every object an
  * invocation copied or hashed); the objects already copied are found again by their presence.
  */
 export interface HarvestCursor {
@@ -215,6 +220,7 @@ export interface FinalizeOutput {
   readonly entry: string;
   readonly objects: number;
   readonly bytes: number;
+  readonly checksumAlgorithm: RecordChecksumAlgorithm;
 }
 
 /** The Lambdas the definition invokes; each is its own function (and zip: apps/lambdas/dist/<name>.zip). */

@@ -45,6 +45,8 @@ export interface EndpointDone<E extends "EndpointSkipped" | "EndpointComplete">
   readonly Entry: string;
   readonly Objects: number;
   readonly Bytes: number;
+  /** The completion record's per-file checksum, which `vod-harvest verify` checks the copy against. */
+  readonly ChecksumAlgorithm: "CRC32C" | "SHA256";
 }
 
 export interface EndpointFailed extends Base<"ERROR", "EndpointFailed"> {

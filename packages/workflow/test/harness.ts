@@ -195,7 +195,9 @@ export async function runWorkflow(
     [LAMBDA_ARNS["resolve-endpoints"]]: (event: ResolveEndpointsInput) => resolveEndpoints(event),
     [LAMBDA_ARNS.check]: (event: CheckInput): CheckOutput => {
       const record = fakes.records?.[event.packagingConfigurationId];
-      return record ? { complete: true, ...record } : { complete: false, entry: null, objects: 0, bytes: 0 };
+      return record
+        ? { complete: true, checksumAlgorithm: "CRC32C", ...record }
+        : { complete: false, entry: null, objects: 0, bytes: 0, checksumAlgorithm: null };
     },
     [LAMBDA_ARNS.harvest]: (event: HarvestInput): HarvestOutput => {
       const error = harvestErrors.shift();
@@ -222,6 +224,7 @@ export async function runWorkflow(
         entry: `s3://${event.destination.bucket}/${event.destination.prefix}index.m3u8`,
         objects: copy.objects,
         bytes: copy.bytes,
+        checksumAlgorithm: "CRC32C",
       };
     },
     [mediaPackageResource("describeAsset")]: mp.describeAsset,

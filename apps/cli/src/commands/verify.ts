@@ -1,5 +1,6 @@
-// `verify <destination>`: checks a harvested copy against its completion record (every file there with its size;
-// with --deep, or always on a directory, each file read back and its checksum compared). Exit 0 intact, 1 damaged.
+// `verify <destination>`: checks a harvested copy against its completion record: every file there with its size
+// and checksum — S3's stored CRC32C compared without downloading; a directory, an object S3 keeps no CRC32C for,
+// a version 1 record (sha256) or --deep: read back. Exit 0 intact, 1 damaged, 2 no record or bad usage.
 import { type CopyVerification, verifyCopy } from "@vod-harvest/harvest";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
@@ -19,15 +20,17 @@ export function verifyReport(result: CopyVerification, location: string): string
   const lines = result.problems.map(
     ({ key, problem, detail }) => `${problem.toUpperCase()} ${key}: ${detail}`,
   );
-  const what = result.checked === "sizes" ? "sizes" : "sizes and sha256 checksums";
+  const how = [
+    result.stated > 0 ? `${result.stated} as the store keeps it` : "",
+    result.readBack > 0 ? `${result.readBack} read back` : "",
+  ].filter((part) => part !== "");
+  const what = `sizes and ${result.algorithm} checksums${how.length > 0 ? ` (${how.join(", ")})` : ""}`;
   const size = `${result.objects} objects, ${formatBytes(result.bytes)}`;
   lines.push(
     result.status === "INTACT"
       ? `INTACT: ${size} in ${location}, ${what} as recorded`
       : `DAMAGED: ${result.problems.length} of ${result.objects} objects in ${location} differ from the record (${what} compared)`,
   );
-  if (result.checked === "sizes")
-    lines.push("(sizes only: --deep reads every object back and compares checksums)");
   return `${lines.join("\n")}\n`;
 }
 
@@ -37,12 +40,10 @@ export async function runVerify(
   signal: AbortSignal,
 ): Promise<ExitCodeValue> {
   const sink = await createSink(args.destination, args.pathStyle);
-  // A directory is read back whatever the flag: nothing else could tell its bytes changed.
-  const checksums = args.deep || args.destination.kind === "directory";
   let checked = 0;
   const showProgress = io.stderrIsTTY && !args.json;
   const result = await verifyCopy(sink, {
-    checksums,
+    deep: args.deep,
     signal,
     onFile: () => {
       checked++;
@@ -51,9 +52,8 @@ export async function runVerify(
   });
   if (showProgress) io.err("\r\x1b[K");
   if (args.json) {
-    io.out(
-      `${JSON.stringify({ status: result.status, objects: result.objects, bytes: result.bytes, checked: result.checked, problems: result.problems })}\n`,
-    );
+    const { status, objects, bytes, algorithm, stated, readBack, problems } = result;
+    io.out(`${JSON.stringify({ status, objects, bytes, algorithm, stated, readBack, problems })}\n`);
   } else io.out(verifyReport(result, sink.location));
   return result.status === "INTACT" ? ExitCode.Ok : ExitCode.Failed;
 }

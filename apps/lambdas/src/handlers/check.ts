@@ -19,8 +19,9 @@ export function createCheckHandler(deps: CheckHandlerDeps): LambdaHandler<CheckI
           entry: `s3://${bucket}/${prefix}${record.entry}`,
           objects: record.objects,
           bytes: record.bytes,
+          checksumAlgorithm: record.version === 2 ? record.checksumAlgorithm : "SHA256",
         }
-      : { complete: false, entry: null, objects: 0, bytes: 0 };
+      : { complete: false, entry: null, objects: 0, bytes: 0, checksumAlgorithm: null };
     deps.logger.info("completion checked", {
       assetId: event.assetId,
       packagingConfigurationId: event.packagingConfigurationId,

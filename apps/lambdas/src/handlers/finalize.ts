@@ -51,6 +51,7 @@ export function createFinalizeHandler(
       entry: `${where}${record.entry}`,
       objects: record.objects,
       bytes: record.bytes,
+      checksumAlgorithm: record.version === 2 ? record.checksumAlgorithm : "SHA256",
     };
     deps.logger.info("harvest complete", {
       assetId: event.assetId,
