@@ -21,8 +21,9 @@ const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 
 /**
  * The baseline: the least a copy of the same URL list needs (GET, then a file write or a PutObject), at the same
- * concurrency and over the same HTTP stack as the engine, with no parsing, planning, retries, size checks,
- * hashing, verification or record. Whatever the engine costs beyond this is its own overhead.
+ * concurrency and over the same HTTP stack as the engine, with no parsing, planning, retries, size checks, hashing,
+ * verification or record; against S3 it sends the SDK's default checksum (the engine sends its CRC32C). Whatever
+ * the engine costs beyond this is its own overhead.
  */
 export async function rawCopy(
   items: readonly RawItem[],

@@ -102,7 +102,12 @@ async function run(
       ? ({ kind: "directory", root: spec.destination } as const)
       : ({
           kind: "s3",
-          client: createS3ClientFromEnv({ forcePathStyle: true }),
+          // The SDK's default checksum (CRC32, computed in JavaScript, sent as a trailer), as a plain SDK copier
+          // pays it against AWS; the engine sends its own CRC32C (computed once, natively) on every put.
+          client: createS3ClientFromEnv({
+            forcePathStyle: true,
+            clientConfig: { requestChecksumCalculation: "WHEN_SUPPORTED" },
+          }),
           bucket: spec.bucket,
           prefix: spec.destination,
         } as const);

@@ -1,9 +1,15 @@
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { createS3ClientFromEnv, createS3Sink, type ObjectSink } from "@vod-harvest/s3-sink";
-import { type MotoServer, skipWithoutMoto, startMoto } from "@vod-harvest/s3-sink/testing";
+import {
+  type MotoServer,
+  skipWithoutMoto,
+  startAlteringProxy,
+  startMoto,
+} from "@vod-harvest/s3-sink/testing";
 import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createOriginClient } from "../src/http.js";
 import { COMPLETION_RECORD_KEY, harvest } from "../src/index.js";
 import { startTestOrigin, syntheticBytes, syntheticFile, type TestOrigin } from "../src/test-origin/index.js";
 import { ASSET_PREFIX, hlsAsset, originFiles } from "./support.js";
@@ -90,6 +96,38 @@ describe.skipIf(skipWithoutMoto("harvest end to end into moto S3"))("harvest: HL
     const second = await harvest({ entryUrl: origin.urlOf(`${ASSET_PREFIX}index.m3u8`) }, sink);
     expect(second.status).toBe("SKIPPED");
     expect(origin.requests).toHaveLength(0);
+  }, 120_000);
+
+  test("one object altered on its way to S3 every time: refused by S3, retried, then INCOMPLETE naming it; nothing under its key, no record", async () => {
+    const key = "video/fmp4/seg2.m4s";
+    const proxy = await startAlteringProxy(moto.endpoint, `/altered/${key}`);
+    try {
+      const client = createS3ClientFromEnv({
+        env: { ...moto.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_ENDPOINT_URL: proxy.endpoint },
+        forcePathStyle: true,
+      });
+      const sink = createS3Sink({ client, bucket: BUCKET, prefix: "altered" });
+      const retry = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 100 };
+      const result = await harvest({ entryUrl: origin.urlOf(`${ASSET_PREFIX}index.m3u8`) }, sink, {
+        client: createOriginClient({ retry }),
+      });
+      expect(result.status).toBe("INCOMPLETE");
+      expect(result.failed).toEqual([
+        expect.objectContaining({
+          key,
+          error: expect.stringMatching(/ChecksumMismatchError.*altered on the way/),
+        }),
+      ]);
+      expect(proxy.altered()).toBe(3); // every attempt sent, altered, refused
+      expect(await sink.head(key)).toBeUndefined();
+      expect(await sink.head(COMPLETION_RECORD_KEY)).toBeUndefined();
+      expect(await sink.head("video/fmp4/seg1.m4s")).toMatchObject({
+        checksum: crc32cBase64(asset.get("video/fmp4/seg1.m4s") as Buffer),
+      });
+      client.destroy();
+    } finally {
+      await proxy.close();
+    }
   }, 120_000);
 
   test("an S3 that stops answering (process paused) fails the run with a clear error instead of hanging", async () => {

@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { checksumOf } from "../src/checksum.js";
 import { createS3ClientFromEnv } from "../src/s3-client.js";
 import { createS3Sink } from "../src/s3-sink.js";
+import { type AlteringProxy, startAlteringProxy } from "../src/testing/altering-proxy.js";
 import { type MotoServer, skipWithoutMoto, startMoto } from "../src/testing/moto.js";
-import { type AlteringProxy, startAlteringProxy } from "./helpers/altering-proxy.js";
 import { chunkedStream, patternBuffer } from "./helpers/streams.js";
 
 const MiB = 1024 * 1024;

@@ -140,3 +140,5 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+export { type AlteringProxy, startAlteringProxy } from "./altering-proxy.js";

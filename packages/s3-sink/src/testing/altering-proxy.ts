@@ -1,3 +1,4 @@
+// Test helper (exported by `@vod-harvest/s3-sink/testing`); never imported by library code.
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
