@@ -153,6 +153,49 @@ describe.skipIf(skip)("the S3 sink: bytes altered on the way to S3", () => {
     },
   );
 
+  test.each([
+    ["a single put", 300_000],
+    ["a multipart put", 11 * MiB],
+  ])(
+    "%s with the SDK's default checksums on (as against AWS): ours is the only one sent, no trailer",
+    async (_what, size) => {
+      // requestChecksumCalculation WHEN_SUPPORTED is the SDK's default for AWS: it would add a CRC32 of its own.
+      const awsLike = createS3ClientFromEnv({
+        forcePathStyle: true,
+        env: { ...moto.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_ENDPOINT_URL: proxy.endpoint },
+        clientConfig: { requestChecksumCalculation: "WHEN_SUPPORTED" },
+      });
+      const sink = createS3Sink({
+        client: awsLike,
+        bucket: BUCKET,
+        prefix: `default-checksums/${size}`,
+        multipartThresholdBytes: 5 * MiB + 1,
+        partSizeBytes: 5 * MiB,
+      });
+      const body = patternBuffer(size, 3);
+      const seen = proxy.requests.length;
+      await sink.put("v/seg.m4s", chunkedStream(body), { expectedSize: size });
+      awsLike.destroy();
+      const bodies = proxy.requests.slice(seen).filter((request) => request.method === "PUT");
+      expect(bodies.length).toBe(size > 5 * MiB ? 3 : 1); // two parts and none else, or one PutObject
+      for (const { headers } of bodies) {
+        expect(Object.keys(headers).filter((name) => name.startsWith("x-amz-checksum-"))).toEqual([
+          "x-amz-checksum-crc32c",
+        ]);
+        expect(headers["x-amz-trailer"]).toBeUndefined();
+        expect(headers["content-encoding"] ?? "").not.toContain("aws-chunked");
+      }
+      const complete = proxy.requests
+        .slice(seen)
+        .find((request) => request.method === "POST" && request.url.includes("uploadId="));
+      if (size > 5 * MiB) {
+        expect(complete?.headers["x-amz-checksum-crc32c"]).toBe(checksumOf(body));
+        expect(complete?.headers["x-amz-checksum-type"]).toBe("FULL_OBJECT");
+      }
+      expect((await stored(`default-checksums/${size}/v/seg.m4s`))?.ChecksumCRC32C).toBe(checksumOf(body));
+    },
+  );
+
   test("the same put through the proxy untouched (no marker) is stored: the proxy alone is not the failure", async () => {
     const sink = createS3Sink({ client: proxied, bucket: BUCKET, prefix: "clean" });
     const body = patternBuffer(300_000);

@@ -2,10 +2,18 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
+export interface ProxiedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
 export interface AlteringProxy {
   readonly endpoint: string;
   /** Request bodies altered so far. */
   readonly altered: () => number;
+  /** Every request forwarded, in order (what the client sent, before any alteration). */
+  readonly requests: readonly ProxiedRequest[];
   close(): Promise<void>;
 }
 
@@ -16,7 +24,13 @@ export interface AlteringProxy {
 export async function startAlteringProxy(target: string, marker: string): Promise<AlteringProxy> {
   const upstream = new URL(target);
   let altered = 0;
+  const requests: ProxiedRequest[] = [];
   const server: Server = createServer((incoming, outgoing) => {
+    requests.push({
+      method: incoming.method ?? "",
+      url: incoming.url ?? "",
+      headers: { ...incoming.headers },
+    });
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
@@ -48,6 +62,7 @@ export async function startAlteringProxy(target: string, marker: string): Promis
   return {
     endpoint: `http://127.0.0.1:${port}`,
     altered: () => altered,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
