@@ -1,10 +1,9 @@
 // The optional requests-per-second limit: request starts are spaced 1/rate apart, across every worker.
 import { createDirectorySink } from "@vod-harvest/s3-sink";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { harvest } from "../src/index.js";
 import { RateLimiter } from "../src/rate.js";
-import { startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
-import { ASSET_PREFIX, hlsAsset, originFiles, tempDir } from "./support.js";
+import { ASSET_PREFIX, originAndDirPerTest } from "./support.js";
 
 describe("RateLimiter", () => {
   test.each([
@@ -33,23 +32,14 @@ describe("RateLimiter", () => {
 });
 
 describe("harvest with ratePerSecond", () => {
-  let origin: TestOrigin;
-  let dir: { path: string; remove: () => Promise<void> };
-  beforeEach(async () => {
-    origin = await startTestOrigin({ files: originFiles(hlsAsset()) });
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await origin.close();
-    await dir.remove();
-  });
+  const context = originAndDirPerTest();
 
   test("no two origin requests start closer than 1/rate, whatever the concurrency", async () => {
     const rate = 40;
     const started = performance.now();
     const result = await harvest(
-      { entryUrl: origin.urlOf(`${ASSET_PREFIX}index.m3u8`) },
-      createDirectorySink(dir.path),
+      { entryUrl: context.origin.urlOf(`${ASSET_PREFIX}index.m3u8`) },
+      createDirectorySink(context.dir.path),
       {
         concurrency: 16,
         ratePerSecond: rate,
@@ -57,7 +47,7 @@ describe("harvest with ratePerSecond", () => {
     );
     const elapsedMs = performance.now() - started;
     expect(result.status).toBe("COMPLETE");
-    const requests = origin.requests.length;
+    const requests = context.origin.requests.length;
     expect(requests).toBeGreaterThan(5);
     expect(elapsedMs).toBeGreaterThanOrEqual(((requests - 1) * 1000) / rate - 5);
   });

@@ -1,10 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createDirectorySink } from "@vod-harvest/s3-sink";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { COMPLETION_RECORD_KEY, harvest, InvalidRecordError, parseRecord } from "../src/index.js";
-import { startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
-import { ASSET_PREFIX, hlsAsset, originFiles, tempDir } from "./support.js";
+import { ASSET_PREFIX, originAndDirPerTest } from "./support.js";
 
 const base = {
   format: "vod-harvest-completion",
@@ -61,23 +60,14 @@ describe("parseRecord", () => {
 });
 
 describe("a copy completed under a version 1 record", () => {
-  let origin: TestOrigin;
-  let dir: { path: string; remove: () => Promise<void> };
-  beforeEach(async () => {
-    origin = await startTestOrigin({ files: originFiles(hlsAsset()) });
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await origin.close();
-    await dir.remove();
-  });
+  const context = originAndDirPerTest();
 
   test("still reads as complete: SKIPPED, nothing fetched", async () => {
-    const entryUrl = origin.urlOf(`${ASSET_PREFIX}index.m3u8`);
+    const entryUrl = context.origin.urlOf(`${ASSET_PREFIX}index.m3u8`);
     const record = { ...v1, source: entryUrl, objects: 7, bytes: 1234 };
-    await writeFile(join(dir.path, COMPLETION_RECORD_KEY), JSON.stringify(record));
-    const result = await harvest({ entryUrl }, createDirectorySink(dir.path));
+    await writeFile(join(context.dir.path, COMPLETION_RECORD_KEY), JSON.stringify(record));
+    const result = await harvest({ entryUrl }, createDirectorySink(context.dir.path));
     expect(result).toMatchObject({ status: "SKIPPED", objects: 7, bytes: 1234 });
-    expect(origin.requests).toEqual([]);
+    expect(context.origin.requests).toEqual([]);
   });
 });

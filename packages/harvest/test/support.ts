@@ -1,8 +1,14 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import type { JournaledObject, ProgressStore, RecordedObject } from "../src/index.js";
-import { type MemoryFile, syntheticBytes } from "../src/test-origin/index.js";
+import {
+  type MemoryFile,
+  startTestOrigin,
+  syntheticBytes,
+  type TestOrigin,
+} from "../src/test-origin/index.js";
 
 /**
  * A small HLS asset under /vod/asset/: multivariant entry, two video renditions (one fMP4 with an init segment and
@@ -101,4 +107,21 @@ export function memoryStore(initial: RecordedObject[] = []) {
     },
   };
   return { store, saves, loads: () => loads };
+}
+
+/** For a describe block: a test origin serving hlsAsset() and an empty temp dir, fresh for each test. */
+export function originAndDirPerTest(): {
+  origin: TestOrigin;
+  dir: { path: string; remove: () => Promise<void> };
+} {
+  const context = {} as ReturnType<typeof originAndDirPerTest>;
+  beforeEach(async () => {
+    context.origin = await startTestOrigin({ files: originFiles(hlsAsset()) });
+    context.dir = await tempDir();
+  });
+  afterEach(async () => {
+    await context.origin.close();
+    await context.dir.remove();
+  });
+  return context;
 }
