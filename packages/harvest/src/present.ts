@@ -1,3 +1,4 @@
+import { commonDirectory as commonUrlDirectory } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
 import { runPool } from "./pool.js";
 
@@ -15,17 +16,12 @@ export interface ListingPlan {
   readonly heads: readonly string[];
 }
 
-/** The directory part shared by every key, ending in `/` (or "" when they share none). */
+/**
+ * The longest directory (`a/b/`) every key lies under; "" when they share none (or there are none). Keys are URL
+ * paths without their leading `/`: the manifest package's rule, applied to them.
+ */
 export function commonDirectory(keys: readonly string[]): string {
-  const first = keys[0];
-  if (first === undefined) return "";
-  let common = first.slice(0, first.lastIndexOf("/") + 1);
-  for (const key of keys) {
-    while (common !== "" && !key.startsWith(common)) {
-      common = common.slice(0, common.lastIndexOf("/", common.length - 2) + 1);
-    }
-  }
-  return common;
+  return commonUrlDirectory(keys.map((key) => `/${key}`)).slice(1);
 }
 
 /**
