@@ -4,7 +4,13 @@ import { dirname, join } from "node:path";
 import { synth } from "../src/main.js";
 import { offlinePlan, terraformVersion } from "./terraform.js";
 
-const stackFile = synth();
+// Offline, the state stays local whatever the environment says: an S3 backend needs AWS to initialize.
+if (process.env.VOD_HARVEST_STATE_BUCKET) {
+  process.stderr.write(
+    "note: this offline plan keeps its state locally; `pnpm synth` writes the S3 backend (VOD_HARVEST_STATE_BUCKET)\n",
+  );
+}
+const stackFile = synth({ kind: "local" });
 const stackDir = dirname(stackFile);
 if (!terraformVersion()) {
   process.stderr.write(`\n*** SKIPPED: terraform not installed; synthesized only: ${stackFile} ***\n\n`);

@@ -47,8 +47,19 @@ export interface OfflinePlan {
   readonly placeholders: boolean;
 }
 
+export interface OfflinePlanOptions {
+  /** Backend settings for `terraform init` (a `-backend-config` file's HCL), e.g. an S3 endpoint. */
+  readonly backendConfig?: string;
+  /** Take the state lock during the plan (default: no lock, as a local review needs none). */
+  readonly lock?: boolean;
+}
+
 /** init, validate, plan and show in `stackDir` (which holds cdk.tf.json); stops at the first failing step. */
-export function offlinePlan(stackDir: string, extraVars: Readonly<Record<string, string>> = {}): OfflinePlan {
+export function offlinePlan(
+  stackDir: string,
+  extraVars: Readonly<Record<string, string>> = {},
+  options: OfflinePlanOptions = {},
+): OfflinePlan {
   const configDir = mkdtempSync(join(tmpdir(), "vod-harvest-tf-"));
   const cliConfig = join(configDir, "terraform.rc");
   writeFileSync(
@@ -82,12 +93,26 @@ export function offlinePlan(stackDir: string, extraVars: Readonly<Record<string,
     ...extraVars,
   };
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["-var", `${name}=${value}`]);
+  const backendArgs: string[] = [];
+  if (options.backendConfig !== undefined) {
+    const file = join(configDir, "backend.hcl");
+    writeFileSync(file, options.backendConfig);
+    backendArgs.push(`-backend-config=${file}`);
+  }
   const steps: [string, string[]][] = [
-    ["init", ["init", "-input=false", "-no-color"]],
+    ["init", ["init", "-input=false", "-no-color", ...backendArgs]],
     ["validate", ["validate", "-no-color"]],
     [
       "plan",
-      ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=plan.tfplan", ...varArgs],
+      [
+        "plan",
+        "-input=false",
+        "-no-color",
+        `-lock=${options.lock === true}`,
+        "-refresh=false",
+        "-out=plan.tfplan",
+        ...varArgs,
+      ],
     ],
     ["show", ["show", "-no-color", "plan.tfplan"]],
   ];

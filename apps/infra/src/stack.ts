@@ -16,6 +16,7 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index
 import { buildStateMachine, LAMBDA_NAMES, type LambdaName } from "@vod-harvest/workflow";
 import { Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
+import { applyStateBackend, type StateBackend } from "./backend.js";
 import {
   assumeRolePolicy,
   cdnSecretsPolicy,
@@ -33,9 +34,15 @@ export const OFFLINE_ACCOUNT_ID = "123456789012";
 /** Lambdas that copy (sized by variables); the others only validate or read a record. */
 const HEAVY: ReadonlySet<LambdaName> = new Set(["harvest", "finalize"]);
 
+export interface VodHarvestStackOptions {
+  /** Where Terraform keeps the state (backend.ts). Default: a local file beside the synthesized stack. */
+  readonly backend?: StateBackend;
+}
+
 export class VodHarvestStack extends TerraformStack {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, options: VodHarvestStackOptions = {}) {
     super(scope, id);
+    applyStateBackend(this, options.backend ?? { kind: "local" }, id);
     const vars = declareVariables(this);
     const offline = vars.offlinePlan.booleanValue;
 
