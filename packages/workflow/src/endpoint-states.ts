@@ -207,10 +207,10 @@ function harvestStates(config: ResolvedConfig): Record<string, State> {
       },
       ResultPath: "$.harvest",
       // A harvest invocation is resumable, so a timed-out one (the Task's or the Lambda's own timeout) is simply
-      // run again.
+      // run again, and so is one whose runtime died (Lambda.Unknown: out of memory, a crashed process).
       extraRetry: [
         {
-          ErrorEquals: ["States.Timeout", "Sandbox.Timedout"],
+          ErrorEquals: ["States.Timeout", "Sandbox.Timedout", "Lambda.Unknown"],
           IntervalSeconds: 1,
           MaxAttempts: 2,
           BackoffRate: 2,

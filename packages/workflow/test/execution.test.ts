@@ -108,7 +108,8 @@ describe("asset reuse or creation", () => {
   test.each([
     ["States.Timeout", "Task timed out"],
     ["Sandbox.Timedout", "Task timed out after 900.00 seconds"],
-  ])("a harvest invocation that times out (%s) is run again: it is resumable", async (name, message) => {
+    ["Lambda.Unknown", "The cause could not be determined because Lambda did not return an error type."],
+  ])("a harvest invocation that times out or dies (%s) is run again: it is resumable", async (name, message) => {
     const run = await runWorkflow(
       { ...SEED_INPUT, options: { PackagingConfigurationIds: ["hls"] } },
       { mediaPackage: twoConfigs(), copies, harvestErrors: [namedError(name, message)] },
