@@ -229,13 +229,51 @@ export function bucketTlsOnlyPolicy(bucketArn: string): PolicyDocument {
   });
 }
 
-/** The account administers the key through IAM; services get access through their roles' policies. */
+/**
+ * The account administers the key through IAM; services get access through their roles' policies. EventBridge,
+ * which has no role here, may use it only to publish to the (encrypted) topic for this account's rules.
+ */
 export function keyPolicy(partition: string, accountId: string): PolicyDocument {
-  return doc({
-    Sid: "EnableIamPolicies",
-    Effect: "Allow",
-    Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-    Action: "kms:*",
-    Resource: "*",
-  });
+  return doc(
+    {
+      Sid: "EnableIamPolicies",
+      Effect: "Allow",
+      Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    {
+      Sid: "EventBridgeToEncryptedTopic",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+  );
+}
+
+/** The topic: TLS only, and EventBridge may publish to it only for the stack's own rule. */
+export function topicPolicy(topicArn: string, ruleArn: string, accountId: string): PolicyDocument {
+  return doc(
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sns:Publish",
+      Resource: topicArn,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "EventBridgeExecutionAlerts",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: topicArn,
+      Condition: {
+        ArnEquals: { "aws:SourceArn": ruleArn },
+        StringEquals: { "aws:SourceAccount": accountId },
+      },
+    },
+  );
 }

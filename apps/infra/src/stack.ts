@@ -16,6 +16,7 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index
 import { buildStateMachine, LAMBDA_NAMES, type LambdaName } from "@vod-harvest/workflow";
 import { Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
+import { createExecutionAlerts } from "./alerts.js";
 import { applyStateBackend, type StateBackend } from "./backend.js";
 import {
   assumeRolePolicy,
@@ -202,6 +203,14 @@ export class VodHarvestStack extends TerraformStack {
       },
       tracingConfiguration: { enabled: true },
       dependsOn: [stateMachinePolicyResource],
+    });
+
+    createExecutionAlerts(this, {
+      name,
+      region,
+      accountId,
+      stateMachineArn: stateMachine.arn,
+      topicArn: storage.topic.arn,
     });
 
     new TerraformOutput(this, "state_machine_arn", { value: stateMachine.arn });

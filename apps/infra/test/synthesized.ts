@@ -10,6 +10,7 @@ export const BUCKET = `vod-harvest-${ACCOUNT}-${REGION}`;
 export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:vod-harvest`;
 export const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:vod-harvest`;
+export const ALERT_RULE_ARN = `arn:aws:events:${REGION}:${ACCOUNT}:rule/vod-harvest-execution-ended-badly`;
 export const SECRET_ARNS = [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:cdn-auth-AbCdEf`];
 export const LAMBDAS = ["prepare", "resolve-endpoints", "check", "harvest", "finalize"] as const;
 export const functionArn = (name: string) =>
@@ -37,6 +38,8 @@ const REFERENCES: Record<string, string> = {
   "${var.mediapackage_role_name}": "MediaPackage_Default_Role",
   "${jsonencode(var.cdn_auth_secret_arns)}": JSON.stringify(SECRET_ARNS),
   "${var.map_concurrency}": "4",
+  "${aws_sfn_state_machine.state_machine.arn}": STATE_MACHINE_ARN,
+  "${aws_cloudwatch_event_rule.execution_ended_badly.arn}": ALERT_RULE_ARN,
   ...Object.fromEntries(LAMBDAS.map((name) => [`\${aws_lambda_function.fn_${name}.arn}`, functionArn(name)])),
   ...Object.fromEntries(
     LAMBDAS.map((name) => [`\${aws_cloudwatch_log_group.log_${name}.arn}`, logGroupArn(name)]),

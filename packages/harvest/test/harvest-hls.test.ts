@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFile, rm, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { ManifestLimitError, UnsafeReferenceError } from "@vod-harvest/manifest";

@@ -1,7 +1,3 @@
-// The checksum journal (CopyOptions.progress): a resumed run keeps only the objects journaled by earlier runs (no
-// origin request, no read-back) and fetches everything else present again; it saves what it learnt even when it
-// stops early or fails. Real test origin and directory sink on this machine; the store is an in-memory one.
-import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { createDirectorySink, type ObjectSink } from "@vod-harvest/s3-sink";

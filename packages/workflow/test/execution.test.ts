@@ -109,14 +109,17 @@ describe("asset reuse or creation", () => {
     ["States.Timeout", "Task timed out"],
     ["Sandbox.Timedout", "Task timed out after 900.00 seconds"],
     ["Lambda.Unknown", "The cause could not be determined because Lambda did not return an error type."],
-  ])("a harvest invocation that times out or dies (%s) is run again: it is resumable", async (name, message) => {
-    const run = await runWorkflow(
-      { ...SEED_INPUT, options: { PackagingConfigurationIds: ["hls"] } },
-      { mediaPackage: twoConfigs(), copies, harvestErrors: [namedError(name, message)] },
-    );
-    expect(run.output).toEqual({ assetId: "asset-1", results: [COMPLETE_HLS] });
-    expect(callsTo(run, "Harvest")).toHaveLength(2);
-  });
+  ])(
+    "a harvest invocation that times out or dies (%s) is run again: it is resumable",
+    async (name, message) => {
+      const run = await runWorkflow(
+        { ...SEED_INPUT, options: { PackagingConfigurationIds: ["hls"] } },
+        { mediaPackage: twoConfigs(), copies, harvestErrors: [namedError(name, message)] },
+      );
+      expect(run.output).toEqual({ assetId: "asset-1", results: [COMPLETE_HLS] });
+      expect(callsTo(run, "Harvest")).toHaveLength(2);
+    },
+  );
 
   test("a CreateAsset failure fails the execution with its error, after an ERROR notification", async () => {
     const mediaPackage = twoConfigs();
