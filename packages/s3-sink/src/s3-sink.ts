@@ -211,11 +211,16 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
         // A small body is gathered first: its checksum must travel in a header, and S3 checks it on arrival.
         // Memory: below the multipart threshold per put, as a multipart put holds its parts.
         const data = buffered ?? (await gather(counter as ByteCounter));
-        checksum = checksumOf(data);
+        // A streamed body was checksummed by its counter on the way in (final once gathered): not hashed twice.
+        checksum = buffered ? checksumOf(buffered) : (counter as ByteCounter).checksum();
         const input = { ...params, Body: data, ContentLength: data.length, ChecksumCRC32C: checksum };
         await client.send(new PutObjectCommand(input), { abortSignal: controller.signal });
       } else {
-        const fullObject = () => (buffered ? checksumOf(buffered) : (counter as ByteCounter).checksum());
+        let whole: Checksum | undefined;
+        const fullObject = () => {
+          whole ??= buffered ? checksumOf(buffered) : (counter as ByteCounter).checksum();
+          return whole;
+        };
         upload = new Upload({
           client: checksummingClient(client, fullObject),
           params: {
