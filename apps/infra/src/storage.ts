@@ -17,6 +17,9 @@ import type { Construct } from "constructs";
 import { bucketTlsOnlyPolicy, keyPolicy } from "./policies.js";
 import type { StackVariables } from "./variables.js";
 
+/** What the email subscription receives unless `notify_progress`: everything but HarvestProgress. */
+export const EMAIL_FILTER_POLICY = { Event: [{ "anything-but": ["HarvestProgress"] }] } as const;
+
 export interface Storage {
   readonly bucketName: string;
   readonly bucketArn: string;
@@ -99,6 +102,11 @@ export function createStorage(
     topicArn: topic.arn,
     protocol: "email",
     endpoint: vars.email.stringValue,
+    // On the message body (every message is JSON with an `Event`, EventBridge's alerts included, which carry no
+    // message attributes): progress only when asked for.
+    filterPolicyScope: '${var.notify_progress ? null : "MessageBody"}',
+    // (An HCL object constructor takes JSON's syntax as it is.)
+    filterPolicy: `\${var.notify_progress ? null : jsonencode(${JSON.stringify(EMAIL_FILTER_POLICY)})}`,
   });
   return { bucketName, bucketArn, key, topic };
 }

@@ -16,6 +16,7 @@ export interface StackVariables {
   readonly harvestSafetyMarginSeconds: TerraformVariable;
   readonly mapConcurrency: TerraformVariable;
   readonly logRetentionDays: TerraformVariable;
+  readonly notifyProgress: TerraformVariable;
   readonly lambdaDistDir: TerraformVariable;
   readonly offlinePlan: TerraformVariable;
 }
@@ -118,6 +119,12 @@ export function declareVariables(scope: Construct): StackVariables {
       type: "number",
       default: 30,
       description: "Log retention.",
+    }),
+    notifyProgress: variable("notify_progress", {
+      type: "bool",
+      default: false,
+      description:
+        "Also email HarvestProgress (one per endpoint per harvest invocation, ~every 15 min); default: start, results and failures only.",
     }),
     lambdaDistDir: variable("lambda_dist_dir", {
       type: "string",

@@ -170,9 +170,11 @@ test("variables and outputs", () => {
       "map_concurrency",
       "mediapackage_role_name",
       "name",
+      "notify_progress",
       "offline_plan",
     ].sort(),
   );
+  expect(tf.variable.notify_progress).toMatchObject({ type: "bool", default: false });
   expect(tf.variable.mediapackage_role_name.default).toBe("MediaPackage_Default_Role");
   expect(tf.variable.cdn_auth_secret_arns).toMatchObject({ type: "list(string)", default: [] });
   expect(tf.variable.destination_bucket_name.default).toBe("");

@@ -62,6 +62,7 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
         cdn_auth_secret_arns: '["arn:aws:secretsmanager:us-east-1:123456789012:secret:cdn-AbCdEf"]',
         harvest_concurrency: "8",
         harvest_safety_margin_seconds: "30",
+        notify_progress: "true",
       },
       present: [
         "aws_iam_role_policy.policy_harvest_cdn_secrets[0]",
@@ -90,6 +91,14 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
         : "null";
       expect(plan).toMatch(new RegExp(`"HARVEST_CONCURRENCY"\\s+= ${concurrency}\n`));
       expect(plan).toMatch(new RegExp(`"HARVEST_SAFETY_MARGIN_MS"\\s+= ${margin}\n`));
+      // The email gets HarvestProgress only with notify_progress; the filter is on the message body.
+      if (vars.notify_progress === "true") {
+        expect(plan).not.toContain("anything-but");
+        expect(plan).not.toContain('filter_policy_scope             = "MessageBody"');
+      } else {
+        expect(plan).toContain('filter_policy_scope             = "MessageBody"');
+        expect(plan).toMatch(/filter_policy\s+= jsonencode\([\s\S]*anything-but = \[\s+\+ "HarvestProgress"/);
+      }
     },
     240_000,
   );
