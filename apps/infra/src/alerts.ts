@@ -60,6 +60,7 @@ export interface ExecutionAlertOptions {
   readonly stateMachineArn: string;
   readonly topicArn: string;
   readonly accountId: string;
+  readonly partition: string;
 }
 
 export function createExecutionAlerts(scope: Construct, options: ExecutionAlertOptions): CloudwatchEventRule {
@@ -76,7 +77,8 @@ export function createExecutionAlerts(scope: Construct, options: ExecutionAlertO
       inputTemplate: executionEndedTemplate(options.region),
     },
   });
-  const policy: PolicyDocument = topicPolicy(options.topicArn, rule.arn, options.accountId);
+  const alarms = `arn:${options.partition}:cloudwatch:${options.region}:${options.accountId}:alarm:${options.name}-*`;
+  const policy: PolicyDocument = topicPolicy(options.topicArn, rule.arn, options.accountId, alarms);
   new SnsTopicPolicy(scope, "notifications_policy", {
     arn: options.topicArn,
     policy: JSON.stringify(policy),

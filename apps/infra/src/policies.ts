@@ -230,8 +230,9 @@ export function bucketTlsOnlyPolicy(bucketArn: string): PolicyDocument {
 }
 
 /**
- * The account administers the key through IAM; services get access through their roles' policies. EventBridge,
- * which has no role here, may use it only to publish to the (encrypted) topic for this account's rules.
+ * The account administers the key through IAM; services get access through their roles' policies. EventBridge
+ * and CloudWatch alarms, which have no role here, may use it only to publish to the (encrypted) topic for this
+ * account.
  */
 export function keyPolicy(partition: string, accountId: string): PolicyDocument {
   return doc(
@@ -245,7 +246,7 @@ export function keyPolicy(partition: string, accountId: string): PolicyDocument 
     {
       Sid: "EventBridgeToEncryptedTopic",
       Effect: "Allow",
-      Principal: { Service: "events.amazonaws.com" },
+      Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceAccount": accountId } },
@@ -253,8 +254,16 @@ export function keyPolicy(partition: string, accountId: string): PolicyDocument 
   );
 }
 
-/** The topic: TLS only, and EventBridge may publish to it only for the stack's own rule. */
-export function topicPolicy(topicArn: string, ruleArn: string, accountId: string): PolicyDocument {
+/**
+ * The topic: TLS only; EventBridge may publish to it only for the stack's own rule, CloudWatch only for this
+ * account's alarms matching `alarmArnPattern` (the stack's).
+ */
+export function topicPolicy(
+  topicArn: string,
+  ruleArn: string,
+  accountId: string,
+  alarmArnPattern: string,
+): PolicyDocument {
   return doc(
     {
       Sid: "DenyInsecureTransport",
@@ -272,6 +281,17 @@ export function topicPolicy(topicArn: string, ruleArn: string, accountId: string
       Resource: topicArn,
       Condition: {
         ArnEquals: { "aws:SourceArn": ruleArn },
+        StringEquals: { "aws:SourceAccount": accountId },
+      },
+    },
+    {
+      Sid: "CloudWatchAlarms",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: topicArn,
+      Condition: {
+        ArnLike: { "aws:SourceArn": alarmArnPattern },
         StringEquals: { "aws:SourceAccount": accountId },
       },
     },

@@ -18,6 +18,7 @@ import { Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from "cdkt
 import type { Construct } from "constructs";
 import { createExecutionAlerts } from "./alerts.js";
 import { applyStateBackend, type StateBackend } from "./backend.js";
+import { createAlarms } from "./guardrails.js";
 import {
   assumeRolePolicy,
   cdnSecretsPolicy,
@@ -147,6 +148,11 @@ export class VodHarvestStack extends TerraformStack {
         handler: "index.handler",
         filename: zip,
         sourceCodeHash: Fn.filebase64sha256(zip),
+        // Bounds the origin's load across executions: at most this many harvests at once, each with
+        // harvest_concurrency connections (-1: unreserved, no bound).
+        ...(lambda === "harvest"
+          ? { reservedConcurrentExecutions: vars.harvestReservedConcurrency.numberValue }
+          : {}),
         memorySize: heavy ? vars.harvestMemoryMb.numberValue : 256,
         timeout: heavy ? vars.harvestTimeoutSeconds.numberValue : 30,
         tracingConfig: { mode: "Active" },
@@ -205,9 +211,17 @@ export class VodHarvestStack extends TerraformStack {
       dependsOn: [stateMachinePolicyResource],
     });
 
+    createAlarms(this, {
+      name,
+      stateMachineArn: stateMachine.arn,
+      harvestFunctionName: functions.harvest.functionName,
+      topicArn: storage.topic.arn,
+      topicName: storage.topic.name,
+    });
     createExecutionAlerts(this, {
       name,
       region,
+      partition,
       accountId,
       stateMachineArn: stateMachine.arn,
       topicArn: storage.topic.arn,

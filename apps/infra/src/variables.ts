@@ -17,6 +17,7 @@ export interface StackVariables {
   readonly mapConcurrency: TerraformVariable;
   readonly logRetentionDays: TerraformVariable;
   readonly notifyProgress: TerraformVariable;
+  readonly harvestReservedConcurrency: TerraformVariable;
   readonly lambdaDistDir: TerraformVariable;
   readonly offlinePlan: TerraformVariable;
 }
@@ -119,6 +120,19 @@ export function declareVariables(scope: Construct): StackVariables {
       type: "number",
       default: 30,
       description: "Log retention.",
+    }),
+    harvestReservedConcurrency: variable("harvest_reserved_concurrency", {
+      type: "number",
+      default: -1,
+      description:
+        "Harvest Lambdas running at once, across every execution (reserved concurrency); -1: unreserved. Origin connections stay at most this × harvest_concurrency (32 when 0).",
+      validation: [
+        {
+          condition:
+            "${var.harvest_reserved_concurrency == -1 || (var.harvest_reserved_concurrency >= 1 && floor(var.harvest_reserved_concurrency) == var.harvest_reserved_concurrency)}",
+          errorMessage: "harvest_reserved_concurrency: -1 (unreserved) or a whole number ≥ 1",
+        },
+      ],
     }),
     notifyProgress: variable("notify_progress", {
       type: "bool",

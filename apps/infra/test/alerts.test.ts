@@ -80,14 +80,17 @@ describe("execution alerts", () => {
   );
 
   type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
-  async function mayPublish(context: Record<string, string>): Promise<Decision> {
+  async function mayPublish(
+    context: Record<string, string>,
+    principal = "events.amazonaws.com",
+  ): Promise<Decision> {
     const policy = JSON.parse(
       resolveReferences(resource("aws_sns_topic_policy", "notifications_policy").policy),
     );
     const response = await runSimulation(
       {
         request: {
-          principal: "events.amazonaws.com",
+          principal,
           action: "sns:Publish",
           resource: { resource: TOPIC_ARN, accountId: ACCOUNT },
           contextVariables: context,
@@ -132,12 +135,31 @@ describe("execution alerts", () => {
     expect(await mayPublish(context)).toBe(decision);
   });
 
-  test("the key lets EventBridge encrypt for the topic, for this account only", () => {
+  const alarm = (name: string, account = ACCOUNT) => `arn:aws:cloudwatch:${REGION}:${account}:alarm:${name}`;
+  test.each<[string, string, string, Decision]>([
+    ["the stack's alarm", alarm("vod-harvest-harvest-errors"), ACCOUNT, "Allowed"],
+    ["another stack's alarm", alarm("other-harvest-errors"), ACCOUNT, "ImplicitlyDenied"],
+    [
+      "another account's alarm",
+      alarm("vod-harvest-harvest-errors", "444455556666"),
+      "444455556666",
+      "ImplicitlyDenied",
+    ],
+  ])("CloudWatch alarms publishing to the topic: %s → %s", async (_what, sourceArn, account, decision) => {
+    const context = {
+      "aws:SourceArn": sourceArn,
+      "aws:SourceAccount": account,
+      "aws:SecureTransport": "true",
+    };
+    expect(await mayPublish(context, "cloudwatch.amazonaws.com")).toBe(decision);
+  });
+
+  test("the key lets EventBridge and CloudWatch alarms encrypt for the topic, for this account only", () => {
     const policy = JSON.parse(resolveReferences(resource("aws_kms_key", "key").policy));
     expect(policy.Statement).toContainEqual({
       Sid: "EventBridgeToEncryptedTopic",
       Effect: "Allow",
-      Principal: { Service: "events.amazonaws.com" },
+      Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },

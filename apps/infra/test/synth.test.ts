@@ -163,6 +163,7 @@ test("variables and outputs", () => {
       "email",
       "harvest_concurrency",
       "harvest_memory_mb",
+      "harvest_reserved_concurrency",
       "harvest_safety_margin_seconds",
       "harvest_timeout_seconds",
       "lambda_dist_dir",
@@ -175,6 +176,7 @@ test("variables and outputs", () => {
     ].sort(),
   );
   expect(tf.variable.notify_progress).toMatchObject({ type: "bool", default: false });
+  expect(tf.variable.harvest_reserved_concurrency).toMatchObject({ type: "number", default: -1 });
   expect(tf.variable.mediapackage_role_name.default).toBe("MediaPackage_Default_Role");
   expect(tf.variable.cdn_auth_secret_arns).toMatchObject({ type: "list(string)", default: [] });
   expect(tf.variable.destination_bucket_name.default).toBe("");
@@ -206,4 +208,61 @@ test("the provider's skip flags follow var.offline_plan, so a real deploy valida
     skip_metadata_api_check: '${var.offline_plan ? "true" : "false"}',
   });
   expect(tf.data.aws_caller_identity.current.count).toBe("${var.offline_plan ? 0 : 1}");
+});
+
+describe("guardrails", () => {
+  test.each([
+    [
+      "executions_failed",
+      "AWS/States",
+      "ExecutionsFailed",
+      { StateMachineArn: "${aws_sfn_state_machine.state_machine.arn}" },
+    ],
+    [
+      "executions_timed_out",
+      "AWS/States",
+      "ExecutionsTimedOut",
+      { StateMachineArn: "${aws_sfn_state_machine.state_machine.arn}" },
+    ],
+    [
+      "harvest_errors",
+      "AWS/Lambda",
+      "Errors",
+      { FunctionName: "${aws_lambda_function.fn_harvest.function_name}" },
+    ],
+    [
+      "harvest_throttles",
+      "AWS/Lambda",
+      "Throttles",
+      { FunctionName: "${aws_lambda_function.fn_harvest.function_name}" },
+    ],
+    [
+      "notifications_failed",
+      "AWS/SNS",
+      "NumberOfNotificationsFailed",
+      { TopicName: "${aws_sns_topic.notifications.name}" },
+    ],
+  ])("alarm %s: %s %s ≥ 1 in 5 minutes notifies the topic", (id, namespace, metric, dimensions) => {
+    expect(resource("aws_cloudwatch_metric_alarm", `alarm_${id}`)).toMatchObject({
+      alarm_name: `\${var.name}-${id.replace(/_/g, "-")}`,
+      namespace,
+      metric_name: metric,
+      dimensions,
+      statistic: "Sum",
+      period: 300,
+      evaluation_periods: 1,
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      treat_missing_data: "notBreaching",
+      alarm_actions: ["${aws_sns_topic.notifications.arn}"],
+    });
+  });
+
+  test("the harvest Lambda's reserved concurrency is the variable (bounding origin connections); the others have none", () => {
+    expect(resource("aws_lambda_function", "fn_harvest").reserved_concurrent_executions).toBe(
+      "${var.harvest_reserved_concurrency}",
+    );
+    for (const name of LAMBDAS.filter((lambda) => lambda !== "harvest"))
+      expect(resource("aws_lambda_function", `fn_${name}`).reserved_concurrent_executions).toBeUndefined();
+  });
 });

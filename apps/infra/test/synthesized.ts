@@ -40,6 +40,8 @@ const REFERENCES: Record<string, string> = {
   "${var.map_concurrency}": "4",
   "${aws_sfn_state_machine.state_machine.arn}": STATE_MACHINE_ARN,
   "${aws_cloudwatch_event_rule.execution_ended_badly.arn}": ALERT_RULE_ARN,
+  "${aws_lambda_function.fn_harvest.function_name}": "vod-harvest-harvest",
+  "${aws_sns_topic.notifications.name}": "vod-harvest",
   ...Object.fromEntries(LAMBDAS.map((name) => [`\${aws_lambda_function.fn_${name}.arn}`, functionArn(name)])),
   ...Object.fromEntries(
     LAMBDAS.map((name) => [`\${aws_cloudwatch_log_group.log_${name}.arn}`, logGroupArn(name)]),

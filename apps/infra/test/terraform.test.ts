@@ -51,9 +51,10 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
         "aws_cloudwatch_event_rule.execution_ended_badly",
         "aws_cloudwatch_event_target.execution_ended_badly_notify",
         "aws_sns_topic_policy.notifications_policy",
+        "aws_cloudwatch_metric_alarm.alarm_harvest_errors",
       ],
       absent: ["aws_iam_role_policy.policy_harvest_cdn_secrets[0]"],
-      adds: 37,
+      adds: 42,
     },
     {
       name: "existing bucket, one CDN secret",
@@ -63,6 +64,7 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
         harvest_concurrency: "8",
         harvest_safety_margin_seconds: "30",
         notify_progress: "true",
+        harvest_reserved_concurrency: "10",
       },
       present: [
         "aws_iam_role_policy.policy_harvest_cdn_secrets[0]",
@@ -70,7 +72,7 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
         "aws_cloudwatch_event_rule.execution_ended_badly",
       ],
       absent: ["aws_s3_bucket.destination[0]", "aws_s3_bucket_policy.destination_tls_only[0]"],
-      adds: 32,
+      adds: 37,
     },
   ])(
     "validate and plan: $name",
@@ -91,6 +93,9 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
         : "null";
       expect(plan).toMatch(new RegExp(`"HARVEST_CONCURRENCY"\\s+= ${concurrency}\n`));
       expect(plan).toMatch(new RegExp(`"HARVEST_SAFETY_MARGIN_MS"\\s+= ${margin}\n`));
+      // Harvests at once across executions: the operator's bound, or none (-1).
+      const reserved = vars.harvest_reserved_concurrency ?? "-1";
+      expect(plan).toMatch(new RegExp(`reserved_concurrent_executions\\s+= ${reserved}\n`));
       // The email gets HarvestProgress only with notify_progress; the filter is on the message body.
       if (vars.notify_progress === "true") {
         expect(plan).not.toContain("anything-but");
@@ -109,6 +114,7 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
     ["harvest_concurrency", "2.5"],
     ["harvest_safety_margin_seconds", "1"],
     ["harvest_safety_margin_seconds", "7.5"],
+    ["harvest_reserved_concurrency", "0"],
   ])(
     "a variable validation rejects %s = %s at plan time",
     (name, value) => {
