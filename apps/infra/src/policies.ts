@@ -232,9 +232,9 @@ export function bucketTlsOnlyPolicy(bucketArn: string): PolicyDocument {
 /**
  * The account administers the key through IAM; services get access through their roles' policies. EventBridge
  * and CloudWatch alarms, which have no role here, may use it only to publish to the (encrypted) topic for this
- * account.
+ * account; CloudWatch Logs only for this account's log groups (they are encrypted with it).
  */
-export function keyPolicy(partition: string, accountId: string): PolicyDocument {
+export function keyPolicy(partition: string, accountId: string, region: string): PolicyDocument {
   return doc(
     {
       Sid: "EnableIamPolicies",
@@ -250,6 +250,18 @@ export function keyPolicy(partition: string, accountId: string): PolicyDocument 
       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+    {
+      Sid: "CloudWatchLogsOfThisAccount",
+      Effect: "Allow",
+      Principal: { Service: `logs.${region}.amazonaws.com` },
+      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+      Resource: "*",
+      Condition: {
+        ArnLike: {
+          "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
+        },
+      },
     },
   );
 }

@@ -84,6 +84,7 @@ export class VodHarvestStack extends TerraformStack {
         const group = new CloudwatchLogGroup(this, `log_${lambda}`, {
           name: `/aws/lambda/${name}-${lambda}`,
           retentionInDays: vars.logRetentionDays.numberValue,
+          kmsKeyId: storage.key.arn,
         });
         return [lambda, group];
       }),
@@ -172,6 +173,7 @@ export class VodHarvestStack extends TerraformStack {
     const stateMachineLogs = new CloudwatchLogGroup(this, "log_state_machine", {
       name: `/aws/vendedlogs/states/${name}`,
       retentionInDays: vars.logRetentionDays.numberValue,
+      kmsKeyId: storage.key.arn,
     });
     const stateMachineRole = new IamRole(this, "role_state_machine", {
       name: `${name}-state-machine`,

@@ -38,7 +38,7 @@ export function createStorage(
     description: "vod-harvest: destination bucket and notification topic",
     enableKeyRotation: true,
     deletionWindowInDays: 30,
-    policy: JSON.stringify(keyPolicy(partition, accountId)),
+    policy: JSON.stringify(keyPolicy(partition, accountId, region)),
   });
   new KmsAlias(scope, "key_alias", { name: `alias/${name}`, targetKeyId: key.keyId });
 

@@ -266,3 +266,30 @@ describe("guardrails", () => {
       expect(resource("aws_lambda_function", `fn_${name}`).reserved_concurrent_executions).toBeUndefined();
   });
 });
+
+describe("logs", () => {
+  test("every log group (each Lambda's, the state machine's) is encrypted with the stack's key", () => {
+    const groups = Object.entries(
+      tf.resource.aws_cloudwatch_log_group as Record<string, { kms_key_id?: string }>,
+    );
+    expect(groups.map(([name]) => name).sort()).toEqual(
+      [...LAMBDAS.map((l) => `log_${l}`), "log_state_machine"].sort(),
+    );
+    for (const [, group] of groups) expect(group.kms_key_id).toBe("${aws_kms_key.key.arn}");
+  });
+
+  test("the key lets CloudWatch Logs of this region and account use it, for log groups only", () => {
+    const policy = JSON.parse(resolveReferences(resource("aws_kms_key", "key").policy));
+    expect(policy.Statement).toContainEqual(
+      expect.objectContaining({
+        Sid: "CloudWatchLogsOfThisAccount",
+        Principal: { Service: "logs.us-east-1.amazonaws.com" },
+        Condition: {
+          ArnLike: {
+            "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111122223333:log-group:*",
+          },
+        },
+      }),
+    );
+  });
+});
