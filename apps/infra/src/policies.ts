@@ -3,7 +3,7 @@
  * when the stack synthesizes them, concrete ARNs when the tests simulate them, so what is simulated is what is
  * deployed.
  */
-import { COMPLETION_RECORD_KEY, type LambdaName } from "@vod-harvest/workflow";
+import { COMPLETION_RECORD_KEY, CREATED_ASSET_TAG, type LambdaName } from "@vod-harvest/workflow";
 
 export type OneOrMany = string | readonly string[];
 
@@ -64,18 +64,39 @@ export function stateMachinePolicy(ctx: PolicyContext): PolicyDocument {
       Resource: [...functions, ...functions.map((arn) => `${arn}:*`)],
     },
     {
-      Sid: "DescribeAndDeleteAssets",
+      Sid: "DescribeAssets",
       Effect: "Allow",
-      Action: ["mediapackage-vod:DescribeAsset", "mediapackage-vod:DeleteAsset"],
+      Action: "mediapackage-vod:DescribeAsset",
       Resource: `${mediaPackage}:assets/*`,
     },
     {
+      // Only assets the workflow created (tagged so by CreateAsset): DeleteAssetAfterHarvest cannot remove an
+      // asset someone else made, whoever starts the execution.
+      Sid: "DeleteAssetsItCreated",
+      Effect: "Allow",
+      Action: "mediapackage-vod:DeleteAsset",
+      Resource: `${mediaPackage}:assets/*`,
+      Condition: { StringEquals: { [`aws:ResourceTag/${CREATED_ASSET_TAG.key}`]: CREATED_ASSET_TAG.value } },
+    },
+    {
       // CreateAsset has no resource-level permission (IAM service reference): "*" is the only form it accepts.
-      // What it may do is bounded by the PassRole statement below.
+      // What it may do is bounded by the PassRole statement below, and it must carry the workflow's tag.
       Sid: "CreateAssets",
       Effect: "Allow",
       Action: "mediapackage-vod:CreateAsset",
       Resource: "*",
+      Condition: { StringEquals: { [`aws:RequestTag/${CREATED_ASSET_TAG.key}`]: CREATED_ASSET_TAG.value } },
+    },
+    {
+      // Tagging on create is authorized as TagResource too, for that tag only.
+      Sid: "TagAssetsOnCreate",
+      Effect: "Allow",
+      Action: "mediapackage-vod:TagResource",
+      Resource: `${mediaPackage}:assets/*`,
+      Condition: {
+        StringEquals: { [`aws:RequestTag/${CREATED_ASSET_TAG.key}`]: CREATED_ASSET_TAG.value },
+        "ForAllValues:StringEquals": { "aws:TagKeys": CREATED_ASSET_TAG.key },
+      },
     },
     {
       Sid: "DescribePackagingGroups",

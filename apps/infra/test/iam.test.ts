@@ -2,7 +2,7 @@
 // Least privilege, proven with @cloud-copilot/iam-simulate over the synthesized policies (Terraform references
 // replaced by test ARNs): every action a Task or a handler needs is allowed on its resource, the rest is denied.
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { listTaskStates, type StateMachineDefinition } from "@vod-harvest/workflow";
+import { CREATED_ASSET_TAG, listTaskStates, type StateMachineDefinition } from "@vod-harvest/workflow";
 import { beforeAll, describe, expect, test } from "vitest";
 import {
   ACCOUNT,
@@ -77,16 +77,24 @@ const record = inBucket("vod-downloads/asset-1/hls/_vod-harvest-complete.json");
 const journalFile = inBucket("_vod-harvest-state/asset-1/hls/run-1.progress/000001-req-1.json");
 const toMediaPackage = { "iam:PassedToService": "mediapackage.amazonaws.com" };
 
-/** The IAM action a Task resource needs, and the ARN it acts on in a typical execution. */
-function taskPermission(resource: string): [string, string] {
-  if (resource.startsWith("arn:aws:lambda:")) return ["lambda:InvokeFunction", resource];
-  if (resource === "arn:aws:states:::sns:publish") return ["sns:Publish", TOPIC_ARN];
+/** The workflow's tag on assets it creates, as a request (CreateAsset, TagResource) and as a resource carries it. */
+const requestTag = {
+  [`aws:RequestTag/${CREATED_ASSET_TAG.key}`]: CREATED_ASSET_TAG.value,
+  "aws:TagKeys": CREATED_ASSET_TAG.key,
+};
+const resourceTag = { [`aws:ResourceTag/${CREATED_ASSET_TAG.key}`]: CREATED_ASSET_TAG.value };
+
+/** The IAM action a Task resource needs, the ARN it acts on in a typical execution, and its request context. */
+function taskPermission(resource: string): [string, string, Record<string, string>] {
+  if (resource.startsWith("arn:aws:lambda:")) return ["lambda:InvokeFunction", resource, {}];
+  if (resource === "arn:aws:states:::sns:publish") return ["sns:Publish", TOPIC_ARN, {}];
   const sdk = /^arn:aws:states:::aws-sdk:mediapackagevod:(\w+)$/.exec(resource);
   if (sdk?.[1]) {
     const apiAction = sdk[1].charAt(0).toUpperCase() + sdk[1].slice(1);
-    // CreateAsset takes no resource ARN in IAM: it is authorized against "*".
-    const target = apiAction === "DescribePackagingGroup" ? group : apiAction === "CreateAsset" ? "*" : asset;
-    return [`mediapackage-vod:${apiAction}`, target];
+    // CreateAsset takes no resource ARN in IAM: it is authorized against "*", with the workflow's tag.
+    if (apiAction === "CreateAsset") return ["mediapackage-vod:CreateAsset", "*", requestTag];
+    if (apiAction === "DeleteAsset") return ["mediapackage-vod:DeleteAsset", asset, resourceTag];
+    return [`mediapackage-vod:${apiAction}`, apiAction === "DescribePackagingGroup" ? group : asset, {}];
   }
   throw new Error(`no IAM mapping for Task resource ${resource}`);
 }
@@ -101,8 +109,8 @@ describe("state machine role", () => {
     );
     expect(needed.size).toBe(LAMBDAS.length + 5);
     for (const entry of needed) {
-      const [action, resource] = JSON.parse(entry) as [string, string];
-      expect(`${action} ${resource}: ${await decide("state_machine", action, resource)}`).toBe(
+      const [action, resource, context] = JSON.parse(entry) as [string, string, Record<string, string>];
+      expect(`${action} ${resource}: ${await decide("state_machine", action, resource, context)}`).toBe(
         `${action} ${resource}: Allowed`,
       );
     }
@@ -116,6 +124,23 @@ describe("state machine role", () => {
     ["lambda:InvokeFunction", `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other`, {}, "ImplicitlyDenied"],
     ["sns:Publish", `arn:aws:sns:${REGION}:${ACCOUNT}:other-topic`, {}, "ImplicitlyDenied"],
     ["mediapackage-vod:DeletePackagingGroup", group, {}, "ImplicitlyDenied"],
+    // Assets: only those the workflow created (its tag) may be deleted; it creates and tags with that tag only.
+    ["mediapackage-vod:DeleteAsset", asset, resourceTag, "Allowed"],
+    ["mediapackage-vod:DeleteAsset", asset, {}, "ImplicitlyDenied"],
+    [
+      "mediapackage-vod:DeleteAsset",
+      asset,
+      { [`aws:ResourceTag/${CREATED_ASSET_TAG.key}`]: "someone" },
+      "ImplicitlyDenied",
+    ],
+    ["mediapackage-vod:CreateAsset", "*", {}, "ImplicitlyDenied"],
+    ["mediapackage-vod:TagResource", asset, requestTag, "Allowed"],
+    [
+      "mediapackage-vod:TagResource",
+      asset,
+      { "aws:RequestTag/owner": "x", "aws:TagKeys": "owner" },
+      "ImplicitlyDenied",
+    ],
     ["s3:PutObject", object, {}, "ImplicitlyDenied"],
     ["secretsmanager:GetSecretValue", SECRET_ARNS[0] as string, {}, "ImplicitlyDenied"],
   ])("%s on %s (%j) → %s", async (action, resource, context, expected) => {

@@ -177,6 +177,8 @@ describe.skipIf(skipWithoutMoto("apps/lambdas state machine tests"))(
           PackagingGroupId: "pg-1",
           SourceArn: "arn:aws:s3:::source-bucket/path/index.m3u8",
           SourceRoleArn: "arn:aws:iam::111122223333:role/MediaPackage_Default_Role",
+          // The workflow's mark: only assets carrying it may be deleted after their harvest (IAM).
+          Tags: { "vod-harvest:created-by": "vod-harvest" },
         },
       ]);
       // CreateAsset is description 0 (QUEUED); hls needs description 3, so at least 3 status polls happened,

@@ -21,6 +21,9 @@ import { MEDIAPACKAGE_NOT_FOUND } from "./errors.js";
 import { lambdaTask, mediaPackageTask, notification } from "./task-helpers.js";
 
 /** Names of the top-level states. */
+/** The tag CreateAsset puts on the assets it creates; DeleteAsset is allowed on those only. */
+export const CREATED_ASSET_TAG = { key: "vod-harvest:created-by", value: "vod-harvest" } as const;
+
 export const TOP_STATES = {
   prepare: "Prepare",
   notifyStarted: "NotifyHarvestStarted",
@@ -95,6 +98,8 @@ export function buildStateMachine(input: StateMachineConfig): StateMachineDefini
         "PackagingGroupId.$": "$.request.asset.PackagingGroupId",
         "SourceArn.$": "$.request.asset.SourceArn",
         "SourceRoleArn.$": "$.request.asset.SourceRoleArn",
+        // Marks it as ours: only assets with this tag may be deleted after their harvest (the IAM policy says so).
+        Tags: { [CREATED_ASSET_TAG.key]: CREATED_ASSET_TAG.value },
       },
       ResultPath: "$.asset",
       Catch: CATCH_FAILURE,

@@ -1,6 +1,6 @@
 export * from "./asl.js";
 export * from "./config.js";
-export { buildStateMachine, TOP_STATES } from "./definition.js";
+export { buildStateMachine, CREATED_ASSET_TAG, TOP_STATES } from "./definition.js";
 export { ENDPOINT_STATES } from "./endpoint-states.js";
 export { resolveEndpoints } from "./endpoints.js";
 export * from "./errors.js";

@@ -36,6 +36,7 @@ describe("asset reuse or creation", () => {
         PackagingGroupId: "pg-1",
         SourceArn: "arn:aws:s3:::source-bucket/path/index.m3u8",
         SourceRoleArn: `arn:aws:iam::${ACCOUNT}:role/MediaPackage_Default_Role`,
+        Tags: { "vod-harvest:created-by": "vod-harvest" },
       },
     ]);
     expect(mediaPackage.assets.has("asset-1")).toBe(true);
