@@ -31,7 +31,10 @@ export interface PolicyContext {
   readonly region: string;
   readonly accountId: string;
   readonly bucketArn: string;
+  /** The stack's key (topic, logs, and a bucket the stack creates). */
   readonly keyArn: string;
+  /** The key the destination bucket encrypts with: an existing bucket's own CMK, or the stack's key. */
+  readonly bucketKeyArn: string;
   readonly topicArn: string;
   readonly mediaPackageRoleArn: string;
   readonly lambdaArns: Readonly<Record<LambdaName, string>>;
@@ -213,7 +216,7 @@ export function lambdaPolicy(name: LambdaName, ctx: PolicyContext): PolicyDocume
         Sid: "UseBucketKey",
         Effect: "Allow",
         Action: write ? ["kms:GenerateDataKey", "kms:Decrypt"] : "kms:Decrypt",
-        Resource: ctx.keyArn,
+        Resource: ctx.bucketKeyArn,
       },
     );
   }

@@ -98,6 +98,12 @@ export class VodHarvestStack extends TerraformStack {
       accountId,
       bucketArn: storage.bucketArn,
       keyArn: storage.key.arn,
+      // A local: its quotes cannot stand inside the JSON-encoded policies.
+      bucketKeyArn: new TerraformLocal(
+        this,
+        "bucket_key_arn",
+        `\${var.destination_kms_key_arn != "" ? var.destination_kms_key_arn : ${storage.key.arn}}`,
+      ).asString,
       topicArn: storage.topic.arn,
       mediaPackageRoleArn: `arn:${partition}:iam::${accountId}:role/${vars.mediaPackageRoleName.stringValue}`,
       lambdaArns: Object.fromEntries(LAMBDA_NAMES.map((lambda) => [lambda, functionArn(lambda)])) as Record<

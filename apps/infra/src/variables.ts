@@ -10,6 +10,7 @@ export interface StackVariables {
   readonly mediaPackageRoleName: TerraformVariable;
   readonly cdnAuthSecretArns: TerraformVariable;
   readonly destinationBucketName: TerraformVariable;
+  readonly destinationKmsKeyArn: TerraformVariable;
   readonly harvestMemoryMb: TerraformVariable;
   readonly harvestTimeoutSeconds: TerraformVariable;
   readonly harvestConcurrency: TerraformVariable;
@@ -120,6 +121,20 @@ export function declareVariables(scope: Construct): StackVariables {
       type: "number",
       default: 30,
       description: "Log retention.",
+    }),
+    destinationKmsKeyArn: variable("destination_kms_key_arn", {
+      type: "string",
+      default: "",
+      description:
+        "With destination_bucket_name: the KMS key that bucket encrypts with (SSE-KMS with its own key), which the Lambdas then use. Empty: the stack's key (or the bucket needs none).",
+      validation: [
+        {
+          condition:
+            '${var.destination_kms_key_arn == "" || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.destination_kms_key_arn))}',
+          errorMessage:
+            "destination_kms_key_arn: empty, or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+        },
+      ],
     }),
     harvestReservedConcurrency: variable("harvest_reserved_concurrency", {
       type: "number",

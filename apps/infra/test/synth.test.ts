@@ -160,6 +160,7 @@ test("variables and outputs", () => {
       "aws_region",
       "cdn_auth_secret_arns",
       "destination_bucket_name",
+      "destination_kms_key_arn",
       "email",
       "harvest_concurrency",
       "harvest_memory_mb",
@@ -292,4 +293,20 @@ describe("logs", () => {
       }),
     );
   });
+});
+
+test("an existing bucket's own KMS key: the bucket statement of each Lambda using the bucket takes destination_kms_key_arn when set", () => {
+  expect(tf.locals.bucket_key_arn).toBe(
+    '${var.destination_kms_key_arn != "" ? var.destination_kms_key_arn : aws_kms_key.key.arn}',
+  );
+  const policies = Object.values(tf.resource.aws_iam_role_policy as Record<string, { policy: string }>);
+  const bucketKeys = policies
+    .filter(({ policy }) => policy.includes('"UseBucketKey"'))
+    .flatMap(({ policy }) =>
+      (JSON.parse(policy).Statement as { Sid: string; Resource: string }[]).filter(
+        (s) => s.Sid === "UseBucketKey",
+      ),
+    );
+  expect(bucketKeys.length).toBe(3); // check, harvest and finalize read or write the bucket
+  for (const statement of bucketKeys) expect(statement.Resource).toBe("${local.bucket_key_arn}");
 });

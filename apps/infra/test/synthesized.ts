@@ -33,6 +33,7 @@ const REFERENCES: Record<string, string> = {
   "${var.aws_region}": REGION,
   "${var.name}": "vod-harvest",
   "${local.destination_bucket_name_resolved}": BUCKET,
+  "${local.bucket_key_arn}": KEY_ARN,
   "${aws_kms_key.key.arn}": KEY_ARN,
   "${aws_sns_topic.notifications.arn}": TOPIC_ARN,
   "${var.mediapackage_role_name}": "MediaPackage_Default_Role",

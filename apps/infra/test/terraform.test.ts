@@ -60,6 +60,8 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
       name: "existing bucket, one CDN secret",
       vars: {
         destination_bucket_name: "existing-bucket",
+        destination_kms_key_arn:
+          "arn:aws:kms:us-east-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444455556666",
         cdn_auth_secret_arns: '["arn:aws:secretsmanager:us-east-1:123456789012:secret:cdn-AbCdEf"]',
         harvest_concurrency: "8",
         harvest_safety_margin_seconds: "30",
@@ -115,6 +117,7 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
     ["harvest_safety_margin_seconds", "1"],
     ["harvest_safety_margin_seconds", "7.5"],
     ["harvest_reserved_concurrency", "0"],
+    ["destination_kms_key_arn", "alias/my-key"],
   ])(
     "a variable validation rejects %s = %s at plan time",
     (name, value) => {
