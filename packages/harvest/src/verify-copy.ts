@@ -39,20 +39,30 @@ export interface VerifyCopyOptions {
 
 type RecordFile = CompletionRecord["files"][number];
 
-/** The file's checksum as the record states it, and how to compute it from the bytes. */
+/** The file's checksum as the record states it, and how to compute it (and count the bytes) from a stream. */
 function expectedOf(file: RecordFile): {
   value: string;
-  compute: (s: AsyncIterable<Uint8Array>) => Promise<string>;
+  compute: (stream: AsyncIterable<Uint8Array>) => Promise<{ value: string; size: number }>;
 } {
   if ("checksum" in file) {
-    return { value: file.checksum, compute: async (stream) => (await checksumStream(stream)).checksum };
+    return {
+      value: file.checksum,
+      compute: async (stream) => {
+        const { checksum, size } = await checksumStream(stream);
+        return { value: checksum, size };
+      },
+    };
   }
   return {
     value: file.sha256,
     compute: async (stream) => {
       const hash = createHash("sha256");
-      for await (const chunk of stream) hash.update(chunk);
-      return hash.digest("hex");
+      let size = 0;
+      for await (const chunk of stream) {
+        hash.update(chunk);
+        size += chunk.length;
+      }
+      return { value: hash.digest("hex"), size };
     },
   };
 }
@@ -94,14 +104,7 @@ export async function verifyCopy(
       }
     }
     readBack++;
-    let size = 0;
-    const counted = async function* (stream: AsyncIterable<Uint8Array>) {
-      for await (const chunk of stream) {
-        size += chunk.length;
-        yield chunk;
-      }
-    };
-    const actual = await expected.compute(counted(await sink.read(file.key, signal)));
+    const { value: actual, size } = await expected.compute(await sink.read(file.key, signal));
     if (size !== file.size) {
       return {
         key: file.key,

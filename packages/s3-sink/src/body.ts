@@ -13,8 +13,8 @@ export function bufferedBody(body: PutBody): Buffer | undefined {
 }
 
 /**
- * Passes bytes through, counting them and computing their CRC32C. With an expected size it fails as soon as the body grows past it, and at
- * the end if the body fell short, so a wrong-sized body errors before any sink commits it.
+ * Passes bytes through, counting them and computing their CRC32C. With an expected size it fails as soon as the
+ * body grows past it, and at the end if the body fell short, so a wrong-sized body errors before any sink commits it.
  */
 export class ByteCounter extends Transform {
   bytes = 0;
