@@ -300,6 +300,19 @@ export function topicPolicy(
   accountId: string,
   alarmArnPattern: string,
 ): PolicyDocument {
+  /** A service with no role here may publish only on behalf of `sourceArn` in this account. */
+  const servicePublishes = (
+    Sid: string,
+    service: string,
+    sourceArn: Readonly<Record<string, Readonly<Record<string, string>>>>,
+  ): PolicyStatement => ({
+    Sid,
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: "sns:Publish",
+    Resource: topicArn,
+    Condition: { ...sourceArn, StringEquals: { "aws:SourceAccount": accountId } },
+  });
   return doc(
     {
       Sid: "DenyInsecureTransport",
@@ -309,27 +322,11 @@ export function topicPolicy(
       Resource: topicArn,
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     },
-    {
-      Sid: "EventBridgeExecutionAlerts",
-      Effect: "Allow",
-      Principal: { Service: "events.amazonaws.com" },
-      Action: "sns:Publish",
-      Resource: topicArn,
-      Condition: {
-        ArnEquals: { "aws:SourceArn": ruleArn },
-        StringEquals: { "aws:SourceAccount": accountId },
-      },
-    },
-    {
-      Sid: "CloudWatchAlarms",
-      Effect: "Allow",
-      Principal: { Service: "cloudwatch.amazonaws.com" },
-      Action: "sns:Publish",
-      Resource: topicArn,
-      Condition: {
-        ArnLike: { "aws:SourceArn": alarmArnPattern },
-        StringEquals: { "aws:SourceAccount": accountId },
-      },
-    },
+    servicePublishes("EventBridgeExecutionAlerts", "events.amazonaws.com", {
+      ArnEquals: { "aws:SourceArn": ruleArn },
+    }),
+    servicePublishes("CloudWatchAlarms", "cloudwatch.amazonaws.com", {
+      ArnLike: { "aws:SourceArn": alarmArnPattern },
+    }),
   );
 }
