@@ -140,8 +140,13 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
     );
     expect(result).toEqual({
       endpoints: [
-        { packagingConfigurationId: "dash", url: "https://egress.test/dash/index.mpd", awaitPlayable: true },
+        {
+          packagingConfigurationId: "dash",
+          url: "https://egress.test/dash/index.mpd",
+          packagingStatus: "PENDING",
+        },
       ],
+      pending: 1,
       cdnIdentifierSecretArn: "arn:aws:secretsmanager:x",
     });
   });

@@ -181,9 +181,11 @@ describe.skipIf(skipWithoutMoto("apps/lambdas state machine tests"))(
           Tags: { "vod-harvest:created-by": "vod-harvest" },
         },
       ]);
-      // CreateAsset is description 0 (QUEUED); hls needs description 3, so at least 3 status polls happened,
-      // and no harvest of hls started before it was PLAYABLE.
-      expect(result.statesOf("DescribeEndpointStatus").length).toBeGreaterThanOrEqual(3);
+      // CreateAsset is description 0 (QUEUED); hls needs description 3, so the asset was polled 3 times, and no
+      // harvest started before both were PLAYABLE (the wait is one loop for the whole asset).
+      expect(result.statesOf("PollAsset")).toHaveLength(3);
+      const order = result.calls.map((call) => call.state);
+      expect(order.lastIndexOf("PollAsset")).toBeLessThan(order.indexOf("Harvest"));
       expect(events(result.notifications)).toEqual([
         "NOTIFICATION HarvestStarted",
         "NOTIFICATION EndpointComplete",

@@ -39,7 +39,7 @@ export interface ResolvedConfig {
 }
 
 export const DEFAULT_POLL: PollConfig = { initialSeconds: 10, maxSeconds: 120, maxAttempts: 120 };
-const SHORT_POLL: PollConfig = { initialSeconds: 1, maxSeconds: 1, maxAttempts: 600 };
+const SHORT_POLL: PollConfig = { initialSeconds: 1, maxSeconds: 1, maxAttempts: 180 };
 
 export function resolveConfig(config: StateMachineConfig): ResolvedConfig {
   const poll = { ...(config.shortWaits ? SHORT_POLL : DEFAULT_POLL), ...config.poll };

@@ -15,9 +15,12 @@ import {
   type State,
   type StateMachineDefinition,
 } from "./asl.js";
-import { resolveConfig, type StateMachineConfig } from "./config.js";
-import { endpointProcessor } from "./endpoint-states.js";
+import { type ResolvedConfig, resolveConfig, type StateMachineConfig } from "./config.js";
+import { ENDPOINT_STATES, endpointProcessor } from "./endpoint-states.js";
 import { MEDIAPACKAGE_NOT_FOUND } from "./errors.js";
+import { harvestInvocationLimits, historyCosts } from "./history.js";
+import { playableWaitStates, WAIT_STATES } from "./playable-wait.js";
+import { MAX_ENDPOINTS } from "./schemas.js";
 import { lambdaTask, mediaPackageTask, notification } from "./task-helpers.js";
 
 /** Names of the top-level states. */
@@ -31,7 +34,6 @@ export const TOP_STATES = {
   describeAsset: "DescribeAsset",
   createAsset: "CreateAsset",
   describePackagingGroup: "DescribePackagingGroup",
-  resolveEndpoints: "ResolveEndpoints",
   keepHarvestState: "KeepHarvestState",
   useDirectSources: "UseDirectSources",
   harvestEndpoints: "HarvestEndpoints",
@@ -56,8 +58,34 @@ const CATCH_FAILURE: readonly Catcher[] = [
   { ErrorEquals: ["States.ALL"], Next: failureMessage, ResultPath: "$.error" },
 ];
 
+/** Harvest invocations each endpoint may use, indexed by the number of endpoints (see history.ts). */
+interface InvocationLimits {
+  readonly mediaPackage: readonly number[];
+  readonly direct: readonly number[];
+}
+
+/** `States.ArrayGetItem` of the table at the endpoint count: a Pass state cannot divide, but it can index. */
+function limitFor(table: readonly number[], endpointsPath: string): string {
+  return `States.ArrayGetItem(States.Array(${table.join(", ")}), States.ArrayLength(${endpointsPath}))`;
+}
+
 export function buildStateMachine(input: StateMachineConfig): StateMachineDefinition {
   const config = resolveConfig(input);
+  // The limits do not change what a path costs, so the costs are read from a build with placeholder tables.
+  const unlimited = new Array<number>(MAX_ENDPOINTS + 1).fill(1);
+  const costs = historyCosts(definitionWith(config, { mediaPackage: unlimited, direct: unlimited }), {
+    endpointsMap: T.harvestEndpoints,
+    harvestLoopEntry: ENDPOINT_STATES.harvest,
+    perEndpointMaps: [T.collectStatuses],
+    pollLoopEntry: WAIT_STATES.playableChoice,
+  });
+  return definitionWith(config, {
+    mediaPackage: harvestInvocationLimits(costs, config.poll.maxAttempts, MAX_ENDPOINTS),
+    direct: harvestInvocationLimits(costs, 0, MAX_ENDPOINTS),
+  });
+}
+
+function definitionWith(config: ResolvedConfig, limits: InvocationLimits): StateMachineDefinition {
   const states: Record<string, State> = {
     // The raw input may be any JSON value, so it is wrapped, and a Prepare error replaces the state (no
     // ResultPath: merging into a non-object input would itself fail).
@@ -104,27 +132,19 @@ export function buildStateMachine(input: StateMachineConfig): StateMachineDefini
       ResultPath: "$.asset",
       Catch: CATCH_FAILURE,
     }),
-    [T.describePackagingGroup]: mediaPackageTask("describePackagingGroup", T.resolveEndpoints, {
+    [T.describePackagingGroup]: mediaPackageTask("describePackagingGroup", WAIT_STATES.start, {
       Parameters: { "Id.$": "$.request.asset.PackagingGroupId" },
       ResultPath: "$.packagingGroup",
       Catch: CATCH_FAILURE,
     }),
-    [T.resolveEndpoints]: lambdaTask(config, "resolve-endpoints", T.keepHarvestState, {
-      Comment: "Filters by PackagingConfigurationIds; takes the CDN secret's ARN (never its value).",
-      Parameters: {
-        "asset.$": "$.asset",
-        "packagingGroup.$": "$.packagingGroup",
-        "packagingGroupId.$": "$.request.asset.PackagingGroupId",
-        "packagingConfigurationIds.$": "$.request.options.packagingConfigurationIds",
-      },
-      ResultPath: "$.resolved",
-      Catch: CATCH_FAILURE,
-    }),
+    ...playableWaitStates(config, T.keepHarvestState, CATCH_FAILURE),
     [T.keepHarvestState]: pass(T.harvestEndpoints, {
       Parameters: {
         "request.$": "$.request",
         "endpoints.$": "$.resolved.endpoints",
         "cdnIdentifierSecretArn.$": "$.resolved.cdnIdentifierSecretArn",
+        "polls.$": "$.poll.attempts",
+        "harvestInvocationLimit.$": limitFor(limits.mediaPackage, "$.resolved.endpoints"),
       },
     }),
     [T.useDirectSources]: pass(T.harvestEndpoints, {
@@ -132,6 +152,8 @@ export function buildStateMachine(input: StateMachineConfig): StateMachineDefini
         "request.$": "$.request",
         "endpoints.$": "$.request.sources",
         cdnIdentifierSecretArn: null,
+        polls: 0,
+        "harvestInvocationLimit.$": limitFor(limits.direct, "$.request.sources"),
       },
     }),
 
@@ -145,7 +167,8 @@ export function buildStateMachine(input: StateMachineConfig): StateMachineDefini
         "assetPrefix.$": "$.request.destination.prefix",
         "overwrite.$": "$.request.options.overwrite",
         "cdnIdentifierSecretArn.$": "$.cdnIdentifierSecretArn",
-        poll: { attempts: 0, waitSeconds: config.poll.initialSeconds },
+        "polls.$": "$.polls",
+        "harvestInvocationLimit.$": "$.harvestInvocationLimit",
         harvest: { done: false, cursor: null, objectsDone: 0, objectsTotal: 0, bytesDone: 0 },
       },
       processor: endpointProcessor(config),

@@ -1,46 +1,30 @@
 /**
- * The Map iteration run once per endpoint: wait until PLAYABLE (MediaPackage mode), skip when already complete,
- * harvest in time-boxed invocations, finalize. Every outcome ends in one EndpointResult; a failure of this
+ * The Map iteration run once per endpoint: report an endpoint the asset-level wait left FAILED or not PLAYABLE,
+ * skip when already complete, harvest in time-boxed invocations (at most `harvestInvocationLimit`), finalize. Every outcome ends in one EndpointResult; a failure of this
  * endpoint is reported and does not stop the others.
  *
  * Iteration input (built by the Map's ItemSelector in definition.ts):
  * `{ endpoint: EndpointSource, assetId, bucket, assetPrefix, overwrite, cdnIdentifierSecretArn,
- *    poll: {attempts, waitSeconds}, harvest: {done, cursor, objectsDone, objectsTotal, bytesDone} }`.
+ *    polls, harvestInvocationLimit, harvest: {done, cursor, objectsDone, objectsTotal, bytesDone} }`.
  */
-import {
-  type Catcher,
-  type ChoiceRule,
-  choice,
-  inlineMap,
-  pass,
-  type State,
-  type StateMachineFragment,
-  waitState,
-} from "./asl.js";
+import { type Catcher, choice, pass, type State, type StateMachineFragment } from "./asl.js";
 import type { ResolvedConfig } from "./config.js";
-import { ENDPOINT_FAILED, ENDPOINT_NOT_PLAYABLE } from "./errors.js";
-import { lambdaTask, mediaPackageTask, notification } from "./task-helpers.js";
+import { ENDPOINT_FAILED, ENDPOINT_NOT_PLAYABLE, HARVEST_INVOCATION_LIMIT } from "./errors.js";
+import { lambdaTask, notification } from "./task-helpers.js";
 
 /** Names of the iteration's states (unique across the whole definition: local overrides are keyed by name). */
 export const ENDPOINT_STATES = {
   start: "StartEndpoint",
-  awaitPlayable: "AwaitPlayableChoice",
-  describe: "DescribeEndpointStatus",
-  match: "MatchEndpointStatus",
-  evaluate: "EvaluateEndpointStatus",
   statusChoice: "EndpointStatusChoice",
   packagingFailed: "EndpointPackagingFailed",
   neverPlayable: "EndpointNeverPlayable",
-  wait: "WaitForEndpoint",
-  backOff: "BackOffEndpointPoll",
-  capChoice: "CapBackOffChoice",
-  cap: "CapBackOff",
   check: "CheckCompletion",
   skipChoice: "SkipChoice",
   notifySkipped: "NotifyEndpointSkipped",
   skipped: "EndpointSkipped",
   harvest: "Harvest",
   doneChoice: "HarvestDoneChoice",
+  invocationLimit: "HarvestInvocationLimitReached",
   notifyProgress: "NotifyHarvestProgress",
   finalize: "Finalize",
   notifyComplete: "NotifyEndpointComplete",
@@ -61,59 +45,16 @@ const endpointFields = {
   "PackagingConfigurationId.$": "$.endpoint.packagingConfigurationId",
 };
 
-/** The inline Map over EgressEndpoints that yields each endpoint's Status, or OTHER, without a `[?()]` filter. */
-function matchEndpointStatus(): StateMachineFragment {
+/** Endpoints the asset-level wait left FAILED or still PENDING are reported FAILED; the others go on. */
+function statusStates(): Record<string, State> {
   return {
-    StartAt: "IsWantedEndpoint",
-    States: {
-      IsWantedEndpoint: choice(
-        [{ Variable: "$.id", StringEqualsPath: "$.wanted", Next: "WantedEndpointStatus" }],
-        "OtherEndpointStatus",
-      ),
-      WantedEndpointStatus: pass(undefined, { OutputPath: "$.status" }),
-      OtherEndpointStatus: pass(undefined, { Result: "OTHER" }),
-    },
-  };
-}
-
-function pollStates(config: ResolvedConfig): Record<string, State> {
-  const statusRules: ChoiceRule[] = [
-    { Variable: "$.poll.playable", BooleanEquals: true, Next: S.check },
-    { Variable: "$.poll.failed", BooleanEquals: true, Next: S.packagingFailed },
-    { Variable: "$.poll.attempts", NumericGreaterThanEquals: config.poll.maxAttempts, Next: S.neverPlayable },
-  ];
-  return {
-    [S.awaitPlayable]: choice(
-      [{ Variable: "$.endpoint.awaitPlayable", BooleanEquals: true, Next: S.describe }],
+    [S.statusChoice]: choice(
+      [
+        { Variable: "$.endpoint.packagingStatus", StringEquals: "FAILED", Next: S.packagingFailed },
+        { Variable: "$.endpoint.packagingStatus", StringEquals: "PENDING", Next: S.neverPlayable },
+      ],
       S.check,
     ),
-    [S.describe]: mediaPackageTask("describeAsset", S.match, {
-      Parameters: { "Id.$": "$.assetId" },
-      ResultSelector: { "EgressEndpoints.$": "$.EgressEndpoints" },
-      ResultPath: "$.poll.asset",
-      Catch: CATCH_ENDPOINT,
-    }),
-    [S.match]: inlineMap(S.evaluate, {
-      ItemsPath: "$.poll.asset.EgressEndpoints",
-      ItemSelector: {
-        "id.$": "$$.Map.Item.Value.PackagingConfigurationId",
-        "status.$": "$$.Map.Item.Value.Status",
-        "wanted.$": "$.endpoint.packagingConfigurationId",
-      },
-      processor: matchEndpointStatus(),
-      ResultPath: "$.poll.statuses",
-    }),
-    // Replaces $.poll: the DescribeAsset result does not travel further.
-    [S.evaluate]: pass(S.statusChoice, {
-      Parameters: {
-        "attempts.$": "States.MathAdd($.poll.attempts, 1)",
-        "waitSeconds.$": "$.poll.waitSeconds",
-        "playable.$": "States.ArrayContains($.poll.statuses, 'PLAYABLE')",
-        "failed.$": "States.ArrayContains($.poll.statuses, 'FAILED')",
-      },
-      ResultPath: "$.poll",
-    }),
-    [S.statusChoice]: choice(statusRules, S.wait),
     [S.packagingFailed]: pass(failedMessage, {
       Parameters: {
         Error: ENDPOINT_FAILED,
@@ -126,25 +67,9 @@ function pollStates(config: ResolvedConfig): Record<string, State> {
       Parameters: {
         Error: ENDPOINT_NOT_PLAYABLE,
         "Cause.$":
-          "States.Format('The egress endpoint of packaging configuration {} of asset {} is not PLAYABLE after {} polls', $.endpoint.packagingConfigurationId, $.assetId, $.poll.attempts)",
+          "States.Format('The egress endpoint of packaging configuration {} of asset {} is not PLAYABLE after {} polls', $.endpoint.packagingConfigurationId, $.assetId, $.polls)",
       },
       ResultPath: "$.error",
-    }),
-    [S.wait]: waitState(S.backOff, { SecondsPath: "$.poll.waitSeconds" }),
-    [S.backOff]: pass(S.capChoice, {
-      Parameters: {
-        "attempts.$": "$.poll.attempts",
-        "waitSeconds.$": "States.MathAdd($.poll.waitSeconds, $.poll.waitSeconds)",
-      },
-      ResultPath: "$.poll",
-    }),
-    [S.capChoice]: choice(
-      [{ Variable: "$.poll.waitSeconds", NumericGreaterThan: config.poll.maxSeconds, Next: S.cap }],
-      S.describe,
-    ),
-    [S.cap]: pass(S.describe, {
-      Parameters: { "attempts.$": "$.poll.attempts", waitSeconds: config.poll.maxSeconds },
-      ResultPath: "$.poll",
     }),
   };
 }
@@ -219,9 +144,25 @@ function harvestStates(config: ResolvedConfig): Record<string, State> {
       Catch: CATCH_ENDPOINT,
     }),
     [S.doneChoice]: choice(
-      [{ Variable: "$.harvest.done", BooleanEquals: true, Next: S.finalize }],
+      [
+        { Variable: "$.harvest.done", BooleanEquals: true, Next: S.finalize },
+        {
+          Variable: "$.harvest.cursor.invocations",
+          NumericGreaterThanEqualsPath: "$.harvestInvocationLimit",
+          Next: S.invocationLimit,
+        },
+      ],
       `${S.notifyProgress}Message`,
     ),
+    // Bounds the loop, so the execution's history stays under Step Functions' limit (history.ts).
+    [S.invocationLimit]: pass(failedMessage, {
+      Parameters: {
+        Error: HARVEST_INVOCATION_LIMIT,
+        "Cause.$":
+          "States.Format('The copy of packaging configuration {} of asset {} is not finished after {} harvest invocations, the most one execution can hold for this many endpoints; start the execution again (or raise the harvest Lambda timeout)', $.endpoint.packagingConfigurationId, $.assetId, $.harvest.cursor.invocations)",
+      },
+      ResultPath: "$.error",
+    }),
     ...notification(
       config,
       S.notifyProgress,
@@ -289,14 +230,14 @@ export function endpointProcessor(config: ResolvedConfig): StateMachineFragment 
     StartAt: S.start,
     States: {
       // The per-endpoint destination of DESIGN.md's layout: <DestinationPath>/<Id>/<config>/.
-      [S.start]: pass(S.awaitPlayable, {
+      [S.start]: pass(S.statusChoice, {
         Parameters: {
           "bucket.$": "$.bucket",
           "prefix.$": "States.Format('{}{}/', $.assetPrefix, $.endpoint.packagingConfigurationId)",
         },
         ResultPath: "$.destination",
       }),
-      ...pollStates(config),
+      ...statusStates(),
       ...harvestStates(config),
     },
   };

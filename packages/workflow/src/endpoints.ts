@@ -4,7 +4,13 @@
  * because filters comparing to `$.x` are not portable to the local runner.
  */
 import { InvalidRequestError } from "./errors.js";
-import type { EndpointSource, ResolveEndpointsInput, ResolveEndpointsOutput } from "./lambda-contracts.js";
+import type {
+  EndpointSource,
+  PackagingStatus,
+  ResolveEndpointsInput,
+  ResolveEndpointsOutput,
+} from "./lambda-contracts.js";
+import { MAX_ENDPOINTS } from "./schemas.js";
 
 export function resolveEndpoints(event: ResolveEndpointsInput): ResolveEndpointsOutput {
   const { asset, packagingGroup, packagingGroupId, packagingConfigurationIds } = event;
@@ -20,7 +26,7 @@ export function resolveEndpoints(event: ResolveEndpointsInput): ResolveEndpoints
     all.push({
       packagingConfigurationId: endpoint.PackagingConfigurationId,
       url: endpoint.Url,
-      awaitPlayable: true,
+      packagingStatus: packagingStatusOf(endpoint.Status),
     });
   }
   const available = all.map((endpoint) => endpoint.packagingConfigurationId);
@@ -42,5 +48,21 @@ export function resolveEndpoints(event: ResolveEndpointsInput): ResolveEndpoints
       packagingConfigurationIds === null ||
       packagingConfigurationIds.includes(endpoint.packagingConfigurationId),
   );
-  return { endpoints, cdnIdentifierSecretArn: packagingGroup.Authorization?.CdnIdentifierSecret ?? null };
+  if (endpoints.length > MAX_ENDPOINTS) {
+    throw new InvalidRequestError(
+      "options.PackagingConfigurationIds",
+      `the asset has ${endpoints.length} egress endpoints; one execution harvests at most ${MAX_ENDPOINTS}: name the ones to harvest`,
+    );
+  }
+  return {
+    endpoints,
+    pending: endpoints.filter((endpoint) => endpoint.packagingStatus === "PENDING").length,
+    cdnIdentifierSecretArn: packagingGroup.Authorization?.CdnIdentifierSecret ?? null,
+  };
+}
+
+/** MediaPackage's QUEUED and PROCESSING (or a status it may add later) mean: not settled yet, ask again. */
+export function packagingStatusOf(status: string | undefined): PackagingStatus {
+  if (status === "PLAYABLE" || status === "FAILED") return status;
+  return "PENDING";
 }

@@ -50,3 +50,8 @@ export const MEDIAPACKAGE_NOT_FOUND = "MediaPackageVod.NotFoundException";
 export const ENDPOINT_FAILED = "EndpointFailed";
 /** Set by the definition when an endpoint is still not PLAYABLE after the configured number of polls. */
 export const ENDPOINT_NOT_PLAYABLE = "EndpointNotPlayable";
+/**
+ * An endpoint's copy used the harvest invocations one execution can hold (history.ts) without finishing; a new
+ * execution starts it again.
+ */
+export const HARVEST_INVOCATION_LIMIT = "HarvestInvocationLimit";

@@ -26,9 +26,16 @@ export interface EndpointSource {
   readonly packagingConfigurationId: string;
   /** The entry manifest's URL. */
   readonly url: string;
-  /** True for MediaPackage endpoints: the state machine polls DescribeAsset until the endpoint is PLAYABLE. */
-  readonly awaitPlayable: boolean;
+  /**
+   * MediaPackage endpoints: what the asset's last description says of this endpoint's packaging (PENDING for
+   * QUEUED and PROCESSING). The state machine waits at asset level while any is PENDING; an endpoint still PENDING
+   * when the wait gives up, or FAILED, is reported FAILED and the others are harvested. DIRECT for direct sources
+   * (nothing to wait for).
+   */
+  readonly packagingStatus: PackagingStatus;
 }
+
+export type PackagingStatus = "PLAYABLE" | "PENDING" | "FAILED" | "DIRECT";
 
 /** The parameters of MediaPackage VOD CreateAsset, exactly as the aws-sdk integration takes them. */
 export interface CreateAssetParameters {
@@ -99,6 +106,8 @@ export interface ResolveEndpointsInput {
 export interface ResolveEndpointsOutput {
   /** In the asset's order, filtered. Never empty. */
   readonly endpoints: readonly EndpointSource[];
+  /** How many of `endpoints` are PENDING: the state machine polls the asset again while this is above 0. */
+  readonly pending: number;
   /**
    * ARN of the Secrets Manager secret holding the CDN identifier when the packaging group has CDN authorization,
    * else null. Only the ARN travels; the harvest Lambda reads the value itself.

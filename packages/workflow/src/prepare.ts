@@ -64,7 +64,11 @@ export function prepareRequest(event: PrepareInput): PrepareOutput {
     }
     const sources: EndpointSource[] = harvestRequest.Sources.filter(
       (source) => wanted === undefined || wanted.includes(source.Name),
-    ).map((source) => ({ packagingConfigurationId: source.Name, url: source.Url, awaitPlayable: false }));
+    ).map((source) => ({
+      packagingConfigurationId: source.Name,
+      url: source.Url,
+      packagingStatus: "DIRECT",
+    }));
     return {
       request: {
         mode: "direct",

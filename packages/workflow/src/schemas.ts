@@ -51,10 +51,16 @@ const httpUrl = z
     "must be an http(s) URL",
   );
 
+/**
+ * Endpoints one execution harvests at most (sources, PackagingConfigurationIds, an asset's egress endpoints): the
+ * history budget (history.ts) is tabled up to this count.
+ */
+export const MAX_ENDPOINTS = 50;
+
 const uniqueSegments = z
   .array(segment)
   .min(1)
-  .max(50)
+  .max(MAX_ENDPOINTS)
   .refine((ids) => new Set(ids).size === ids.length, "must not repeat an id");
 
 export const createAssetRequestSchema = z.strictObject({
@@ -71,7 +77,7 @@ export const harvestRequestSchema = z.strictObject({
   Sources: z
     .array(z.strictObject({ Name: segment, Url: httpUrl }))
     .min(1)
-    .max(50)
+    .max(MAX_ENDPOINTS)
     .refine(
       (sources) => new Set(sources.map((s) => s.Name)).size === sources.length,
       "must not repeat a Name",

@@ -6,6 +6,7 @@ import type { State, StateMachineDefinition } from "../src/asl.js";
 import type { StateMachineConfig } from "../src/config.js";
 import { buildStateMachine } from "../src/definition.js";
 import { LAMBDA_SERVICE_ERRORS } from "../src/errors.js";
+import { successors } from "../src/history.js";
 import { listStates, listTaskStates } from "../src/inspect.js";
 import { LAMBDA_ARNS, TEST_CONFIG, TOPIC_ARN } from "./harness.js";
 
@@ -14,15 +15,6 @@ const configs: [string, StateMachineConfig][] = [
   ["test config", TEST_CONFIG],
   ["short waits", { lambdaArns: LAMBDA_ARNS, topicArn: TOPIC_ARN, shortWaits: true, mapConcurrency: 1 }],
 ];
-
-function transitions(state: State): string[] {
-  const targets: string[] = [];
-  if ("Next" in state && state.Next !== undefined) targets.push(state.Next);
-  if (state.Type === "Choice") targets.push(state.Default, ...state.Choices.map((rule) => rule.Next));
-  if ((state.Type === "Task" || state.Type === "Map") && state.Catch)
-    targets.push(...state.Catch.map((c) => c.Next));
-  return targets;
-}
 
 describe.each(configs)("definition (%s)", (_name, config) => {
   const definition: StateMachineDefinition = buildStateMachine(config);
@@ -44,7 +36,7 @@ describe.each(configs)("definition (%s)", (_name, config) => {
         const name = queue.pop() as string;
         const state = machine.States[name];
         expect(state, `${name} exists`).toBeDefined();
-        for (const target of transitions(state as State)) {
+        for (const target of successors(state as State)) {
           expect(Object.keys(machine.States), `transition ${name} → ${target}`).toContain(target);
           if (!reached.has(target)) {
             reached.add(target);

@@ -144,22 +144,20 @@ describe("asset reuse or creation", () => {
 });
 
 describe("per endpoint", () => {
-  test("an endpoint is polled with backoff (1, 2, 3, 3 s, capped) until PLAYABLE", async () => {
+  test("the asset is polled with backoff (1, 2, 3, 3 s, capped) until its endpoint is PLAYABLE", async () => {
     const mediaPackage = new FakeMediaPackage({ "pg-1": { configs: ["hls"] } });
     mediaPackage.statusScripts = { hls: ["QUEUED", "QUEUED", "PROCESSING", "PROCESSING", "PLAYABLE"] };
     const run = await runWorkflow(SEED_INPUT, { mediaPackage, copies });
     expect(run.output).toEqual({ assetId: "asset-1", results: [COMPLETE_HLS] });
-    expect(callsTo(run, "DescribeEndpointStatus")).toHaveLength(5);
+    expect(callsTo(run, "PollAsset")).toHaveLength(4);
     const waits = run.events
-      .filter((e) => isStateEntered(e, "WaitForEndpoint"))
+      .filter((e) => isStateEntered(e, "WaitForPlayable"))
       .map(
         (e) => (e as { state: { input: { poll: { waitSeconds: number } } } }).state.input.poll.waitSeconds,
       );
     expect(waits).toEqual([1, 2, 3, 3]);
     // The harvest starts only once the endpoint is PLAYABLE.
-    const order = run.calls
-      .map((c) => c.state)
-      .filter((s) => s === "DescribeEndpointStatus" || s === "Harvest");
+    const order = run.calls.map((c) => c.state).filter((s) => s === "PollAsset" || s === "Harvest");
     expect(order.at(-1)).toBe("Harvest");
   });
 
@@ -189,7 +187,7 @@ describe("per endpoint", () => {
     expect(run.notifications.at(-1)).toMatchObject({ Type: "ERROR", Event: "HarvestFinished" });
   });
 
-  test("an endpoint never PLAYABLE fails after poll.maxAttempts (6) polls", async () => {
+  test("an endpoint never PLAYABLE fails after poll.maxAttempts (6) descriptions of the asset", async () => {
     const mediaPackage = new FakeMediaPackage({ "pg-1": { configs: ["hls"] } });
     mediaPackage.statusScripts = { hls: ["PROCESSING"] };
     const run = await runWorkflow(SEED_INPUT, { mediaPackage, copies });
@@ -197,7 +195,8 @@ describe("per endpoint", () => {
       assetId: "asset-1",
       results: [{ packagingConfigurationId: "hls", status: "FAILED", entry: null, objects: 0, bytes: 0 }],
     });
-    expect(callsTo(run, "DescribeEndpointStatus")).toHaveLength(6);
+    expect(callsTo(run, "DescribeAsset")).toHaveLength(1);
+    expect(callsTo(run, "PollAsset")).toHaveLength(5);
     expect(run.notifications.find((n) => n.Event === "EndpointFailed")).toMatchObject({
       Error: "EndpointNotPlayable",
       Cause:
@@ -376,12 +375,7 @@ describe("direct mode", () => {
       ],
     });
     const states = new Set(run.calls.map((c) => c.state));
-    for (const mediaPackageState of [
-      "DescribeAsset",
-      "CreateAsset",
-      "DescribePackagingGroup",
-      "DescribeEndpointStatus",
-    ]) {
+    for (const mediaPackageState of ["DescribeAsset", "CreateAsset", "DescribePackagingGroup", "PollAsset"]) {
       expect(states.has(mediaPackageState)).toBe(false);
     }
     expect(callsTo(run, "Harvest")).toEqual([

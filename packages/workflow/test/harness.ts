@@ -1,10 +1,12 @@
 // Runs the real definition with aws-local-stepfunctions, every Task overridden by an in-test stub. prepare and
 // resolve-endpoints run their real (pure) logic; MediaPackage, check, harvest, finalize and SNS are scripted fakes.
 // This tests the definition's control flow and data contract, not the real handlers.
+
+import type { Retrier, State } from "../src/asl.js";
 import type { StateMachineConfig } from "../src/config.js";
 import { buildStateMachine } from "../src/definition.js";
 import { resolveEndpoints } from "../src/endpoints.js";
-import { listTaskStates } from "../src/inspect.js";
+import { listStates } from "../src/inspect.js";
 import type {
   CheckInput,
   CheckOutput,
@@ -17,6 +19,7 @@ import type {
 } from "../src/lambda-contracts.js";
 import { type LocalTaskHandler, runLocally } from "../src/local-execution.js";
 import type { Notification } from "../src/notifications.js";
+import { WAIT_STATES } from "../src/playable-wait.js";
 import { prepareRequest } from "../src/prepare.js";
 import { mediaPackageResource, SNS_PUBLISH } from "../src/task-helpers.js";
 
@@ -56,9 +59,12 @@ export class FakeMediaPackage {
     string,
     { Id: string; PackagingGroupId: string; SourceArn: string; SourceRoleArn: string }
   >();
-  /** Status of each config at the n-th DescribeEndpointStatus call (the last one sticks); default PLAYABLE. */
+  /**
+   * Status of each config in the n-th description of the asset (0: the DescribeAsset or CreateAsset result, then
+   * one per PollAsset; the last one sticks); default PLAYABLE.
+   */
   statusScripts: Record<string, readonly string[]> = {};
-  endpointPolls = 0;
+  assetPolls = 0;
   /** Errors thrown by the next calls of an action, in order. */
   readonly failNext: Partial<Record<"describeAsset" | "createAsset" | "describePackagingGroup", Error[]>> =
     {};
@@ -94,9 +100,9 @@ export class FakeMediaPackage {
     return this.describe(input.Id, 0);
   };
 
-  describeEndpointStatus = (input: { Id: string }) => {
-    const poll = this.endpointPolls++;
-    return this.describe(input.Id, poll);
+  pollAsset = (input: { Id: string }) => {
+    this.assetPolls += 1;
+    return this.describe(input.Id, this.assetPolls);
   };
 
   createAsset = (input: {
@@ -155,6 +161,40 @@ export interface Fakes {
   >;
   /** Errors thrown by the next harvest calls, in order (before any progress). */
   readonly harvestErrors?: Error[];
+  /**
+   * Every visit of every Task fails with each of its Retry rules' errors until that rule is spent, then succeeds:
+   * the most history events a visit can record.
+   */
+  readonly exhaustRetries?: boolean;
+}
+
+/** A name the retrier matches (States.TaskFailed and States.ALL match any Task error). */
+function errorMatching(retrier: Retrier): string {
+  const name = retrier.ErrorEquals[0] ?? "States.ALL";
+  return name === "States.ALL" || name === "States.TaskFailed" ? "TestTaskFailure" : name;
+}
+
+/** Wraps a Task handler so each visit first throws every retry its Retry rules allow (see Fakes.exhaustRetries). */
+function exhaustingRetries(state: State, handler: LocalTaskHandler): LocalTaskHandler {
+  const failures =
+    state.Type === "Task"
+      ? (state.Retry ?? []).flatMap((retrier) =>
+          new Array<string>(retrier.MaxAttempts ?? 3).fill(errorMatching(retrier)),
+        )
+      : [];
+  // Retries of one visit come one after another with the same input; a later visit starts counting again.
+  const attempts = new Map<string, number>();
+  return async (input) => {
+    const key = JSON.stringify(input);
+    const attempt = attempts.get(key) ?? 0;
+    const failure = failures[attempt];
+    if (failure !== undefined) {
+      attempts.set(key, attempt + 1);
+      throw namedError(failure, `attempt ${attempt + 1} fails on purpose`);
+    }
+    attempts.delete(key);
+    return handler(input);
+  };
 }
 
 export interface Call {
@@ -240,14 +280,16 @@ export async function runWorkflow(
   };
 
   const taskHandlers: Record<string, LocalTaskHandler> = {};
-  for (const { name, resource } of listTaskStates(definition)) {
-    const handler = name === "DescribeEndpointStatus" ? mp.describeEndpointStatus : byResource[resource];
-    if (!handler) throw new Error(`no stub for ${resource}`);
-    taskHandlers[name] = async (taskInput) => {
+  for (const { name, state } of listStates(definition)) {
+    if (state.Type !== "Task") continue;
+    const handler = name === WAIT_STATES.pollAsset ? mp.pollAsset : byResource[state.Resource];
+    if (!handler) throw new Error(`no stub for ${state.Resource}`);
+    const recorded: LocalTaskHandler = async (taskInput) => {
       calls.push({ state: name, input: structuredClone(taskInput) });
       // (the stubs are typed by lambda-contracts; the definition is what hands them their input)
       return handler(taskInput as never);
     };
+    taskHandlers[name] = fakes.exhaustRetries ? exhaustingRetries(state, recorded) : recorded;
   }
 
   const outcome = await runLocally(definition, input, {

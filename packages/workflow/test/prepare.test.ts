@@ -3,6 +3,7 @@ import { resolveEndpoints } from "../src/endpoints.js";
 import { InvalidRequestError } from "../src/errors.js";
 import type { ResolveEndpointsInput } from "../src/lambda-contracts.js";
 import { prepareRequest } from "../src/prepare.js";
+import { MAX_ENDPOINTS } from "../src/schemas.js";
 import { SEED_INPUT } from "./harness.js";
 
 const cr = SEED_INPUT.createAssetRequest;
@@ -147,8 +148,26 @@ describe("resolveEndpoints", () => {
   ])("filter %j keeps %j in the asset's order", (ids, kept) => {
     const out = resolveEndpoints({ ...base, packagingConfigurationIds: ids });
     expect(out.endpoints.map((e) => e.packagingConfigurationId)).toEqual(kept);
-    expect(out.endpoints.every((e) => e.awaitPlayable)).toBe(true);
+    expect(out.endpoints.map((e) => e.packagingStatus)).toEqual(kept.map(() => "PENDING"));
+    expect(out.pending).toBe(kept.length);
     expect(out.cdnIdentifierSecretArn).toBeNull();
+  });
+
+  test.each([
+    [
+      ["QUEUED", "PROCESSING", "PLAYABLE", "FAILED", "SOMETHING_NEW"],
+      ["PENDING", "PENDING", "PLAYABLE", "FAILED", "PENDING"],
+      3,
+    ],
+    [["PLAYABLE", "FAILED"], ["PLAYABLE", "FAILED"], 0],
+  ])("statuses %j → %j, %i pending", (statuses, expected, pending) => {
+    const asset = {
+      PackagingGroupId: "pg-1",
+      EgressEndpoints: statuses.map((status, i) => endpoint(`c${i}`, status)),
+    };
+    const out = resolveEndpoints({ ...base, asset });
+    expect(out.endpoints.map((e) => e.packagingStatus)).toEqual(expected);
+    expect(out.pending).toBe(pending);
   });
 
   test("the CDN secret's ARN comes from the packaging group's Authorization", () => {
@@ -167,6 +186,15 @@ describe("resolveEndpoints", () => {
     ],
     [{ asset: { PackagingGroupId: "pg-1" } }, "createAssetRequest.PackagingGroupId"],
     [{ packagingConfigurationIds: ["mss"] }, "options.PackagingConfigurationIds"],
+    [
+      {
+        asset: {
+          PackagingGroupId: "pg-1",
+          EgressEndpoints: Array.from({ length: MAX_ENDPOINTS + 1 }, (_, i) => endpoint(`c${i}`)),
+        },
+      },
+      "options.PackagingConfigurationIds",
+    ],
   ])("%j → InvalidRequest on %s", (override, field) => {
     expect(() => resolveEndpoints({ ...base, ...override })).toThrow(
       expect.objectContaining({ name: "InvalidRequest", field }),
