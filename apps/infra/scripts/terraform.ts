@@ -52,6 +52,8 @@ export interface OfflinePlanOptions {
   readonly backendConfig?: string;
   /** Take the state lock during the plan (default: no lock, as a local review needs none). */
   readonly lock?: boolean;
+  /** The region of the default chain when `aws_region` is not given (default: AWS_REGION, else us-east-1). */
+  readonly region?: string;
 }
 
 /** init, validate, plan and show in `stackDir` (which holds cdk.tf.json); stops at the first failing step. */
@@ -84,6 +86,7 @@ export function offlinePlan(
     AWS_SECRET_ACCESS_KEY: "mock-secret-key",
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_PROFILE: "",
+    AWS_REGION: options.region ?? process.env.AWS_REGION ?? "us-east-1",
   };
   const zips = lambdaZipDir(dirname(dirname(stackDir)));
   const vars = {

@@ -3,7 +3,12 @@
  * when the stack synthesizes them, concrete ARNs when the tests simulate them, so what is simulated is what is
  * deployed.
  */
-import { COMPLETION_RECORD_KEY, CREATED_ASSET_TAG, type LambdaName } from "@vod-harvest/workflow";
+import {
+  COMPLETION_RECORD_KEY,
+  CREATED_ASSET_TAG,
+  HARVEST_STATE_PREFIX,
+  type LambdaName,
+} from "@vod-harvest/workflow";
 
 export type OneOrMany = string | readonly string[];
 
@@ -35,6 +40,8 @@ export interface PolicyContext {
   readonly keyArn: string;
   /** The key the destination bucket encrypts with: an existing bucket's own CMK, or the stack's key. */
   readonly bucketKeyArn: string;
+  /** Key prefix the workflow writes content under (`var.destination_prefix`; empty: the whole bucket). */
+  readonly destinationPrefix: string;
   readonly topicArn: string;
   readonly mediaPackageRoleArn: string;
   readonly lambdaArns: Readonly<Record<LambdaName, string>>;
@@ -165,16 +172,27 @@ export const LAMBDA_BUCKET_ACCESS: Readonly<Record<LambdaName, "none" | "read" |
 
 /**
  * The Lambdas that may delete completion records: with overwrite, the engine deletes the old record before
- * copying so a partial copy never looks complete. Nothing else is ever deleted.
+ * copying so a partial copy never looks complete.
  */
 export const LAMBDAS_DELETING_COMPLETION_RECORDS: ReadonlySet<LambdaName> = new Set(["harvest"]);
 
 /**
- * Every completion record the stack can write: content prefixes are `<DestinationPath>/<Id>/<config>/` (at least
- * two levels; `*` spans `/` in an S3 ARN), the record sits at their root.
+ * The Lambda that removes a finished run's harvest state (plan, journal) and expired runs' state: an existing
+ * bucket has no lifecycle rule of ours. Nothing else is ever deleted.
  */
-export function completionRecordsArn(bucketArn: string): string {
-  return `${bucketArn}/*/*/${COMPLETION_RECORD_KEY}`;
+export const LAMBDAS_DELETING_HARVEST_STATE: ReadonlySet<LambdaName> = new Set(["finalize"]);
+
+/**
+ * Every completion record the stack can write: content prefixes are `<destination prefix><DestinationPath>/<Id>/
+ * <config>/` (at least two levels; `*` spans `/` in an S3 ARN), the record sits at their root.
+ */
+export function completionRecordsArn(bucketArn: string, destinationPrefix: string): string {
+  return `${bucketArn}/${destinationPrefix}*/*/${COMPLETION_RECORD_KEY}`;
+}
+
+/** Where the Lambdas read and write: the content under the destination prefix, and the harvest state. */
+export function workflowObjectArns(ctx: PolicyContext): string[] {
+  return [`${ctx.bucketArn}/${ctx.destinationPrefix}*`, `${ctx.bucketArn}/${HARVEST_STATE_PREFIX}*`];
 }
 
 /** One Lambda's own policy: its log group, tracing, and the bucket as LAMBDA_BUCKET_ACCESS says. */
@@ -210,7 +228,7 @@ export function lambdaPolicy(name: LambdaName, ctx: PolicyContext): PolicyDocume
         Action: write
           ? ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
           : "s3:GetObject",
-        Resource: `${ctx.bucketArn}/*`,
+        Resource: workflowObjectArns(ctx),
       },
       {
         Sid: "UseBucketKey",
@@ -225,7 +243,15 @@ export function lambdaPolicy(name: LambdaName, ctx: PolicyContext): PolicyDocume
       Sid: "DeleteCompletionRecords",
       Effect: "Allow",
       Action: "s3:DeleteObject",
-      Resource: completionRecordsArn(ctx.bucketArn),
+      Resource: completionRecordsArn(ctx.bucketArn, ctx.destinationPrefix),
+    });
+  }
+  if (LAMBDAS_DELETING_HARVEST_STATE.has(name)) {
+    statements.push({
+      Sid: "DeleteHarvestState",
+      Effect: "Allow",
+      Action: "s3:DeleteObject",
+      Resource: `${ctx.bucketArn}/${HARVEST_STATE_PREFIX}*`,
     });
   }
   return doc(...statements);

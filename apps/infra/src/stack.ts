@@ -8,6 +8,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity/index.js";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition/index.js";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
@@ -50,7 +51,8 @@ export class VodHarvestStack extends TerraformStack {
 
     // Skip flags only with offline_plan, so a real plan/apply validates credentials and account as usual.
     new AwsProvider(this, "aws", {
-      region: vars.region.stringValue,
+      // Empty: the default chain (AWS_REGION, the profile's region), as the AWS CLI does.
+      region: '${var.aws_region != "" ? var.aws_region : null}',
       skipCredentialsValidation: offline,
       skipRequestingAccountId: offline,
       skipRegionValidation: offline,
@@ -68,8 +70,12 @@ export class VodHarvestStack extends TerraformStack {
       "account",
       `\${var.offline_plan ? "${OFFLINE_ACCOUNT_ID}" : data.aws_caller_identity.current[0].account_id}`,
     ).asString;
-    const region = vars.region.stringValue;
+    // The region the provider ended up with, whichever way it was given.
+    const region = new DataAwsRegion(this, "current_region").name;
     const name = vars.name.stringValue;
+    // IAM names are global to the account: the region keeps two regional deployments of one name apart
+    // (at most 31 + 1 + 14 + 1 + 17 = 64 characters, IAM's limit).
+    const roleName = (role: string) => `${name}-${region}-${role}`;
 
     const storage = createStorage(this, { vars, partition, accountId, region });
     const distDir = new TerraformLocal(
@@ -105,6 +111,7 @@ export class VodHarvestStack extends TerraformStack {
         `\${var.destination_kms_key_arn != "" ? var.destination_kms_key_arn : ${storage.key.arn}}`,
       ).asString,
       topicArn: storage.topic.arn,
+      destinationPrefix: vars.destinationPrefix.stringValue,
       mediaPackageRoleArn: `arn:${partition}:iam::${accountId}:role/${vars.mediaPackageRoleName.stringValue}`,
       lambdaArns: Object.fromEntries(LAMBDA_NAMES.map((lambda) => [lambda, functionArn(lambda)])) as Record<
         LambdaName,
@@ -124,7 +131,7 @@ export class VodHarvestStack extends TerraformStack {
     const functions = {} as Record<LambdaName, LambdaFunction>;
     for (const lambda of LAMBDA_NAMES) {
       const role = new IamRole(this, `role_${lambda}`, {
-        name: `${name}-${lambda}`,
+        name: roleName(lambda),
         assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com", accountId)),
       });
       const policy = new IamRolePolicy(this, `policy_${lambda}`, {
@@ -170,6 +177,8 @@ export class VodHarvestStack extends TerraformStack {
             POWERTOOLS_SERVICE_NAME: "vod-harvest",
             // Read by apps/lambdas/src/entry/harvest.ts; empty means the engine's and the handler's defaults.
             ...(lambda === "harvest" ? harvestTuning : {}),
+            // Read by apps/lambdas/src/entry/prepare.ts: executions writing elsewhere are refused up front.
+            ...(lambda === "prepare" ? { DESTINATION_PREFIX: vars.destinationPrefix.stringValue } : {}),
           },
         },
         dependsOn,
@@ -182,7 +191,7 @@ export class VodHarvestStack extends TerraformStack {
       kmsKeyId: storage.key.arn,
     });
     const stateMachineRole = new IamRole(this, "role_state_machine", {
-      name: `${name}-state-machine`,
+      name: roleName("state-machine"),
       assumeRolePolicy: JSON.stringify(assumeRolePolicy("states.amazonaws.com", accountId)),
     });
     const stateMachinePolicyResource = new IamRolePolicy(this, "policy_state_machine", {

@@ -11,6 +11,7 @@ export interface StackVariables {
   readonly cdnAuthSecretArns: TerraformVariable;
   readonly destinationBucketName: TerraformVariable;
   readonly destinationKmsKeyArn: TerraformVariable;
+  readonly destinationPrefix: TerraformVariable;
   readonly harvestMemoryMb: TerraformVariable;
   readonly harvestTimeoutSeconds: TerraformVariable;
   readonly harvestConcurrency: TerraformVariable;
@@ -38,7 +39,17 @@ export function declareVariables(scope: Construct): StackVariables {
         },
       ],
     }),
-    region: variable("aws_region", { type: "string", default: "us-east-1", description: "AWS Region." }),
+    region: variable("aws_region", {
+      type: "string",
+      default: "",
+      description: "AWS Region. Empty: the provider's default chain (AWS_REGION, the profile's region).",
+      validation: [
+        {
+          condition: '${var.aws_region == "" || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.aws_region))}',
+          errorMessage: "aws_region: empty (the default chain) or a region such as eu-west-1",
+        },
+      ],
+    }),
     email: variable("email", {
       type: "string",
       description: "Address subscribed to the notification topic (confirm the email AWS sends).",
@@ -133,6 +144,20 @@ export function declareVariables(scope: Construct): StackVariables {
             '${var.destination_kms_key_arn == "" || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.destination_kms_key_arn))}',
           errorMessage:
             "destination_kms_key_arn: empty, or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+        },
+      ],
+    }),
+    destinationPrefix: variable("destination_prefix", {
+      type: "string",
+      default: "",
+      description:
+        "Key prefix the workflow may write under (e.g. vod-downloads/): executions whose DestinationPath is outside it are refused, and the Lambdas' S3 permissions stop there. Empty: the whole bucket.",
+      validation: [
+        {
+          condition:
+            '${var.destination_prefix == "" || can(regex("^[A-Za-z0-9!_.\'()-]+(/[A-Za-z0-9!_.\'()-]+)*/$", var.destination_prefix))}',
+          errorMessage:
+            "destination_prefix: empty, or path segments of A-Z a-z 0-9 ! _ . ' ( ) - ending with / (no leading /, no wildcard)",
         },
       ],
     }),

@@ -205,8 +205,13 @@ describe("Lambda roles", () => {
     ],
     ["harvest", "logs:PutLogEvents", ownLogs("prepare"), "ImplicitlyDenied"],
     ["harvest", "kms:Decrypt", `arn:aws:kms:${REGION}:${ACCOUNT}:key/0000aaaa-other-key`, "ImplicitlyDenied"],
-    // finalize only reads: the stored plan, the completion record (written by harvest) and a listing.
+    // finalize reads the stored plan, the completion record (written by harvest) and a listing; it deletes
+    // finished runs' harvest state, and nothing else.
     ["finalize", "s3:GetObject", record, "Allowed"],
+    ["finalize", "s3:DeleteObject", inBucket("_vod-harvest-state/asset-1/hls/run-1.json"), "Allowed"],
+    ["finalize", "s3:DeleteObject", journalFile, "Allowed"],
+    ["finalize", "s3:DeleteObject", object, "ImplicitlyDenied"],
+    ["finalize", "s3:DeleteObject", inBucket("_vod-harvest-state"), "ImplicitlyDenied"],
     ["finalize", "s3:GetObject", inBucket("_vod-harvest-state/asset-1/hls/run-1.json"), "Allowed"],
     ["finalize", "s3:ListBucket", bucket, "Allowed"],
     ["finalize", "kms:Decrypt", KEY_ARN, "Allowed"],
@@ -225,6 +230,39 @@ describe("Lambda roles", () => {
     ["prepare", "logs:PutLogEvents", ownLogs("prepare"), "Allowed"],
   ])("%s: %s on %s → %s", async (role, action, resource, expected) => {
     expect(await decide(role, action, resource)).toBe(expected);
+  });
+
+  describe("with destination_prefix = vod-downloads/", () => {
+    let scoped: Record<string, Policy[]>;
+    beforeAll(() => {
+      scoped = {};
+      const policies = tf.resource.aws_iam_role_policy as Record<string, { role: string; policy: string }>;
+      for (const [name, { role, policy }] of Object.entries(policies)) {
+        const roleName = /role_(.+)\.id/.exec(role)?.[1] ?? "?";
+        const resolved = resolveReferences(policy, { "${var.destination_prefix}": "vod-downloads/" });
+        scoped[roleName] = [...(scoped[roleName] ?? []), { name, policy: JSON.parse(resolved) }];
+      }
+    });
+    test.each([
+      ["harvest", "s3:PutObject", object, "Allowed"],
+      ["harvest", "s3:PutObject", inBucket("vod-downloads/2026/asset-1/hls/index.m3u8"), "Allowed"],
+      ["harvest", "s3:PutObject", journalFile, "Allowed"],
+      ["harvest", "s3:DeleteObject", record, "Allowed"],
+      ["harvest", "s3:PutObject", inBucket("other/asset-1/hls/index.m3u8"), "ImplicitlyDenied"],
+      ["harvest", "s3:PutObject", inBucket("index.html"), "ImplicitlyDenied"],
+      ["harvest", "s3:GetObject", inBucket("finance/report.csv"), "ImplicitlyDenied"],
+      ["harvest", "s3:DeleteObject", inBucket("other/a/hls/_vod-harvest-complete.json"), "ImplicitlyDenied"],
+      ["check", "s3:GetObject", record, "Allowed"],
+      ["check", "s3:GetObject", inBucket("finance/report.csv"), "ImplicitlyDenied"],
+      ["finalize", "s3:GetObject", inBucket("finance/report.csv"), "ImplicitlyDenied"],
+    ])("%s: %s on %s → %s", async (role, action, resource, expected) => {
+      expect(await decide(role, action, resource, {}, scoped[role])).toBe(expected);
+    });
+
+    test("prepare is told the prefix, so it refuses other destinations before anything runs", () => {
+      const variables = tf.resource.aws_lambda_function.fn_prepare.environment.variables;
+      expect(variables.DESTINATION_PREFIX).toBe("${var.destination_prefix}");
+    });
   });
 
   test("without configured secrets the secrets policy is not created, and nothing else grants a secret", async () => {

@@ -75,7 +75,7 @@ describe("destination bucket", () => {
 
   test("a name given means an existing bucket: the resolved name prefers it", () => {
     expect(tf.locals.destination_bucket_name_resolved).toBe(
-      '${var.destination_bucket_name != "" ? var.destination_bucket_name : "${var.name}-${local.account}-${var.aws_region}"}',
+      '${var.destination_bucket_name != "" ? var.destination_bucket_name : "${var.name}-${local.account}-${data.aws_region.current_region.name}"}',
     );
   });
 });
@@ -161,6 +161,7 @@ test("variables and outputs", () => {
       "cdn_auth_secret_arns",
       "destination_bucket_name",
       "destination_kms_key_arn",
+      "destination_prefix",
       "email",
       "harvest_concurrency",
       "harvest_memory_mb",

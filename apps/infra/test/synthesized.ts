@@ -30,7 +30,8 @@ export function synthesize(): TfJson {
 const REFERENCES: Record<string, string> = {
   "${data.aws_partition.partition.partition}": "aws",
   "${local.account}": ACCOUNT,
-  "${var.aws_region}": REGION,
+  "${data.aws_region.current_region.name}": REGION,
+  "${var.destination_prefix}": "",
   "${var.name}": "vod-harvest",
   "${local.destination_bucket_name_resolved}": BUCKET,
   "${local.bucket_key_arn}": KEY_ARN,
@@ -49,10 +50,13 @@ const REFERENCES: Record<string, string> = {
   ),
 };
 
-/** Replaces the known references; throws if any `${…}` is left, so no unexpected expression goes unnoticed. */
-export function resolveReferences(text: string): string {
+/**
+ * Replaces the known references (`values` overrides some, e.g. a variable's value); throws if any `${…}` is left,
+ * so no unexpected expression goes unnoticed.
+ */
+export function resolveReferences(text: string, values: Readonly<Record<string, string>> = {}): string {
   let resolved = text;
-  for (const [reference, value] of Object.entries(REFERENCES))
+  for (const [reference, value] of Object.entries({ ...REFERENCES, ...values }))
     resolved = resolved.split(reference).join(value);
   const left = resolved.match(/\$\{[^}]*\}/);
   if (left) throw new Error(`unresolved Terraform reference ${left[0]} in ${text.slice(0, 200)}`);

@@ -67,6 +67,7 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
         harvest_safety_margin_seconds: "30",
         notify_progress: "true",
         harvest_reserved_concurrency: "10",
+        destination_prefix: "vod-downloads/",
       },
       present: [
         "aws_iam_role_policy.policy_harvest_cdn_secrets[0]",
@@ -118,12 +119,38 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
     ["harvest_safety_margin_seconds", "7.5"],
     ["harvest_reserved_concurrency", "0"],
     ["destination_kms_key_arn", "alias/my-key"],
+    ["destination_prefix", "/vod/"],
+    ["destination_prefix", "vod"],
+    ["destination_prefix", "vod/*/"],
+    ["aws_region", "Mars"],
   ])(
     "a variable validation rejects %s = %s at plan time",
     (name, value) => {
       const result = offlinePlan(stackDir, { [name]: value });
       expect(result.ok).toBe(false);
       expect(result.runs.at(-1)?.stderr).toMatch(new RegExp(name));
+    },
+    240_000,
+  );
+
+  test.each([
+    ["the default chain (AWS_REGION)", {}, "eu-west-1", "eu-west-1"],
+    [
+      "the aws_region variable over AWS_REGION",
+      { aws_region: "ap-southeast-2" },
+      "eu-west-1",
+      "ap-southeast-2",
+    ],
+  ])(
+    "the region comes from %s, and role names (global in IAM) carry it",
+    (_how, vars, envRegion, region) => {
+      const result = offlinePlan(stackDir, vars, { region: envRegion });
+      expect(result.ok, failure(result)).toBe(true);
+      const plan = result.planText ?? "";
+      expect(plan).toMatch(new RegExp(`name\\s+= "vod-harvest-${region}-harvest"\n`));
+      expect(plan).toMatch(new RegExp(`name\\s+= "vod-harvest-${region}-state-machine"\n`));
+      expect(plan).toContain(`vod-harvest-123456789012-${region}`);
+      expect(plan).not.toContain(envRegion === region ? "us-east-1" : envRegion);
     },
     240_000,
   );

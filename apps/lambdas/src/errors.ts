@@ -7,7 +7,8 @@ export type LambdaErrorCode =
   | "HARVEST_INCOMPLETE"
   | "CDN_SECRET_UNREADABLE"
   | "HARVEST_STATE_INVALID"
-  | "HARVEST_PLAN_TIMEOUT";
+  | "HARVEST_PLAN_TIMEOUT"
+  | "STATE_CLEANUP_FAILED";
 
 export class LambdaError extends Error {
   readonly code: LambdaErrorCode;
@@ -61,5 +62,13 @@ export class HarvestPlanTimeoutError extends LambdaError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("HARVEST_PLAN_TIMEOUT", message, options);
     this.name = "HarvestPlanTimeout";
+  }
+}
+
+/** Finished runs' state could not all be deleted. finalize logs it and still reports the verified copy COMPLETE. */
+export class StateCleanupFailedError extends LambdaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("STATE_CLEANUP_FAILED", message, options);
+    this.name = "StateCleanupFailed";
   }
 }

@@ -11,6 +11,8 @@ import { HarvestStateInvalidError } from "./errors.js";
 export interface PlanStore {
   save(bucket: string, planKey: string, plan: HarvestPlan): Promise<void>;
   load(bucket: string, planKey: string): Promise<HarvestPlan>;
+  /** Like load, but undefined when no object is stored at planKey (removed after its run finished). */
+  find(bucket: string, planKey: string): Promise<HarvestPlan | undefined>;
 }
 
 /** `<HARVEST_STATE_PREFIX><assetId>/<config>/`: every plan of one endpoint, one file per harvest run. */
@@ -57,7 +59,14 @@ export function createPlanStore(s3: S3Client): PlanStore {
       });
     },
     async load(bucket, planKey) {
+      const plan = await this.find(bucket, planKey);
+      if (plan === undefined)
+        throw new HarvestStateInvalidError(`stored plan s3://${bucket}/${planKey} does not exist`);
+      return plan;
+    },
+    async find(bucket, planKey) {
       const sink = sinkOf(bucket);
+      if ((await sink.head(planKey)) === undefined) return undefined;
       let text: string;
       try {
         text = await readObjectText(sink, planKey);

@@ -1,5 +1,5 @@
 // Each handler factory against moto (S3) and the project's test origin; CDN authorization is in cdn-auth.test.ts.
-import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { createOriginClient, type OriginClient, type OriginClientOptions } from "@vod-harvest/harvest";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
 import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
@@ -14,6 +14,7 @@ import {
   createResolveEndpointsHandler,
   type HarvestHandlerDeps,
 } from "../src/index.js";
+import { removeFinishedRunState, STATE_EXPIRY_DAYS } from "../src/state-cleanup.js";
 import { assetFiles, assetUnder, EXPECTED_BYTES, EXPECTED_OBJECTS } from "./fixture.js";
 import {
   type Aws,
@@ -292,6 +293,12 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
         checksumAlgorithm: "CRC32C",
       });
 
+      // Another run of this endpoint (an execution that stopped) left its plan: recent, so it stays.
+      const otherRun = "_vod-harvest-state/asset-multi/hls/other-run.json";
+      await aws.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: otherRun, Body: "{}" }));
+      const runState = [...(await listKeys(aws.s3, BUCKET, "_vod-harvest-state/asset-multi/hls/")).keys()];
+      expect(runState.length).toBeGreaterThan(2);
+
       const finalize = createFinalizeHandler({ ...testObservability(), s3: aws.s3 });
       const finalizeInput = {
         assetId: "asset-multi",
@@ -306,6 +313,26 @@ describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () =>
         bytes: EXPECTED_BYTES,
         checksumAlgorithm: "CRC32C",
       });
+      // This run's plan and journal are removed once the copy is verified; the other run's plan stays.
+      expect([...(await listKeys(aws.s3, BUCKET, "_vod-harvest-state/asset-multi/")).keys()]).toEqual([
+        otherRun,
+      ]);
+      // A finalize run again (its first answer lost) finds the plan gone and checks the record alone.
+      expect(await finalize(finalizeInput, fakeContext(3000))).toMatchObject({ status: "COMPLETE" });
+      // Past the expiry, a later finished run removes the other run's state too.
+      const later = Date.now() + (STATE_EXPIRY_DAYS + 1) * 24 * 3600 * 1000;
+      const removed = await removeFinishedRunState(
+        aws.s3,
+        {
+          bucket: BUCKET,
+          assetId: "asset-multi",
+          packagingConfigurationId: "hls",
+          planKey: last.cursor.planKey,
+        },
+        later,
+      );
+      expect(removed).toBe(1);
+      expect((await listKeys(aws.s3, BUCKET, "_vod-harvest-state/asset-multi/")).size).toBe(0);
 
       // A planned object gone from the destination: finalize refuses, naming it.
       await aws.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "vod/asset-multi/hls/low/seg-1.ts" }));

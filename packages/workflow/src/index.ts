@@ -7,6 +7,6 @@ export * from "./errors.js";
 export * from "./inspect.js";
 export * from "./lambda-contracts.js";
 export * from "./notifications.js";
-export { prepareRequest } from "./prepare.js";
+export { type DestinationRules, prepareRequest } from "./prepare.js";
 export * from "./schemas.js";
 export { type MediaPackageAction, mediaPackageResource, SNS_PUBLISH } from "./task-helpers.js";

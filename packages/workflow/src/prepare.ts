@@ -11,9 +11,40 @@ import type {
   PrepareInput,
   PrepareOutput,
 } from "./lambda-contracts.js";
+import { HARVEST_STATE_PREFIX } from "./lambda-contracts.js";
 import { executionInputSchema, type HarvestOptions } from "./schemas.js";
 
-export function prepareRequest(event: PrepareInput): PrepareOutput {
+/** What a deployment allows beyond the schema (the prepare Lambda's configuration). */
+export interface DestinationRules {
+  /**
+   * Key prefix every destination must be under (ends with `/`): the deployment's Lambdas may write nowhere else.
+   * Empty or absent: the whole bucket.
+   */
+  readonly destinationPrefix?: string;
+}
+
+export function prepareRequest(event: PrepareInput, rules: DestinationRules = {}): PrepareOutput {
+  const output = parseRequest(event);
+  const { request } = output;
+  const field = `${request.mode === "direct" ? "harvestRequest" : "createAssetRequest"}.DestinationPath`;
+  const { prefix } = request.destination;
+  if (prefix.startsWith(HARVEST_STATE_PREFIX)) {
+    throw new InvalidRequestError(
+      field,
+      `must not lead under ${HARVEST_STATE_PREFIX} (the harvest's own state)`,
+    );
+  }
+  const allowed = rules.destinationPrefix ?? "";
+  if (!prefix.startsWith(allowed)) {
+    throw new InvalidRequestError(
+      field,
+      `must be under '${allowed}': this deployment writes only there (the asset would go to '${prefix}')`,
+    );
+  }
+  return output;
+}
+
+function parseRequest(event: PrepareInput): PrepareOutput {
   const raw = event.input;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InvalidRequestError("input", "must be a JSON object");

@@ -123,6 +123,35 @@ describe("prepareRequest", () => {
     expect(error.message.startsWith(`${field}: `)).toBe(true);
     expect(error.message).toContain(problem);
   });
+
+  const at = (DestinationPath: string) => ({
+    createAssetRequest: { ...SEED_INPUT.createAssetRequest, DestinationPath },
+  });
+  test.each([
+    ["vod-downloads", "", "vod-downloads/asset-1/"],
+    ["vod-downloads", "vod-downloads/", "vod-downloads/asset-1/"],
+    ["vod-downloads/2026", "vod-downloads/", "vod-downloads/2026/asset-1/"],
+    ["", "asset-1/", "asset-1/"],
+  ])("DestinationPath %j is allowed under destinationPrefix %j", (path, destinationPrefix, prefix) => {
+    const { request } = prepareRequest({ input: at(path) }, { destinationPrefix });
+    expect(request.destination.prefix).toBe(prefix);
+  });
+
+  test.each([
+    [at("other"), "vod-downloads/", "createAssetRequest.DestinationPath", "must be under 'vod-downloads/'"],
+    [at("vod-downloadsX"), "vod-downloads/", "createAssetRequest.DestinationPath", "must be under"],
+    [at("_vod-harvest-state"), "", "createAssetRequest.DestinationPath", "the harvest's own state"],
+    [
+      { harvestRequest: { ...direct, DestinationPath: "elsewhere" } },
+      "vod/",
+      "harvestRequest.DestinationPath",
+      "(the asset would go to 'elsewhere/show-7/')",
+    ],
+  ])("%j with destinationPrefix %j → InvalidRequest on %s", (input, destinationPrefix, field, problem) => {
+    expect(() => prepareRequest({ input }, { destinationPrefix })).toThrow(
+      expect.objectContaining({ name: "InvalidRequest", field, message: expect.stringContaining(problem) }),
+    );
+  });
 });
 
 describe("resolveEndpoints", () => {

@@ -2,4 +2,6 @@
 import { createPrepareHandler } from "../handlers/prepare.js";
 import { createObservability } from "../observability.js";
 
-export const handler = createPrepareHandler(createObservability());
+// Set by the stack from var.destination_prefix; empty: the whole bucket.
+const destinationPrefix = process.env.DESTINATION_PREFIX ?? "";
+export const handler = createPrepareHandler({ ...createObservability(), destinationPrefix });
