@@ -1,9 +1,11 @@
 import { ManifestParseError, UnsafeReferenceError } from "./errors.js";
+import { attributeSpans } from "./hls/attribute-list.js";
 import { queryParamDefinitionEdits, type TextEdit } from "./hls/stored-variables.js";
 import { expandVariables } from "./hls/variables.js";
 import { EXTERNAL_PREFIX } from "./keys.js";
 import { detectFormat, type TextFormat } from "./parse.js";
 import type { ParsedManifest } from "./types.js";
+import { decodeXmlReferences } from "./xml.js";
 
 /**
  * DESIGN.md "Changes" 2026-11-24: a manifest that refers to resources by absolute URL or path-absolute reference
@@ -74,16 +76,6 @@ export function relativeReference(fromPath: string, toPath: string): string {
   return relative.split("/")[0]?.includes(":") ? `./${relative}` : relative;
 }
 
-const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-export function decodeXmlText(text: string): string {
-  return text.replace(/&(?:#x([\da-f]+)|#(\d+)|(amp|lt|gt|quot|apos));/gi, (whole, hex, dec, name) => {
-    if (hex !== undefined) return String.fromCodePoint(Number.parseInt(hex, 16));
-    if (dec !== undefined) return String.fromCodePoint(Number.parseInt(dec, 10));
-    return XML_ENTITIES[String(name).toLowerCase()] ?? whole;
-  });
-}
-
 const XML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
   "<": "&lt;",
@@ -123,10 +115,12 @@ export function hlsReferenceSpans(text: string): ReferenceSpan[] {
       continue;
     }
     if (!content.startsWith("#EXT")) continue; // a comment
-    const attributes = /([:,]\s*)URI="([^"]*)"/g;
-    for (let match = attributes.exec(content); match; match = attributes.exec(content)) {
-      const valueStart = start + match.index + (match[1] as string).length + 'URI="'.length;
-      spans.push(trimmedSpan(text, valueStart, valueStart + (match[2] as string).length, (raw) => raw));
+    const colon = content.indexOf(":");
+    if (colon < 0) continue; // a tag without attributes
+    // The parser's own attribute scanner: a `URI="…"` inside another attribute's quoted value is not a URI.
+    for (const attribute of attributeSpans(content, colon + 1)) {
+      if (attribute.name !== "URI" || !attribute.quoted) continue;
+      spans.push(trimmedSpan(text, start + attribute.valueStart, start + attribute.valueEnd, (raw) => raw));
     }
   }
   return spans;
@@ -139,7 +133,7 @@ function xmlAttributeSpans(text: string, names: readonly string[]): ReferenceSpa
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
     const value = (match[1] ?? match[2]) as string;
     const end = match.index + match[0].length - 1; // before the closing quote
-    spans.push(trimmedSpan(text, end - value.length, end, decodeXmlText));
+    spans.push(trimmedSpan(text, end - value.length, end, decodeXmlReferences));
   }
   return spans;
 }
@@ -151,7 +145,7 @@ export function dashReferenceSpans(text: string): ReferenceSpan[] {
   for (let match = baseUrls.exec(text); match; match = baseUrls.exec(text)) {
     const inner = match[2] as string;
     const innerEnd = match.index + match[0].lastIndexOf("</");
-    spans.push(trimmedSpan(text, innerEnd - inner.length, innerEnd, decodeXmlText));
+    spans.push(trimmedSpan(text, innerEnd - inner.length, innerEnd, decodeXmlReferences));
   }
   return spans.sort((a, b) => a.start - b.start);
 }

@@ -2,14 +2,16 @@ import { describe, expect, test } from "vitest";
 import { ManifestParseError, UnsafeReferenceError } from "../src/errors.js";
 import { parseManifest } from "../src/parse.js";
 import {
-  decodeXmlText,
+  dashReferenceSpans,
   encodeXmlText,
+  hlsReferenceSpans,
   isAbsoluteReference,
   relativeReference,
   rewriteManifest,
   storagePath,
 } from "../src/rewrite.js";
 import type { ParsedManifest, RawReference } from "../src/types.js";
+import { decodeXmlReferences } from "../src/xml.js";
 
 const ROOT = "https://origin.example/out/v1/group/";
 
@@ -62,14 +64,28 @@ describe("storagePath", () => {
   });
 });
 
+describe("HLS reference spans", () => {
+  test("only real URI attributes: a `URI=` inside another attribute's quoted value is text", () => {
+    const text = '#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,NAME="see,URI=",URI="audio.m3u8"\nvideo.m3u8\n';
+    const spans = hlsReferenceSpans(text);
+    expect(spans.map((span) => span.value)).toEqual(["audio.m3u8", "video.m3u8"]);
+    for (const span of spans) expect(text.slice(span.start, span.end)).toBe(span.value);
+  });
+});
+
 describe("XML text", () => {
   test.each([
     ["a&amp;b", "a&b"],
     ["&lt;&gt;&quot;&apos;", `<>"'`],
     ["&#38;&#x26;", "&&"],
     ["&unknown;", "&unknown;"],
-  ])("decode %s", (raw, decoded) => {
-    expect(decodeXmlText(raw)).toBe(decoded);
+    // XML names are case-sensitive, and a reference past U+10FFFF is not a character: both stay as written.
+    ["&AMP;", "&AMP;"],
+    ["&#x110000;", "&#x110000;"],
+  ])("a reference span decodes %s as XML does (the parser's own decoder)", (raw, decoded) => {
+    const text = `<MPD><BaseURL>${raw}</BaseURL></MPD>`;
+    expect(dashReferenceSpans(text).map((span) => span.value)).toEqual([decoded]);
+    expect(decodeXmlReferences(raw)).toBe(decoded);
   });
   test("encode escapes the five special characters", () => {
     expect(encodeXmlText(`a&b<c>"d'`)).toBe("a&amp;b&lt;c&gt;&quot;d&apos;");
