@@ -1,13 +1,13 @@
 /**
  * Powertools logger, metrics and tracer, and the wrapper every handler factory applies: Lambda context in the
- * logs, a traced subsegment, metrics flushed at the end, errors logged (redacted) and rethrown unchanged so
+ * logs, a traced subsegment, metrics flushed at the end, errors logged and rethrown redacted (same name and type) so
  * Step Functions sees their names.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import type { Context } from "aws-lambda";
-import { redactingReplacer } from "./redaction.js";
+import { redactError, redactingReplacer } from "./redaction.js";
 
 export const SERVICE_NAME = "vod-harvest";
 export const METRICS_NAMESPACE = "VodHarvest";
@@ -63,6 +63,9 @@ export function instrument<Event, Result>(
     try {
       return await handler(event, context);
     } catch (error) {
+      // The runtime turns the thrown error into the Step Functions Cause (message and stack), which is logged with
+      // the execution's data and sent by SNS: it is redacted like every log line before it leaves.
+      redactError(error);
       logger.error(`${name} failed`, { error });
       if (subsegment && error instanceof Error) tracer.addErrorAsMetadata(error);
       throw error;

@@ -38,3 +38,10 @@ export function redactingReplacer(key: string, value: unknown): unknown {
   if (typeof value === "string") return redactText(value);
   return value;
 }
+
+/** Redacts a thrown error's message and stack in place (its name, type and cause stay), so it can be rethrown. */
+export function redactError(error: unknown): void {
+  if (!(error instanceof Error)) return;
+  error.message = redactText(error.message);
+  if (error.stack !== undefined) error.stack = redactText(error.stack);
+}

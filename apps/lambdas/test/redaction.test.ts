@@ -1,5 +1,6 @@
 // The Lambdas hide a CDN secret the way the command line does: every form of it, and URL credentials.
 import { afterEach, describe, expect, test } from "vitest";
+import { instrument } from "../src/observability.js";
 import {
   clearSecretValues,
   REDACTED,
@@ -7,6 +8,7 @@ import {
   redactText,
   registerSecretValue,
 } from "../src/redaction.js";
+import { fakeContext, testObservability } from "./support.js";
 
 const SECRET = "cdn id/with+space é";
 
@@ -38,5 +40,25 @@ describe("redactText", () => {
     registerSecretValue(SECRET);
     expect(redactingReplacer("X-MediaPackage-CDNIdentifier", "anything")).toBe(REDACTED);
     expect(redactingReplacer("message", `got ${SECRET}`)).toBe(`got ${REDACTED}`);
+  });
+});
+
+describe("errors leaving a handler", () => {
+  test("a thrown error reaches Step Functions (its Cause) redacted: message and stack; name and type kept", async () => {
+    registerSecretValue(SECRET);
+    class OriginError extends Error {
+      override name = "OriginRefused";
+    }
+    const handler = instrument("harvest", testObservability(), async () => {
+      throw new OriginError(`GET https://user:pw@cdn.example/a.ts?id=${encodeURIComponent(SECRET)} → 403`);
+    });
+    const thrown = await handler({}, fakeContext(3000)).catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(OriginError);
+    expect(thrown).toMatchObject({
+      name: "OriginRefused",
+      message: `GET https://***@cdn.example/a.ts?id=${REDACTED} → 403`,
+    });
+    expect((thrown as Error).stack).not.toContain("pw@");
+    expect((thrown as Error).stack).not.toContain(encodeURIComponent(SECRET));
   });
 });

@@ -1,4 +1,4 @@
-import { commonDirectory as commonUrlDirectory } from "@vod-harvest/manifest";
+import { commonDirectory } from "@vod-harvest/manifest";
 import type { ObjectSink } from "@vod-harvest/s3-sink";
 import { runPool } from "./pool.js";
 
@@ -20,8 +20,8 @@ export interface ListingPlan {
  * The longest directory (`a/b/`) every key lies under; "" when they share none (or there are none). Keys are URL
  * paths without their leading `/`: the manifest package's rule, applied to them.
  */
-export function commonDirectory(keys: readonly string[]): string {
-  return commonUrlDirectory(keys.map((key) => `/${key}`)).slice(1);
+export function commonKeyDirectory(keys: readonly string[]): string {
+  return commonDirectory(keys.map((key) => `/${key}`)).slice(1);
 }
 
 /**
@@ -30,7 +30,7 @@ export function commonDirectory(keys: readonly string[]): string {
  * file directly in the common directory. Many such files: the common directory is listed instead, once.
  */
 export function planListing(keys: readonly string[]): ListingPlan {
-  const common = commonDirectory(keys);
+  const common = commonKeyDirectory(keys);
   const prefixes = new Set<string>();
   const heads: string[] = [];
   for (const key of keys) {

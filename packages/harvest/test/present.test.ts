@@ -2,10 +2,10 @@
 // which listings and HEADs it asked for.
 import { createDirectorySink, type ObjectSink } from "@vod-harvest/s3-sink";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { commonDirectory, listPresent, planListing } from "../src/present.js";
+import { commonKeyDirectory, listPresent, planListing } from "../src/present.js";
 import { tempDir } from "./support.js";
 
-describe("commonDirectory", () => {
+describe("commonKeyDirectory", () => {
   test.each([
     { keys: [], common: "" },
     { keys: ["index.m3u8"], common: "" },
@@ -18,7 +18,7 @@ describe("commonDirectory", () => {
     { keys: ["ab/1.ts", "a/1.ts"], common: "" },
     { keys: ["v10/1.ts", "v1/1.ts"], common: "" },
   ])("$keys → '$common'", ({ keys, common }) => {
-    expect(commonDirectory(keys)).toBe(common);
+    expect(commonKeyDirectory(keys)).toBe(common);
   });
 });
 
