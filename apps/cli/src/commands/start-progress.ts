@@ -6,6 +6,7 @@
  * TaskScheduled parameters).
  */
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
+import { formatTable } from "@vod-harvest/harvest/text-table";
 import { formatBytes } from "../progress.js";
 
 type Json = Record<string, unknown>;
@@ -136,7 +137,7 @@ export function resultsOf(output: string | undefined): EndpointResultView[] | un
 
 /** A plain-text table: configuration, status, objects, bytes, entry. */
 export function resultTable(results: readonly EndpointResultView[]): string {
-  const rows = [
+  return formatTable([
     ["configuration", "status", "objects", "bytes", "entry"],
     ...results.map((result) => [
       result.packagingConfigurationId,
@@ -145,16 +146,7 @@ export function resultTable(results: readonly EndpointResultView[]): string {
       formatBytes(result.bytes),
       result.entry ?? "-",
     ]),
-  ];
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-        .join("  "),
-    )
-    .join("\n");
+  ]);
 }
 
 /** Success: the execution SUCCEEDED and every endpoint is COMPLETE or SKIPPED (and there is at least one). */

@@ -1,4 +1,6 @@
 /** What the demo prints: notifications as they arrive and the final table. */
+
+import { formatTable } from "@vod-harvest/harvest/text-table";
 import type { ReceivedNotification } from "./notifications.js";
 import { httpUrlOfS3 } from "./scenario.js";
 
@@ -46,18 +48,6 @@ export function formatNotification(notification: ReceivedNotification): string {
     }
   }
   return parts.join("  ");
-}
-
-export function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-        .join("  "),
-    )
-    .join("\n");
 }
 
 export function resultTable(results: readonly DemoResult[], motoEndpoint: string): string {
