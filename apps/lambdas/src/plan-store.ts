@@ -7,6 +7,7 @@ import type { HarvestPlan } from "@vod-harvest/harvest";
 import { createS3Sink, readObjectText } from "@vod-harvest/s3-sink";
 import { HARVEST_STATE_PREFIX } from "@vod-harvest/workflow";
 import { HarvestStateInvalidError } from "./errors.js";
+import { planProblem } from "./plan-schema.js";
 
 export interface PlanStore {
   save(bucket: string, planKey: string, plan: HarvestPlan): Promise<void>;
@@ -33,20 +34,6 @@ export function assertPlanKeyOf(planKey: string, assetId: string, packagingConfi
       `cursor.planKey ${JSON.stringify(planKey)} is not a plan of ${assetId}/${packagingConfigurationId}`,
     );
   }
-}
-
-function isPlan(value: unknown): value is HarvestPlan {
-  const plan = value as Partial<HarvestPlan> | null;
-  return (
-    typeof plan === "object" &&
-    plan !== null &&
-    typeof plan.entryUrl === "string" &&
-    typeof plan.entryKey === "string" &&
-    typeof plan.root === "string" &&
-    Array.isArray(plan.allowHosts) &&
-    Array.isArray(plan.resources) &&
-    Array.isArray(plan.manifests)
-  );
 }
 
 export function createPlanStore(s3: S3Client): PlanStore {
@@ -83,9 +70,10 @@ export function createPlanStore(s3: S3Client): PlanStore {
           cause: error,
         });
       }
-      if (!isPlan(value))
-        throw new HarvestStateInvalidError(`s3://${bucket}/${planKey} is not a harvest plan`);
-      return value;
+      const problem = planProblem(value);
+      if (problem !== undefined)
+        throw new HarvestStateInvalidError(`s3://${bucket}/${planKey} is not a harvest plan (${problem})`);
+      return value as HarvestPlan;
     },
   };
 }
