@@ -19,6 +19,7 @@ export { clearSecretValues, REDACTED, redactingReplacer, redactText } from "./re
 export {
   CDN_IDENTIFIER_FIELD,
   CDN_IDENTIFIER_HEADER,
+  CDN_SECRET_TTL_SECONDS,
   type CdnSecretReader,
   clearCdnSecretCache,
   createCdnSecretReader,

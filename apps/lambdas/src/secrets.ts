@@ -1,8 +1,13 @@
 /**
- * Reads the CDN authorization identifier by secret ARN (JSON `{"MediaPackageCDNIdentifier": "…"}`), once per
- * container and ARN: the cache is module-level so warm invocations do not call Secrets Manager again.
+ * Reads the CDN authorization identifier by secret ARN (JSON `{"MediaPackageCDNIdentifier": "…"}`) through
+ * Powertools Parameters' SecretsProvider, which caches each value for CDN_SECRET_TTL_SECONDS: warm invocations do not
+ * call Secrets Manager again, and a rotated secret is picked up after that long. One provider per client, kept at
+ * module level, so every handler of a container shares the cache. The value is parsed here, not by the provider's
+ * `json` transform, whose error would quote the text (the secret).
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+
+import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { CdnSecretUnreadableError } from "./errors.js";
 import { registerSecretValue } from "./redaction.js";
 
@@ -11,51 +16,44 @@ export const CDN_IDENTIFIER_HEADER = "X-MediaPackage-CDNIdentifier";
 export const CDN_IDENTIFIER_FIELD = "MediaPackageCDNIdentifier";
 
 /** A rotated secret is picked up by a warm container after this long. */
-export const CDN_SECRET_TTL_MS = 10 * 60 * 1000;
+export const CDN_SECRET_TTL_SECONDS = 10 * 60;
 
-interface CacheEntry {
-  readonly value: Promise<string>;
-  readonly expiresAt: number;
-}
-
-const cache = new Map<string, CacheEntry>();
+const providers = new Map<SecretsManagerClient, SecretsProvider>();
 
 /** For tests: forget every cached secret. */
 export function clearCdnSecretCache(): void {
-  cache.clear();
+  for (const provider of providers.values()) provider.clearCache();
+  providers.clear();
 }
 
 export type CdnSecretReader = (secretArn: string) => Promise<string>;
 
-export function createCdnSecretReader(
-  secretsManager: SecretsManagerClient,
-  now: () => number = Date.now,
-): CdnSecretReader {
-  return (secretArn) => {
-    const cached = cache.get(secretArn);
-    if (cached !== undefined && cached.expiresAt > now()) return cached.value;
-    const value = fetchIdentifier(secretsManager, secretArn);
-    cache.set(secretArn, { value, expiresAt: now() + CDN_SECRET_TTL_MS });
-    // A failed read is not cached: the next invocation (or Step Functions' retry) tries again.
-    value.catch(() => {
-      if (cache.get(secretArn)?.value === value) cache.delete(secretArn);
-    });
-    return value;
-  };
+export function createCdnSecretReader(secretsManager: SecretsManagerClient): CdnSecretReader {
+  let provider = providers.get(secretsManager);
+  if (provider === undefined) {
+    provider = new SecretsProvider({ awsSdkV3Client: secretsManager });
+    providers.set(secretsManager, provider);
+  }
+  const secrets = provider;
+  return async (secretArn) => identifierOf(secretArn, await readSecret(secrets, secretArn));
 }
 
-async function fetchIdentifier(secretsManager: SecretsManagerClient, secretArn: string): Promise<string> {
-  let secretString: string | undefined;
+async function readSecret(provider: SecretsProvider, secretArn: string): Promise<string | undefined> {
   try {
-    const output = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    secretString = output.SecretString;
+    // A failed read is not cached: the next invocation (or Step Functions' retry) tries again.
+    const value = await provider.get(secretArn, { maxAge: CDN_SECRET_TTL_SECONDS });
+    return typeof value === "string" ? value : undefined;
   } catch (error) {
-    // The SDK error names the failure (AccessDenied, ResourceNotFound…); it never holds the secret value.
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // The SDK error (wrapped by Powertools) names the failure (AccessDenied, ResourceNotFound…), never the value.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
     throw new CdnSecretUnreadableError(`CDN authorization secret ${secretArn} cannot be read (${reason})`, {
       cause: error,
     });
   }
+}
+
+function identifierOf(secretArn: string, secretString: string | undefined): string {
   if (secretString === undefined) {
     throw new CdnSecretUnreadableError(`CDN authorization secret ${secretArn} has no SecretString`);
   }

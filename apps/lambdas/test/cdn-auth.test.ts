@@ -2,13 +2,18 @@
 // an origin that requires it, and never found in logs, outputs, errors or stored state.
 import { Logger } from "@aws-lambda-powertools/logger";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
+import {
+  CreateSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+} from "@aws-sdk/client-secrets-manager";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
 import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
 import type { HarvestInput, HarvestOutput } from "@vod-harvest/workflow";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import {
   CDN_IDENTIFIER_HEADER,
+  CDN_SECRET_TTL_SECONDS,
   clearCdnSecretCache,
   createCdnSecretReader,
   createHarvestHandler,
@@ -156,6 +161,35 @@ describe.skipIf(skipWithoutMoto("apps/lambdas CDN authorization tests"))("CDN au
       expect(output.text()).not.toContain(value);
     },
   );
+
+  test("a cached value is read again once CDN_SECRET_TTL_SECONDS have passed (a rotation is picked up)", async () => {
+    const arn = await createCdnSecret(aws, "identifier-before-rotation-7a1b");
+    const send = vi.spyOn(aws.secretsManager, "send");
+    const reads = () =>
+      send.mock.calls.filter(
+        ([c]) => c instanceof GetSecretValueCommand && (c.input as { SecretId?: string }).SecretId === arn,
+      );
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      const read = createCdnSecretReader(aws.secretsManager);
+      expect(await read(arn)).toBe("identifier-before-rotation-7a1b");
+      await aws.secretsManager.send(
+        new PutSecretValueCommand({
+          SecretId: arn,
+          SecretString: JSON.stringify({ MediaPackageCDNIdentifier: "identifier-after-rotation-7a1b" }),
+        }),
+      );
+      vi.advanceTimersByTime((CDN_SECRET_TTL_SECONDS - 1) * 1000);
+      expect(await read(arn)).toBe("identifier-before-rotation-7a1b");
+      expect(reads()).toHaveLength(1);
+      vi.advanceTimersByTime(2_000);
+      expect(await read(arn)).toBe("identifier-after-rotation-7a1b");
+      expect(reads()).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+      send.mockRestore();
+    }
+  });
 
   test("the logger redacts a registered secret value and CDN header fields if one were ever logged", async () => {
     const arn = await createCdnSecret(aws, "identifier-for-redaction-3c4d");

@@ -76,7 +76,7 @@ function failureMessage(event: HarvestInput, plan: HarvestPlan, result: HarvestR
 export function createHarvestHandler(deps: HarvestHandlerDeps): LambdaHandler<HarvestInput, HarvestOutput> {
   const clock = deps.clock ?? { now: Date.now };
   const margin = deps.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
-  const readSecret = createCdnSecretReader(deps.secretsManager, () => clock.now());
+  const readSecret = createCdnSecretReader(deps.secretsManager);
   const makeClient = deps.originClient ?? createOriginClient;
   const timeBudget = deps.timeBudget ?? ((ms: number) => AbortSignal.timeout(ms));
   const plans = deps.planStore ?? createPlanStore(deps.s3);
