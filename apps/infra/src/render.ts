@@ -5,10 +5,12 @@
  * check that no placeholder survives.
  */
 
+import type { DeployTimeValue } from "@vod-harvest/workflow";
+
 const PLACEHOLDER = /"@@tf:([a-z_]+)@@"/g;
 
 /** A value to put where a raw expression belongs; `expressions[name]` supplies the expression. */
-export function rawExpression(name: string): string {
+export function rawExpression(name: string): DeployTimeValue {
   return `@@tf:${name}@@`;
 }
 

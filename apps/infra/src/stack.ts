@@ -206,18 +206,14 @@ export class VodHarvestStack extends TerraformStack {
         string
       >,
       topicArn: storage.topic.arn,
+      // An unquoted number from var.map_concurrency, rendered below.
+      mapConcurrency: rawExpression("map_concurrency"),
     });
-    // MaxConcurrency must be an unquoted number from var.map_concurrency (only the endpoints Map sets it).
-    const definitionWithVariables = JSON.parse(
-      JSON.stringify(definition, (key, value) =>
-        key === "MaxConcurrency" ? rawExpression("map_concurrency") : value,
-      ),
-    );
     const stateMachine = new SfnStateMachine(this, "state_machine", {
       name,
       type: "STANDARD",
       roleArn: stateMachineRole.arn,
-      definition: renderJson(definitionWithVariables, { map_concurrency: "${var.map_concurrency}" }),
+      definition: renderJson(definition, { map_concurrency: "${var.map_concurrency}" }),
       // Execution data holds no secret by design (only ARNs, URLs, counts), and makes failures diagnosable.
       loggingConfiguration: {
         level: "ALL",

@@ -8,6 +8,12 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** A JSONPath payload template: keys ending in `.$` hold a path or an intrinsic function call. */
 export type PayloadTemplate = { [key: string]: JsonValue };
 
+/**
+ * A value the deployment fills in (apps/infra renders it as a raw Terraform expression, e.g. a variable's number):
+ * it stands where the definition needs a number that is not known when it is built.
+ */
+export type DeployTimeValue = `@@tf:${string}@@`;
+
 export interface Retrier {
   readonly ErrorEquals: readonly string[];
   readonly IntervalSeconds?: number;
@@ -106,7 +112,7 @@ export type MapState = Common &
     readonly ItemsPath: string;
     readonly ItemSelector?: PayloadTemplate;
     readonly ItemProcessor: StateMachineFragment & { readonly ProcessorConfig: { readonly Mode: "INLINE" } };
-    readonly MaxConcurrency?: number;
+    readonly MaxConcurrency?: number | DeployTimeValue;
     readonly ResultSelector?: PayloadTemplate;
     readonly ResultPath?: string | null;
     readonly Retry?: readonly Retrier[];

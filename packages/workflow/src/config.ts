@@ -1,4 +1,5 @@
 /** What buildStateMachine needs to know about its deployment: ARNs and tuning. */
+import type { DeployTimeValue } from "./asl.js";
 import type { LambdaName } from "./lambda-contracts.js";
 
 export interface PollConfig {
@@ -16,7 +17,7 @@ export interface StateMachineConfig {
   /** SNS topic receiving every notification. */
   readonly topicArn: string;
   /** Endpoints harvested at once (each runs one harvest Lambda at a time). Default 4. */
-  readonly mapConcurrency?: number;
+  readonly mapConcurrency?: number | DeployTimeValue;
   readonly poll?: Partial<PollConfig>;
   /**
    * Local runs (no real packaging delay worth waiting for): poll every second, no backoff growth. The definition
@@ -32,7 +33,7 @@ export interface StateMachineConfig {
 export interface ResolvedConfig {
   readonly lambdaArns: Readonly<Record<LambdaName, string>>;
   readonly topicArn: string;
-  readonly mapConcurrency: number;
+  readonly mapConcurrency: number | DeployTimeValue;
   readonly poll: PollConfig;
   readonly lambdaTaskTimeoutSeconds: number;
   readonly executionTimeoutSeconds: number;
@@ -51,7 +52,9 @@ export function resolveConfig(config: StateMachineConfig): ResolvedConfig {
     lambdaTaskTimeoutSeconds: config.lambdaTaskTimeoutSeconds ?? 960,
     executionTimeoutSeconds: config.executionTimeoutSeconds ?? 48 * 3600,
   };
-  assertPositiveInteger("mapConcurrency", resolved.mapConcurrency);
+  // A deploy-time value is checked where it is given (infra's variable validation).
+  if (typeof resolved.mapConcurrency === "number")
+    assertPositiveInteger("mapConcurrency", resolved.mapConcurrency);
   assertPositiveInteger("poll.initialSeconds", poll.initialSeconds);
   assertPositiveInteger("poll.maxSeconds", poll.maxSeconds);
   assertPositiveInteger("poll.maxAttempts", poll.maxAttempts);
