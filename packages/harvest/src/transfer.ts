@@ -1,9 +1,8 @@
 import type { Readable } from "node:stream";
 import { detectFormat, type OriginPolicy, type Resource } from "@vod-harvest/manifest";
-import type { Checksum, ObjectSink } from "@vod-harvest/s3-sink";
+import type { BodyStreamError, Checksum, ObjectSink, SizeMismatchError } from "@vod-harvest/s3-sink";
 import { HarvestError, OriginNetworkError, SinkWriteError, TruncatedBodyError } from "./errors.js";
 import { discard, type OriginClient } from "./http.js";
-import { OriginBodyCounter } from "./origin-body.js";
 import { abortError, type RetryHooks } from "./retry.js";
 import { classifySinkError } from "./sink.js";
 import type { PlannedManifest } from "./types.js";
@@ -77,20 +76,25 @@ export async function putManifest(
   );
 }
 
-/** Which side failed: the origin's body (retry the GET) or the sink (classify its error). */
-function transferFailure(
-  resource: Resource,
-  error: unknown,
-  counted: OriginBodyCounter,
-  sourceError: unknown,
-  contentLength: number | undefined,
-): unknown {
-  if (counted.failure) return counted.failure;
-  if (sourceError instanceof HarvestError) return sourceError; // already typed (e.g. a body that does not decode)
-  if (sourceError !== undefined) {
-    return contentLength !== undefined && counted.bytes < contentLength
-      ? new TruncatedBodyError(resource.url, contentLength, counted.bytes, { cause: sourceError })
-      : new OriginNetworkError(resource.url, { cause: sourceError });
+/**
+ * Which side failed: the origin's body (retry the GET) or the sink (classify its error). The sink reads the body
+ * itself and checks its size against the origin's Content-Length (expectedSize), so a short or long body comes back
+ * as the sink's SizeMismatchError, and a body that broke off as its BodyStreamError with the bytes it got.
+ */
+function transferFailure(resource: Resource, error: unknown, contentLength: number | undefined): unknown {
+  // By name, as classifySinkError matches them: whichever copy of the sink package threw them.
+  const name = error instanceof Error ? error.name : "";
+  if (name === "SizeMismatchError" && contentLength !== undefined) {
+    const { actualSize } = error as SizeMismatchError;
+    return new TruncatedBodyError(resource.url, contentLength, actualSize, { cause: error });
+  }
+  if (name === "BodyStreamError") {
+    const { bytesRead } = error as BodyStreamError;
+    const cause = (error as BodyStreamError).cause;
+    if (cause instanceof HarvestError) return cause; // already typed (e.g. a body that does not decode)
+    return contentLength !== undefined && bytesRead < contentLength
+      ? new TruncatedBodyError(resource.url, contentLength, bytesRead, { cause })
+      : new OriginNetworkError(resource.url, { cause });
   }
   return sinkFailure(resource.key, error);
 }
@@ -110,45 +114,25 @@ export async function copyResource(
     async () => {
       const response = await context.client.open(url, context.policy, context.signal);
       const body: Readable = response.body;
-      const counted = new OriginBodyCounter(resource.url, response.contentLength);
-      let sourceError: unknown;
-      // pipe() and these two handlers rather than pipeline(): per object, pipeline() costs an AbortController and
-      // a DOMException (Node 20), which showed in the profile. Failures are read from `sourceError` /
-      // `counted.failure` below; the counter is failed so that the sink never commits what came before the fault.
-      body.on("error", (error) => {
-        sourceError ??= error;
-        counted.destroy(error);
-      });
-      // The sink may not be reading yet: its error is reported by the sink's put and by `counted.failure`.
-      counted.on("error", () => {});
-      body.once("close", () => {
-        if (body.readableEnded || counted.destroyed) return;
-        sourceError ??= new OriginNetworkError(resource.url, {
-          cause: new Error("body closed before its end"),
-        });
-        counted.destroy(sourceError as Error);
-      });
-      body.pipe(counted);
+      // The sink may not read yet (it prepares its write first): a connection reset meanwhile is reported to it by
+      // the stream's stored error, not as an unhandled 'error' event.
+      body.on("error", () => {});
       let stored: WrittenObject;
       try {
-        stored = await context.sink.put(resource.key, counted, {
+        // Straight into the sink: it counts, size-checks against Content-Length and checksums the bytes once.
+        stored = await context.sink.put(resource.key, body, {
           overwrite: replace,
           signal: context.signal,
           ...(response.contentLength !== undefined ? { expectedSize: response.contentLength } : {}),
         });
       } catch (error) {
         discard(body);
-        counted.destroy();
         if (context.signal.aborted) throw abortError(context.signal);
-        if (classifySinkError(error) === "exists" && sourceError === undefined && !counted.failure) {
+        if (classifySinkError(error) === "exists") {
           replace = true; // appeared since the listing: replace it with what the origin serves now
           throw new SinkWriteError(resource.key, { cause: error });
         }
-        throw transferFailure(resource, error, counted, sourceError, response.contentLength);
-      }
-      if (sourceError !== undefined || counted.failure) {
-        // The sink committed although the source failed: never expected, never ignored.
-        throw transferFailure(resource, undefined, counted, sourceError, response.contentLength);
+        throw transferFailure(resource, error, response.contentLength);
       }
       return { size: stored.size, checksum: stored.checksum };
     },

@@ -102,7 +102,7 @@ async function writeStreamed(fd: number, source: Readable, spec: NewFileSpec): P
     } catch (error) {
       // Anything that is neither ours (size, fs) nor the abort came from the body stream.
       if (error instanceof SinkError || signal?.aborted) throw error;
-      throw new BodyStreamError(target, { cause: error });
+      throw new BodyStreamError(target, bytes, { cause: error });
     }
     if (expectedSize !== undefined && bytes !== expectedSize) {
       throw new SizeMismatchError(key, expectedSize, bytes);

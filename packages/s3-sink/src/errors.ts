@@ -128,10 +128,17 @@ export class SinkIoError extends SinkError {
 
 export class BodyStreamError extends SinkError {
   readonly key: string;
-  constructor(key: string, options?: ErrorOptions) {
-    super("SOURCE_FAILED", `${key}: the body stream failed; nothing stored`, options);
+  /** Bytes read from the body before it failed: a caller can tell a truncated source from one that never sent. */
+  readonly bytesRead: number;
+  constructor(key: string, bytesRead: number, options?: ErrorOptions) {
+    super(
+      "SOURCE_FAILED",
+      `${key}: the body stream failed after ${bytesRead} bytes; nothing stored`,
+      options,
+    );
     this.name = "BodyStreamError";
     this.key = key;
+    this.bytesRead = bytesRead;
   }
 }
 

@@ -244,7 +244,8 @@ export function createS3Sink(options: S3SinkOptions): ObjectSink {
       if (signal?.aborted) failure = abortedError(target, signal);
       else if (error instanceof SizeMismatchError) failure = error;
       else if (bodyError instanceof SizeMismatchError) failure = bodyError;
-      else if (bodyError !== undefined) failure = new BodyStreamError(key, { cause: bodyError });
+      else if (bodyError !== undefined)
+        failure = new BodyStreamError(key, counter?.bytes ?? 0, { cause: bodyError });
       else failure = mapS3Error(error, "put", target, key);
       // Release the caller's stream (an origin connection) now.
       if (buffered === undefined && !(body as Readable).destroyed) (body as Readable).destroy();
