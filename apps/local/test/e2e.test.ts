@@ -23,7 +23,7 @@ import {
   StartExecutionCommand,
   StateMachineDoesNotExist,
 } from "@aws-sdk/client-sfn";
-import { clearCdnSecretCache } from "@vod-harvest/lambdas";
+import { clearCdnSecretCache } from "@vod-harvest/handlers";
 import { motoAvailable } from "@vod-harvest/s3-sink/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ffmpegAvailable } from "../src/index.js";

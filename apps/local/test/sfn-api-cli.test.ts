@@ -6,7 +6,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
-import type { LocalLambdas } from "@vod-harvest/lambdas/local";
+import type { LocalLambdas } from "@vod-harvest/handlers/local";
 import { buildStateMachine, type LambdaName } from "@vod-harvest/workflow";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SfnApiServer, startSfnApiServer } from "../src/index.js";

@@ -10,8 +10,8 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import type { JournaledObject, ProgressStore } from "./journal.js";
 import { isRecordedObject, type RecordedObject } from "./record.js";
+import type { JournaledObject, ProgressStore } from "./stored-object.js";
 
 const FORMAT = "vod-harvest-journal";
 

@@ -19,7 +19,6 @@ export {
   type OriginClientOptions,
   type OriginResponse,
 } from "./http.js";
-export type { JournaledObject, ProgressStore } from "./journal.js";
 export { type PlanOptions, planHarvest } from "./plan.js";
 export {
   type CompletionRecord,
@@ -30,6 +29,7 @@ export {
   sourceOf,
 } from "./record.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+export type { JournaledObject, ProgressStore } from "./stored-object.js";
 export * from "./types.js";
 export { type VerifyProblem, verifyStored } from "./verify.js";
 export {

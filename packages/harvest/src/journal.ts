@@ -1,29 +1,7 @@
 import type { Checksum } from "@vod-harvest/s3-sink/base";
 import { ProgressStoreError } from "./errors.js";
-import type { RecordedObject } from "./record.js";
 import { abortError } from "./retry.js";
-
-/** What a journal knows of one stored object. */
-export type JournaledObject = Pick<RecordedObject, "size" | "checksum">;
-
-/**
- * Where one job keeps its checksum journal between runs (next to a Lambda's stored plan; a local state file for
- * the CLI). An object present in the destination with a journaled entry of the same size was written by this job
- * and is kept: neither fetched nor read back. Any other object present is fetched again, because a file of the
- * right size may hold other bytes. So a resumed job costs only what is new, and never vouches for what it did not
- * write.
- */
-export interface ProgressStore {
-  /** Every entry saved so far for this job, by key. */
-  load(signal?: AbortSignal): Promise<ReadonlyMap<string, JournaledObject>>;
-  /**
-   * Journals one entry as soon as it is learnt (a journal that survives a killed process); a store that has it
-   * gets nothing through `save`. It may throw: the run then fails when it ends, with a ProgressStoreError.
-   */
-  append?(entry: RecordedObject): void;
-  /** Adds the entries one run learnt; what earlier runs saved is kept. */
-  save(entries: readonly RecordedObject[], signal?: AbortSignal): Promise<void>;
-}
+import type { JournaledObject, ProgressStore, RecordedObject } from "./stored-object.js";
 
 /** One run's view of the journal: what earlier runs saved, and what this run learns (copied). */
 export class ChecksumJournal {

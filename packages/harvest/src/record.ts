@@ -7,14 +7,10 @@ import {
   readObjectText,
 } from "@vod-harvest/s3-sink/base";
 import { InvalidRecordError } from "./errors.js";
+import type { RecordedObject } from "./stored-object.js";
 import { COMPLETION_RECORD_KEY, type HarvestPlan } from "./types.js";
 
-/** An object of a copy: its size and the CRC32C (base64, as S3 shows it) computed while it was stored. */
-export interface RecordedObject {
-  readonly key: string;
-  readonly size: number;
-  readonly checksum: Checksum;
-}
+export type { RecordedObject } from "./stored-object.js";
 
 /** An object as a version 1 record lists it: a hex sha256 instead of the CRC32C. */
 export interface LegacyRecordedObject {

@@ -1,5 +1,5 @@
 import type { Resource } from "@vod-harvest/manifest";
-import type { ProgressStore } from "./journal.js";
+import type { ProgressStore } from "./stored-object.js";
 
 /** Name of the completion record, written last at the root of the content prefix. */
 export const COMPLETION_RECORD_KEY = "_vod-harvest-complete.json";

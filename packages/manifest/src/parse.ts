@@ -3,18 +3,10 @@ import { ManifestLimitError, ManifestParseError } from "./errors.js";
 import { parseHls } from "./hls/index.js";
 import { ResourceBudget, resolveLimits } from "./limits.js";
 import { parseMss } from "./mss/index.js";
+import type { ParseContext } from "./parse-context.js";
 import type { HlsVariables, ManifestLimits, MediaRole, ParsedManifest, ParseOptions } from "./types.js";
 
-/** What every format parser receives besides the text. */
-export interface ParseContext {
-  readonly role: MediaRole;
-  readonly now: Date | undefined;
-  readonly limits: ManifestLimits;
-  readonly budget: ResourceBudget;
-  /** HLS only, see ParseOptions: the manifest URL's query and the referring multivariant's variables. */
-  readonly query?: string | undefined;
-  readonly parentVariables?: HlsVariables | undefined;
-}
+export type { ParseContext } from "./parse-context.js";
 
 export type TextFormat = "hls" | "dash" | "mss";
 

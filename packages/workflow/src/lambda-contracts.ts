@@ -1,7 +1,7 @@
 /**
  * Input and output of every Lambda the state machine invokes. The Lambdas are invoked by function ARN (the
  * "Resource is the function ARN" form), so a handler receives exactly the `…Input` object below as its event and
- * its return value is the Task result, unwrapped. apps/lambdas implements these; apps/local calls the same
+ * its return value is the Task result, unwrapped. packages/handlers implements these; apps/lambdas bundles them, apps/local calls the same
  * handlers; the definition in definition.ts builds these inputs with `Parameters` and reads only the fields named
  * here.
  *
@@ -117,7 +117,7 @@ export interface ResolveEndpointsOutput {
 
 /**
  * Name of the completion record at the root of an endpoint's content prefix: `<destination.prefix>` + this. The
- * same value as packages/harvest's COMPLETION_RECORD_KEY (which writes it; apps/lambdas asserts they agree); here
+ * same value as packages/harvest's COMPLETION_RECORD_KEY (which writes it; packages/handlers asserts they agree); here
  * for apps/infra, whose IAM policy lets the harvest Lambda delete exactly these objects.
  */
 export const COMPLETION_RECORD_KEY = "_vod-harvest-complete.json";
@@ -236,7 +236,7 @@ export interface FinalizeOutput {
 export const LAMBDA_NAMES = ["prepare", "resolve-endpoints", "check", "harvest", "finalize"] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
-/** Handler signatures, for `satisfies` checks in apps/lambdas and apps/local. */
+/** Handler signatures, for `satisfies` checks in packages/handlers and apps/local. */
 export interface LambdaHandlers {
   readonly prepare: (event: PrepareInput) => Promise<PrepareOutput>;
   readonly "resolve-endpoints": (event: ResolveEndpointsInput) => Promise<ResolveEndpointsOutput>;

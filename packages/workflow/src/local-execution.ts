@@ -1,6 +1,6 @@
 /**
  * Runs a definition on this machine with aws-local-stepfunctions, every Task state overridden by a local handler.
- * The one place that drives the runner: apps/lambdas' local runner (real handlers, used by apps/local) and this
+ * The one place that drives the runner: packages/handlers' local runner (real handlers, used by apps/local) and this
  * package's tests (fakes) both build on it. Exported as `@vod-harvest/workflow/local` so that importing the
  * main entry never loads aws-local-stepfunctions.
  */

@@ -1,6 +1,6 @@
 /**
  * The prepare Lambda's logic: raw execution input in, a normalized HarvestJob out, or InvalidRequest naming the
- * field. Pure, so the handler in apps/lambdas is one line and the state machine tests can run the real thing.
+ * field. Pure, so the handler in packages/handlers is one line and the state machine tests can run the real thing.
  */
 import type { z } from "zod";
 import { InvalidRequestError } from "./errors.js";

@@ -1,7 +1,5 @@
 // Lambda entry (bundled to dist/check.zip as index.mjs): the S3 client is built once per container.
-import { createS3 } from "../clients.js";
-import { createCheckHandler } from "../handlers/check.js";
-import { createObservability } from "../observability.js";
+import { createCheckHandler, createObservability, createS3 } from "@vod-harvest/handlers";
 
 const observability = createObservability();
 export const handler = createCheckHandler({ ...observability, s3: createS3(observability.tracer) });

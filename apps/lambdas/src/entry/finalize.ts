@@ -1,7 +1,5 @@
 // Lambda entry (bundled to dist/finalize.zip as index.mjs).
-import { createS3 } from "../clients.js";
-import { createFinalizeHandler } from "../handlers/finalize.js";
-import { createObservability } from "../observability.js";
+import { createFinalizeHandler, createObservability, createS3 } from "@vod-harvest/handlers";
 
 const observability = createObservability();
 export const handler = createFinalizeHandler({ ...observability, s3: createS3(observability.tracer) });

@@ -1,7 +1,11 @@
 // Lambda entry (bundled to dist/harvest.zip as index.mjs): clients, and the CDN secret cache, live per container.
-import { createS3, createSecretsManager, integerFromEnv } from "../clients.js";
-import { createHarvestHandler } from "../handlers/harvest.js";
-import { createObservability } from "../observability.js";
+import {
+  createHarvestHandler,
+  createObservability,
+  createS3,
+  createSecretsManager,
+  integerFromEnv,
+} from "@vod-harvest/handlers";
 
 const observability = createObservability();
 const concurrency = integerFromEnv("HARVEST_CONCURRENCY");

@@ -1,5 +1,4 @@
 // Lambda entry (bundled to dist/resolve-endpoints.zip as index.mjs).
-import { createResolveEndpointsHandler } from "../handlers/resolve-endpoints.js";
-import { createObservability } from "../observability.js";
+import { createObservability, createResolveEndpointsHandler } from "@vod-harvest/handlers";
 
 export const handler = createResolveEndpointsHandler(createObservability());

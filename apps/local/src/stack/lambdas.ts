@@ -12,8 +12,8 @@ import {
   createPrepareHandler,
   createResolveEndpointsHandler,
   type Observability,
-} from "@vod-harvest/lambdas";
-import type { LocalLambdas } from "@vod-harvest/lambdas/local";
+} from "@vod-harvest/handlers";
+import type { LocalLambdas } from "@vod-harvest/handlers/local";
 
 export interface LocalLambdaClients {
   readonly s3: S3Client;

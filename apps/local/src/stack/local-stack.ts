@@ -14,7 +14,7 @@ import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secre
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { mediaPackageFromClient, snsFromClient } from "@vod-harvest/lambdas/local";
+import { mediaPackageFromClient, snsFromClient } from "@vod-harvest/handlers/local";
 import { createS3ClientFromEnv } from "@vod-harvest/s3-sink";
 import { type MotoServer, startMoto } from "@vod-harvest/s3-sink/testing";
 import { buildStateMachine, LAMBDA_NAMES, type LambdaName } from "@vod-harvest/workflow";

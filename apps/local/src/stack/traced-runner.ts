@@ -12,7 +12,7 @@ import {
   type MediaPackageVodApi,
   type SnsApi,
   type TaskCall,
-} from "@vod-harvest/lambdas/local";
+} from "@vod-harvest/handlers/local";
 import {
   type LambdaName,
   type MediaPackageAction,

@@ -1,5 +1,5 @@
 import type { ResourceBudget } from "../limits.js";
-import type { ParseContext } from "../parse.js";
+import type { ParseContext } from "../parse-context.js";
 import type { ParsedManifest, RawReference } from "../types.js";
 import { createXmlReader } from "../xml.js";
 import { type DashRepresentation, flattenRepresentations } from "./inherit.js";

@@ -1,4 +1,4 @@
-import type { ParseContext } from "../parse.js";
+import type { ParseContext } from "../parse-context.js";
 import type { ParsedManifest } from "../types.js";
 import { mediaReferences } from "./media.js";
 import { multivariantReferences } from "./multivariant.js";

@@ -1,4 +1,4 @@
-import type { ParseContext } from "../parse.js";
+import type { ParseContext } from "../parse-context.js";
 import type { ParsedManifest, RawReference, ResourceKind } from "../types.js";
 import { type MssStream, readMssDocument } from "./document.js";
 import { fillUrlTemplate } from "./template.js";

@@ -35,7 +35,7 @@ import {
 const BUCKET = "dest-bucket";
 const SECRET = "cdn-identifier-7f3a9c1e-do-not-log";
 
-describe.skipIf(skipWithoutMoto("apps/lambdas CDN authorization tests"))("CDN authorization", () => {
+describe.skipIf(skipWithoutMoto("packages/handlers CDN authorization tests"))("CDN authorization", () => {
   let aws: Aws;
   let cdnOrigin: TestOrigin;
   const output = new CapturedOutput();

@@ -37,7 +37,7 @@ const SEED = {
   DestinationPath: "vod-downloads",
 };
 
-describe.skipIf(skipWithoutMoto("apps/lambdas handler tests"))("handlers", () => {
+describe.skipIf(skipWithoutMoto("packages/handlers handler tests"))("handlers", () => {
   let aws: Aws;
   let origin: TestOrigin;
   const output = new CapturedOutput();

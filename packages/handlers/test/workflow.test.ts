@@ -67,7 +67,7 @@ const HARVEST_MARGIN_MS = 300;
 
 const events = (notifications: readonly Notification[]) => notifications.map((n) => `${n.Type} ${n.Event}`);
 
-describe.skipIf(skipWithoutMoto("apps/lambdas state machine tests"))(
+describe.skipIf(skipWithoutMoto("packages/handlers state machine tests"))(
   "the state machine with the real handlers",
   () => {
     let aws: Aws;
