@@ -27,7 +27,8 @@ module.exports = {
     },
     {
       name: "manifest-is-pure",
-      comment: "packages/manifest is text and URL in, data out: no file system, network, processes or clock source.",
+      comment:
+        "packages/manifest is text and URL in, data out: no file system, network, processes or clock source.",
       severity: "error",
       from: { path: "^packages/manifest/src/" },
       to: {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { BenchProfile } from "./profiles.js";
 
 /** One file of an asset as the raw baseline copies it: its path under the served root and its key in the copy. */
-export interface AssetFile {
+interface AssetFile {
   readonly path: string;
   readonly key: string;
 }

@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { DirectorySyncMode } from "@vod-harvest/s3-sink";
-import { type MotoServer, motoAvailable, startMoto } from "@vod-harvest/s3-sink/testing";
+import { type MotoServer, motoAvailable, startMoto } from "@vod-harvest/testing/moto";
 import { anchorTools, buildCli, type Nginx, runCliCopy, runCurl, startNginx } from "./anchors.js";
 import { type Asset, type GeneratedAssets, generateAssets } from "./assets.js";
 import type { JobReport, JobSpec, SinkKind } from "./child.js";

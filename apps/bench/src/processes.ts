@@ -7,7 +7,7 @@ import type { JobReport, JobSpec } from "./child.js";
 const TSX = import.meta.resolve("tsx");
 const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 const ORIGIN_CLI = fileURLToPath(
-  new URL("./cli.ts", import.meta.resolve("@vod-harvest/harvest/test-origin")),
+  new URL("./cli.ts", import.meta.resolve("@vod-harvest/testing/test-origin")),
 );
 
 export interface RunningOrigin {

@@ -25,7 +25,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 /** `vod-harvest --version`: the command's version and the Node.js running it (support questions start there). */
-export const VERSION_LINE = `vod-harvest ${version} (node ${process.version})`;
+const VERSION_LINE = `vod-harvest ${version} (node ${process.version})`;
 
 const PROGRAM_EXAMPLES = `
 Examples:

@@ -86,7 +86,7 @@ export function estimateSecondsLeft(snapshot: ProgressSnapshot, elapsedMs: numbe
   return ((objectsTotal - objectsDone) * elapsedMs) / objectsDone / 1000;
 }
 
-export function bytesPerSecond(snapshot: ProgressSnapshot, elapsedMs: number): number {
+function bytesPerSecond(snapshot: ProgressSnapshot, elapsedMs: number): number {
   return elapsedMs <= 0 ? 0 : (snapshot.bytesDone * 1000) / elapsedMs;
 }
 

@@ -5,7 +5,7 @@
 
 import { createRedactor as createSharedRedactor } from "@vod-harvest/harvest/redact";
 
-export const REDACTED = "***";
+const REDACTED = "***";
 
 /** Every `--header`/`-H` argument of argv as written (`Name: value`), up to a `--`. */
 export function headerArgumentsInArgv(argv: readonly string[]): string[] {

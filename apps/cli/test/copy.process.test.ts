@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hlsAssetFiles, listTree, makeTempDir, writeTree } from "./support/hls-asset.js";

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hlsAssetFiles } from "./support/hls-asset.js";
 import { runCli } from "./support/run-cli.js";

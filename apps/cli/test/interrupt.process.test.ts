@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { hlsAssetFiles, listTree, makeTempDir, writeTree } from "./support/hls-asset.js";
 import { linesOf, runCli } from "./support/run-cli.js";

@@ -1,5 +1,5 @@
 import { rm } from "node:fs/promises";
-import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hlsAssetFiles, makeTempDir, writeTree } from "./support/hls-asset.js";
 import { hostileFiles } from "./support/hostile.js";

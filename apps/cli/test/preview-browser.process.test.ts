@@ -4,8 +4,8 @@
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
 import { createDirectorySink } from "@vod-harvest/s3-sink";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { findChromium } from "../src/preview/check.js";
 import { startPreviewServer } from "../src/preview/server.js";

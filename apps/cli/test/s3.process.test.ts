@@ -1,8 +1,8 @@
 import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
 import { createS3ClientFromEnv } from "@vod-harvest/s3-sink";
-import { type MotoServer, skipWithoutMoto, startMoto } from "@vod-harvest/s3-sink/testing";
+import { type MotoServer, skipWithoutMoto, startMoto } from "@vod-harvest/testing/moto";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hlsAssetFiles, makeTempDir, writeTree } from "./support/hls-asset.js";
 import { linesOf, runCli } from "./support/run-cli.js";

@@ -4,7 +4,7 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hlsAssetFiles, makeTempDir, writeTree } from "./support/hls-asset.js";
 import { BUILT_CLI, runProcess } from "./support/run-cli.js";

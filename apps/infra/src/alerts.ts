@@ -9,10 +9,10 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy/index.j
 import type { Construct } from "constructs";
 import { type PolicyDocument, topicPolicy } from "./policies.js";
 
-export const ENDED_BADLY = ["FAILED", "TIMED_OUT", "ABORTED"] as const;
+const ENDED_BADLY = ["FAILED", "TIMED_OUT", "ABORTED"] as const;
 
 /** EventBridge's pattern for this state machine's executions ending badly. */
-export function executionEndedPattern(stateMachineArn: string) {
+function executionEndedPattern(stateMachineArn: string) {
   return {
     source: ["aws.states"],
     "detail-type": ["Step Functions Execution Status Change"],
@@ -21,7 +21,7 @@ export function executionEndedPattern(stateMachineArn: string) {
 }
 
 /** Event fields the message quotes (EventBridge input paths). */
-export const EXECUTION_ENDED_PATHS = {
+const EXECUTION_ENDED_PATHS = {
   execution: "$.detail.executionArn",
   name: "$.detail.name",
   status: "$.detail.status",
@@ -37,7 +37,7 @@ export const EXECUTION_ENDED_PATHS = {
  * inserts the value as JSON (a quoted, escaped string, or null when absent, as on an abort); inside quotes only
  * ARNs, names and statuses, which hold no quote.
  */
-export function executionEndedTemplate(region: string): string {
+function executionEndedTemplate(region: string): string {
   const console = `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/<execution>`;
   return [
     "{",

@@ -17,7 +17,7 @@ export type StateBackend =
       readonly keyPrefix: string;
     };
 
-export const DEFAULT_STATE_KEY_PREFIX = "vod-harvest/";
+const DEFAULT_STATE_KEY_PREFIX = "vod-harvest/";
 
 export class StateBackendConfigError extends Error {
   constructor(message: string) {
@@ -68,7 +68,7 @@ export function stateBackendFromEnv(env: Readonly<Record<string, string | undefi
 }
 
 /** The state file's key (S3) or path (local, relative to the synthesized stack's directory). */
-export function stateLocation(backend: StateBackend, stackName: string): string {
+function stateLocation(backend: StateBackend, stackName: string): string {
   return backend.kind === "s3"
     ? `${backend.keyPrefix}${stackName}/terraform.tfstate`
     : `terraform.${stackName}.tfstate`;

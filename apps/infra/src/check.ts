@@ -26,7 +26,7 @@ export const REQUIRED_ALARMS = [
  * Deletes that only exist on "*": Step Functions' log delivery (CloudWatch Logs vended logs) takes no
  * resource-level permission, and AWS documents exactly this set for a state machine that logs.
  */
-export const UNSCOPED_DELETES_ALLOWED: ReadonlySet<string> = new Set(["logs:DeleteLogDelivery"]);
+const UNSCOPED_DELETES_ALLOWED: ReadonlySet<string> = new Set(["logs:DeleteLogDelivery"]);
 
 const list = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];

@@ -6,7 +6,7 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import type { Construct } from "constructs";
 
-export interface AlarmSpec {
+interface AlarmSpec {
   readonly id: string;
   readonly what: string;
   readonly namespace: string;
@@ -22,7 +22,7 @@ export interface GuardrailOptions {
   readonly topicName: string;
 }
 
-export function alarmSpecs(options: GuardrailOptions): AlarmSpec[] {
+function alarmSpecs(options: GuardrailOptions): AlarmSpec[] {
   const execution = { StateMachineArn: options.stateMachineArn };
   const harvest = { FunctionName: options.harvestFunctionName };
   return [

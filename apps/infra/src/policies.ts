@@ -12,7 +12,7 @@ import {
 
 export type OneOrMany = string | readonly string[];
 
-export interface PolicyStatement {
+interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow" | "Deny";
   readonly Principal?: "*" | { readonly AWS?: OneOrMany; readonly Service?: OneOrMany };
@@ -162,7 +162,7 @@ export function stateMachinePolicy(ctx: PolicyContext): PolicyDocument {
  * What each handler does with the destination bucket. Only harvest writes (content, completion record, plans and
  * their journals); finalize only reads the record back and lists the copy.
  */
-export const LAMBDA_BUCKET_ACCESS: Readonly<Record<LambdaName, "none" | "read" | "read-write">> = {
+const LAMBDA_BUCKET_ACCESS: Readonly<Record<LambdaName, "none" | "read" | "read-write">> = {
   prepare: "none",
   "resolve-endpoints": "none",
   check: "read",
@@ -174,24 +174,24 @@ export const LAMBDA_BUCKET_ACCESS: Readonly<Record<LambdaName, "none" | "read" |
  * The Lambdas that may delete completion records: with overwrite, the engine deletes the old record before
  * copying so a partial copy never looks complete.
  */
-export const LAMBDAS_DELETING_COMPLETION_RECORDS: ReadonlySet<LambdaName> = new Set(["harvest"]);
+const LAMBDAS_DELETING_COMPLETION_RECORDS: ReadonlySet<LambdaName> = new Set(["harvest"]);
 
 /**
  * The Lambda that removes a finished run's harvest state (plan, journal) and expired runs' state: an existing
  * bucket has no lifecycle rule of ours. Nothing else is ever deleted.
  */
-export const LAMBDAS_DELETING_HARVEST_STATE: ReadonlySet<LambdaName> = new Set(["finalize"]);
+const LAMBDAS_DELETING_HARVEST_STATE: ReadonlySet<LambdaName> = new Set(["finalize"]);
 
 /**
  * Every completion record the stack can write: content prefixes are `<destination prefix><DestinationPath>/<Id>/
  * <config>/` (at least two levels; `*` spans `/` in an S3 ARN), the record sits at their root.
  */
-export function completionRecordsArn(bucketArn: string, destinationPrefix: string): string {
+function completionRecordsArn(bucketArn: string, destinationPrefix: string): string {
   return `${bucketArn}/${destinationPrefix}*/*/${COMPLETION_RECORD_KEY}`;
 }
 
 /** Where the Lambdas read and write: the content under the destination prefix, and the harvest state. */
-export function workflowObjectArns(ctx: PolicyContext): string[] {
+function workflowObjectArns(ctx: PolicyContext): string[] {
   return [`${ctx.bucketArn}/${ctx.destinationPrefix}*`, `${ctx.bucketArn}/${HARVEST_STATE_PREFIX}*`];
 }
 

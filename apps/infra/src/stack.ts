@@ -32,7 +32,7 @@ import { createStorage } from "./storage.js";
 import { declareVariables } from "./variables.js";
 
 /** Account id used by `offline_plan` (no credentials to ask STS with). */
-export const OFFLINE_ACCOUNT_ID = "123456789012";
+const OFFLINE_ACCOUNT_ID = "123456789012";
 
 /** Lambdas that copy (sized by variables); the others only validate or read a record. */
 const HEAVY: ReadonlySet<LambdaName> = new Set(["harvest", "finalize"]);

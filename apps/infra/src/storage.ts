@@ -18,7 +18,7 @@ import { bucketTlsOnlyPolicy, keyPolicy } from "./policies.js";
 import type { StackVariables } from "./variables.js";
 
 /** What the email subscription receives unless `notify_progress`: everything but HarvestProgress. */
-export const EMAIL_FILTER_POLICY = { Event: [{ "anything-but": ["HarvestProgress"] }] } as const;
+const EMAIL_FILTER_POLICY = { Event: [{ "anything-but": ["HarvestProgress"] }] } as const;
 
 export interface Storage {
   readonly bucketName: string;

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { createS3ClientFromEnv } from "@vod-harvest/s3-sink";
-import { type MotoServer, skipWithoutMoto, startMoto } from "@vod-harvest/s3-sink/testing";
+import { type MotoServer, skipWithoutMoto, startMoto } from "@vod-harvest/testing/moto";
 import { App, Testing } from "cdktf";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { offlinePlan, terraformVersion } from "../scripts/terraform.js";

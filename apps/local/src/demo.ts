@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { motoAvailable } from "@vod-harvest/s3-sink/testing";
+import { motoAvailable } from "@vod-harvest/testing/moto";
 import { ffmpegAvailable } from "./ffmpeg/run.js";
 import { alive, launcherAncestors, watchProcesses } from "./parent-watch.js";
 import { type DemoResult, formatNotification, resultTable } from "./stack/demo-report.js";

@@ -16,7 +16,7 @@ import {
   TooManyRequestsException,
   UnprocessableEntityException,
 } from "@aws-sdk/client-mediapackage-vod";
-import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
+import { skipWithoutMoto } from "@vod-harvest/testing/moto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BUCKET, CONFIGS, createGroupAndConfigurations, ROLE, waitUntilSettled } from "./shared.js";
 import { type LocalStack, startLocalStack } from "./stack.js";

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
+import { skipWithoutMoto } from "@vod-harvest/testing/moto";
 import { describe, expect, test } from "vitest";
 
 const LOCAL_DIR = fileURLToPath(new URL("../", import.meta.url));

@@ -24,7 +24,7 @@ import {
   StateMachineDoesNotExist,
 } from "@aws-sdk/client-sfn";
 import { clearCdnSecretCache } from "@vod-harvest/handlers";
-import { motoAvailable } from "@vod-harvest/s3-sink/testing";
+import { motoAvailable } from "@vod-harvest/testing/moto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ffmpegAvailable } from "../src/index.js";
 import { type LocalStack, startLocalStack } from "../src/stack/local-stack.js";

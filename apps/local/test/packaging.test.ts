@@ -10,7 +10,7 @@ import {
   type DescribeAssetCommandOutput,
   NotFoundException,
 } from "@aws-sdk/client-mediapackage-vod";
-import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
+import { skipWithoutMoto } from "@vod-harvest/testing/moto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ffmpegAvailable, type GeneratedSource, generateSource, uploadSource } from "../src/index.js";
 import { decodeAll, videoFrameCounts } from "./probe.js";

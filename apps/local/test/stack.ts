@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { MediaPackageVodClient } from "@aws-sdk/client-mediapackage-vod";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { type MotoServer, startMoto } from "@vod-harvest/s3-sink/testing";
+import { type MotoServer, startMoto } from "@vod-harvest/testing/moto";
 import { type MediaPackageVodEmulator, startMediaPackageVodEmulator } from "../src/index.js";
 
 export interface LocalStack {

@@ -39,7 +39,7 @@ const plannedManifestSchema = z.looseObject({
   keptAbsolute: z.array(z.string()).optional(),
 });
 
-export const harvestPlanSchema = z.looseObject({
+const harvestPlanSchema = z.looseObject({
   entryUrl: httpUrl,
   entryKey: key,
   root: httpUrl,

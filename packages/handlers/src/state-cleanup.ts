@@ -25,7 +25,7 @@ export interface RunOfEndpoint {
 }
 
 /** The keys to remove: the run's own, and other runs' older than the expiry. */
-export function staleStateKeys(
+function staleStateKeys(
   objects: readonly { readonly key: string; readonly lastModified: number }[],
   planKey: string,
   now: number,

@@ -7,8 +7,8 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
 } from "@aws-sdk/client-secrets-manager";
-import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
-import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
+import { skipWithoutMoto } from "@vod-harvest/testing/moto";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import type { HarvestInput, HarvestOutput } from "@vod-harvest/workflow";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import {

@@ -3,20 +3,20 @@
  * Expected counts and sizes are worked out from these literals: 3 playlists + 2 × SEGMENTS segments, where
  * segment i of a variant is SEGMENT_BYTES + i bytes.
  */
-import type { MemoryFile } from "@vod-harvest/harvest/test-origin";
+import type { MemoryFile } from "@vod-harvest/testing/test-origin";
 
-export const SEGMENTS = 4;
-export const SEGMENT_BYTES = 1000;
-export const VARIANTS = ["low", "high"] as const;
+const SEGMENTS = 4;
+const SEGMENT_BYTES = 1000;
+const VARIANTS = ["low", "high"] as const;
 
-export const MULTIVARIANT = `#EXTM3U
+const MULTIVARIANT = `#EXTM3U
 #EXT-X-STREAM-INF:BANDWIDTH=800000
 low/playlist.m3u8
 #EXT-X-STREAM-INF:BANDWIDTH=1600000
 high/playlist.m3u8
 `;
 
-export function variantPlaylist(): string {
+function variantPlaylist(): string {
   const lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-TARGETDURATION:4", "#EXT-X-PLAYLIST-TYPE:VOD"];
   for (let i = 0; i < SEGMENTS; i++) lines.push("#EXTINF:4.0,", `seg-${i}.ts`);
   lines.push("#EXT-X-ENDLIST", "");

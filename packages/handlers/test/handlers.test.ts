@@ -1,8 +1,8 @@
 // Each handler factory against moto (S3) and the project's test origin; CDN authorization is in cdn-auth.test.ts.
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { createOriginClient, type OriginClient, type OriginClientOptions } from "@vod-harvest/harvest";
-import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
-import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
+import { skipWithoutMoto } from "@vod-harvest/testing/moto";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import type { Destination, HarvestInput, HarvestOutput } from "@vod-harvest/workflow";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {

@@ -6,7 +6,7 @@ import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/cl
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { createOriginClient, type OriginClient, type OriginClientOptions } from "@vod-harvest/harvest";
-import { type MotoServer, startMoto } from "@vod-harvest/s3-sink/testing";
+import { type MotoServer, startMoto } from "@vod-harvest/testing/moto";
 import { type MockInstance, vi } from "vitest";
 import {
   createLogger,

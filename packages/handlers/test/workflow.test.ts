@@ -1,8 +1,9 @@
 // The state machine of packages/workflow executed by aws-local-stepfunctions with the REAL handler factories
 // as its Lambdas, against moto (S3, Secrets Manager, SNS), the test origin, and an in-process MediaPackage VOD.
 // Expected entries, counts and sizes come from DESIGN.md's layout and the fixture (see fixture.ts).
-import { startTestOrigin, type TestOrigin } from "@vod-harvest/harvest/test-origin";
-import { skipWithoutMoto } from "@vod-harvest/s3-sink/testing";
+
+import { skipWithoutMoto } from "@vod-harvest/testing/moto";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { buildStateMachine, type LambdaName, type Notification } from "@vod-harvest/workflow";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {

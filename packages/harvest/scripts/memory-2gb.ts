@@ -25,9 +25,9 @@ import {
   createS3Sink,
   type ObjectSink,
 } from "@vod-harvest/s3-sink";
-import { motoAvailable, startMoto } from "@vod-harvest/s3-sink/testing";
+import { motoAvailable, startMoto } from "@vod-harvest/testing/moto";
+import { startTestOrigin, syntheticBytes, syntheticFile } from "@vod-harvest/testing/test-origin";
 import { COMPLETION_RECORD_KEY, type HarvestResult, harvest } from "../src/index.js";
-import { startTestOrigin, syntheticBytes, syntheticFile } from "../src/test-origin/index.js";
 import { emptyRow, mib, printTable, type Row, type SinkName } from "./memory-table.js";
 
 const MiB = 1024 * 1024;

@@ -15,7 +15,7 @@ export const DEFAULT_CONCURRENCY = 32;
  * Objects in a row whose write failed after every retry before the whole copy stops: a destination that stops
  * answering would otherwise cost every remaining object its full round of retries.
  */
-export const SINK_FAILURES_BEFORE_STOP = 3;
+const SINK_FAILURES_BEFORE_STOP = 3;
 
 /**
  * One planned object as it stands after the copy: written by this run, or found present and vouched for by the
@@ -54,7 +54,7 @@ export function resolveConcurrency(concurrency: number | undefined): number {
 }
 
 /** Segments first, then child manifests, the entry last (copyObjects stores it once all the others are). */
-export function copyOrder(plan: HarvestPlan): Resource[] {
+function copyOrder(plan: HarvestPlan): Resource[] {
   const media = plan.resources.filter((resource) => resource.kind !== "manifest");
   const manifests = plan.resources.filter(
     (resource) => resource.kind === "manifest" && resource.key !== plan.entryKey,

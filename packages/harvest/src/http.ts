@@ -90,7 +90,7 @@ function unsafeCause(error: unknown): UnsafeReferenceError | undefined {
 }
 
 /** Maps a failure of the exchange to a typed error: abort, refused address, or a retryable network error. */
-export function networkError(url: string, error: unknown, signal: AbortSignal | undefined): Error {
+function networkError(url: string, error: unknown, signal: AbortSignal | undefined): Error {
   if (signal?.aborted) return abortError(signal);
   if (error instanceof HarvestAbortedError) return error;
   return unsafeCause(error) ?? new OriginNetworkError(url, { cause: error });

@@ -3,7 +3,7 @@ import type { ObjectSink } from "@vod-harvest/s3-sink";
 import { runPool } from "./pool.js";
 
 /** Listings (and HEADs) in flight at once while finding what is present. */
-export const LISTING_CONCURRENCY = 8;
+const LISTING_CONCURRENCY = 8;
 
 /** More loose files than this beside the subdirectories: one listing of their directory beats a HEAD each. */
 const MAX_HEADS = 16;

@@ -1,6 +1,5 @@
 import {
   CHECKSUM_ALGORITHM,
-  type Checksum,
   type ChecksumAlgorithm,
   isChecksum,
   type ObjectSink,
@@ -13,7 +12,7 @@ import { COMPLETION_RECORD_KEY, type HarvestPlan } from "./types.js";
 export type { RecordedObject } from "./stored-object.js";
 
 /** An object as a version 1 record lists it: a hex sha256 instead of the CRC32C. */
-export interface LegacyRecordedObject {
+interface LegacyRecordedObject {
   readonly key: string;
   readonly size: number;
   readonly sha256: string;

@@ -51,7 +51,7 @@ export function abortError(signal: AbortSignal | undefined): HarvestAbortedError
   return new HarvestAbortedError("harvest aborted", { cause: reason });
 }
 
-export function throwIfAborted(signal: AbortSignal | undefined): void {
+function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError(signal);
 }
 

@@ -28,7 +28,7 @@ const MANIFEST_TYPES = {
 } as const;
 
 /** A manifest's content type from its text: extensions lie (`Manifest`, `.ismc`, none at all). */
-export function manifestContentType(body: string): string {
+function manifestContentType(body: string): string {
   return MANIFEST_TYPES[detectFormat(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body)];
 }
 

@@ -4,11 +4,11 @@
 import { Readable } from "node:stream";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { createDirectorySink } from "@vod-harvest/s3-sink";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { contentEncodings, decodeBody, MAX_DECODED_RATIO } from "../src/decode.js";
 import { createOriginClient } from "../src/http.js";
 import { COMPLETION_RECORD_KEY, harvest, OriginEncodingError, TruncatedBodyError } from "../src/index.js";
-import { startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
 import { ASSET_PREFIX, hlsAsset, originFiles, readTree, tempDir } from "./support.js";
 
 const fastRetries = { baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 2_000 };

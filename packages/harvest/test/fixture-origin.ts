@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { syntheticBytes } from "../src/test-origin/index.js";
+import { syntheticBytes } from "@vod-harvest/testing/test-origin";
 
 /**
  * Builds origin trees for the manifest package's feature fixtures: the fixture itself plus every resource its
@@ -85,7 +85,7 @@ function baseName(path: string): string {
 }
 
 /** A tiny valid media playlist with one segment of its own (for child playlists that are not fixtures). */
-export function childPlaylist(path: string): { text: string; segment: string } {
+function childPlaylist(path: string): { text: string; segment: string } {
   const segment = `${baseName(path)}-0.ts`;
   return {
     text: `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\n${segment}\n#EXT-X-ENDLIST\n`,
@@ -153,7 +153,7 @@ export async function writeServedFile(root: string, file: ServedFile): Promise<v
 }
 
 /** Longest common directory (ending in `/`) of `/`-separated paths. */
-export function commonDirectory(paths: readonly string[]): string {
+function commonDirectory(paths: readonly string[]): string {
   const dirs = paths.map((path) => path.slice(0, path.lastIndexOf("/") + 1).split("/"));
   const first = dirs[0] ?? [""];
   let length = 0;

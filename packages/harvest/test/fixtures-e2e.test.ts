@@ -9,9 +9,9 @@ import {
   resolveReferences,
 } from "@vod-harvest/manifest";
 import { createDirectorySink } from "@vod-harvest/s3-sink";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { COMPLETION_RECORD_KEY, copyPlan, createOriginClient, harvest, planHarvest } from "../src/index.js";
-import { startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
 import {
   type Expected,
   type ExpectedReference,

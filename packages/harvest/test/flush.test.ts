@@ -2,10 +2,10 @@
 // object is stored and before the completion record, then once more for the record itself; a sink without flush
 // (S3: puts are durable when they return) works unchanged. Real test origin and directory sink.
 import { createDirectorySink, type ObjectSink } from "@vod-harvest/s3-sink";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createOriginClient, type OriginClient } from "../src/http.js";
 import { COMPLETION_RECORD_KEY, copyPlan, type HarvestPlan, planHarvest } from "../src/index.js";
-import { startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
 import { ASSET_PREFIX, hlsAsset, originFiles, tempDir } from "./support.js";
 
 /** hlsAsset(): 6 playlists and 9 other files. */

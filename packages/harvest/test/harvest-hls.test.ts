@@ -6,11 +6,11 @@ import {
   type ObjectSink as ObjectSinkLike,
   SinkAccessDeniedError,
 } from "@vod-harvest/s3-sink";
+import { type Fault, startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createOriginClient } from "../src/http.js";
 import { COMPLETION_RECORD_KEY, copyPlan, harvest, type ProgressEvent, planHarvest } from "../src/index.js";
-import { type Fault, startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
 import { ASSET_PREFIX, hlsAsset, memoryStore, originFiles, readTree, tempDir } from "./support.js";
 
 const SECRET = { "X-CDN-Auth": "s3cr3t-value" };

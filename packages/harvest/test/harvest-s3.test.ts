@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { createS3ClientFromEnv, createS3Sink, type ObjectSink } from "@vod-harvest/s3-sink";
+import { type MotoServer, skipWithoutMoto, startAlteringProxy, startMoto } from "@vod-harvest/testing/moto";
 import {
-  type MotoServer,
-  skipWithoutMoto,
-  startAlteringProxy,
-  startMoto,
-} from "@vod-harvest/s3-sink/testing";
+  startTestOrigin,
+  syntheticBytes,
+  syntheticFile,
+  type TestOrigin,
+} from "@vod-harvest/testing/test-origin";
 import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createOriginClient } from "../src/http.js";
 import { COMPLETION_RECORD_KEY, harvest } from "../src/index.js";
-import { startTestOrigin, syntheticBytes, syntheticFile, type TestOrigin } from "../src/test-origin/index.js";
 import { ASSET_PREFIX, hlsAsset, originFiles } from "./support.js";
 
 const BUCKET = "harvest-engine-test";

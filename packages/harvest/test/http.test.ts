@@ -1,9 +1,9 @@
 import { createOriginPolicy, UnsafeReferenceError } from "@vod-harvest/manifest";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { isForbiddenAddress, safeLookup } from "../src/dns.js";
 import { ManifestEncodingError, OriginHttpError, TooManyRedirectsError } from "../src/errors.js";
 import { createOriginClient, type OriginClient } from "../src/http.js";
-import { startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
 
 let origin: TestOrigin;
 let client: OriginClient;

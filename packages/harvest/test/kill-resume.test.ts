@@ -11,7 +11,13 @@ import {
   createS3Sink,
   type ObjectSink,
 } from "@vod-harvest/s3-sink";
-import { type MotoServer, skipWithoutMoto, startMoto } from "@vod-harvest/s3-sink/testing";
+import { type MotoServer, skipWithoutMoto, startMoto } from "@vod-harvest/testing/moto";
+import {
+  startTestOrigin,
+  syntheticBytes,
+  syntheticFile,
+  type TestOrigin,
+} from "@vod-harvest/testing/test-origin";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   COMPLETION_RECORD_KEY,
@@ -20,7 +26,6 @@ import {
   journalPathFor,
   sourceOf,
 } from "../src/index.js";
-import { startTestOrigin, syntheticBytes, syntheticFile, type TestOrigin } from "../src/test-origin/index.js";
 import { tempDir } from "./support.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));

@@ -1,9 +1,10 @@
 // What `plan` refuses is what `copy` would refuse, found at plan time with the URL named: keys no destination can
 // hold (backslash, NUL, names over 255 bytes, keys over 1,024 bytes) and redirects to an invalid Location.
+
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createOriginClient, type OriginClient } from "../src/http.js";
 import { planHarvest } from "../src/index.js";
-import { startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
 
 let origin: TestOrigin;
 let client: OriginClient;

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { createDirectorySink, type ObjectSink } from "@vod-harvest/s3-sink";
+import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createOriginClient, type OriginClient } from "../src/http.js";
@@ -13,7 +14,6 @@ import {
   planHarvest,
   type RecordedObject,
 } from "../src/index.js";
-import { startTestOrigin, type TestOrigin } from "../src/test-origin/index.js";
 import { ASSET_PREFIX, hlsAsset, memoryStore, originFiles, readTree, tempDir } from "./support.js";
 
 /** hlsAsset(): 6 playlists and 9 other files (key, init, 3 fMP4 segments, one TS file, 2 AAC, 1 VTT). */

@@ -1,14 +1,14 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { afterEach, beforeEach } from "vitest";
-import type { JournaledObject, ProgressStore, RecordedObject } from "../src/index.js";
 import {
   type MemoryFile,
   startTestOrigin,
   syntheticBytes,
   type TestOrigin,
-} from "../src/test-origin/index.js";
+} from "@vod-harvest/testing/test-origin";
+import { afterEach, beforeEach } from "vitest";
+import type { JournaledObject, ProgressStore, RecordedObject } from "../src/index.js";
 
 /**
  * A small HLS asset under /vod/asset/: multivariant entry, two video renditions (one fMP4 with an init segment and

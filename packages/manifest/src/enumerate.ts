@@ -81,7 +81,7 @@ interface PendingManifest extends QueuedManifest {
 const NO_VARIABLES: HlsVariables = new Map();
 
 /** Rounds of remote elements inside remote elements before the crawl gives up (a loop, or absurd nesting). */
-export const MAX_REMOTE_ELEMENT_DEPTH = 4;
+const MAX_REMOTE_ELEMENT_DEPTH = 4;
 
 /**
  * Crawls an asset from its entry manifest: every child manifest is loaded (a few at a time) and parsed in turn,

@@ -8,6 +8,7 @@ export {
   parseEntryUrl,
 } from "./enumerate.js";
 export * from "./errors.js";
+export { contentRange, parseRange, type RangeOutcome } from "./http-range.js";
 export {
   assignKeys,
   commonDirectory,

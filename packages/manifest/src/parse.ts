@@ -4,7 +4,7 @@ import { parseHls } from "./hls/index.js";
 import { ResourceBudget, resolveLimits } from "./limits.js";
 import { parseMss } from "./mss/index.js";
 import type { ParseContext } from "./parse-context.js";
-import type { HlsVariables, ManifestLimits, MediaRole, ParsedManifest, ParseOptions } from "./types.js";
+import type { ManifestLimits, ParsedManifest, ParseOptions } from "./types.js";
 
 export type { ParseContext } from "./parse-context.js";
 

@@ -151,7 +151,7 @@ export function dashReferenceSpans(text: string): ReferenceSpan[] {
 }
 
 /** MSS: the StreamIndex `Url` template. */
-export function mssReferenceSpans(text: string): ReferenceSpan[] {
+function mssReferenceSpans(text: string): ReferenceSpan[] {
   return xmlAttributeSpans(text, ["Url"]);
 }
 
@@ -207,7 +207,7 @@ function templateMarker(format: TextFormat, value: string): number {
   return -1;
 }
 
-export function referenceSpans(text: string, format: TextFormat): ReferenceSpan[] {
+function referenceSpans(text: string, format: TextFormat): ReferenceSpan[] {
   if (format === "hls") return hlsReferenceSpans(text);
   return format === "dash" ? dashReferenceSpans(text) : mssReferenceSpans(text);
 }

@@ -16,7 +16,7 @@ function ipv4Octets(hostname: string): number[] | undefined {
 }
 
 /** The eight 16-bit groups of an IPv6 host (`[…]`, any spelling: `::`, a dotted IPv4 tail, a zone), or undefined. */
-export function ipv6Groups(hostname: string): number[] | undefined {
+function ipv6Groups(hostname: string): number[] | undefined {
   let text = hostname.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
   if (!text.includes(":")) return undefined;
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];

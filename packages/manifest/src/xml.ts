@@ -62,7 +62,7 @@ const TEXT = "#text";
  * (a 64-bit time must not become a rounded number), namespace prefixes removed so that names match on local
  * names, only XML's own entities. Call `refuseDtd` first, or use `parseXml`.
  */
-export function createXmlParser(rawContentElements: readonly string[] = []): XMLParser {
+function createXmlParser(rawContentElements: readonly string[] = []): XMLParser {
   return new XMLParser({
     preserveOrder: true,
     ignoreAttributes: false,

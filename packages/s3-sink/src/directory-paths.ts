@@ -38,7 +38,7 @@ export function errnoOf(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-export function isInside(realRoot: string, realPath: string): boolean {
+function isInside(realRoot: string, realPath: string): boolean {
   return realPath === realRoot || realPath.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
 }
 
@@ -105,7 +105,7 @@ export function mapFsError(error: unknown, write: boolean, what: string): SinkEr
  * `mkdir -p` that always ends: Node's recursive mkdir loops forever where a parent exists but refuses children with
  * ENOENT (`/proc/nope` spins at 100% CPU). Each level is tried once; the first real error is thrown.
  */
-export async function makeDirectories(path: string): Promise<void> {
+async function makeDirectories(path: string): Promise<void> {
   try {
     await mkdir(path);
     return;

@@ -18,7 +18,7 @@ const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
  * Bytes gathered before one writev. Socket chunks are 16–64 KiB: writing each costs a thread-pool round trip, so a
  * 100 kB segment goes down in one call and a large object in 1 MiB calls. Memory: at most this much per put.
  */
-export const WRITE_BATCH_BYTES = 1024 * 1024;
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 export interface NewFileSpec {
   readonly key: string;

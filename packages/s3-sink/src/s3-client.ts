@@ -16,7 +16,7 @@ export interface S3ClientFromEnvOptions {
   readonly timeouts?: { readonly connectMs?: number; readonly requestMs?: number };
 }
 
-export const DEFAULT_S3_TIMEOUTS = { connectMs: 5_000, requestMs: 30_000 } as const;
+const DEFAULT_S3_TIMEOUTS = { connectMs: 5_000, requestMs: 30_000 } as const;
 
 function timeoutFrom(
   given: number | undefined,

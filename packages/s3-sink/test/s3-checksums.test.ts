@@ -1,5 +1,5 @@
 // S3 checks the CRC32C sent with the bytes and refuses what does not match; the local moto is patched to do the
-// same (src/testing/moto_checksums.py). These tests hold moto to it, then the sink against an altering proxy.
+// same (packages/testing/src/moto/moto_checksums.py). These tests hold moto to it, then the sink against an altering proxy.
 import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
@@ -9,12 +9,17 @@ import {
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import {
+  type AlteringProxy,
+  type MotoServer,
+  skipWithoutMoto,
+  startAlteringProxy,
+  startMoto,
+} from "@vod-harvest/testing/moto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { checksumOf } from "../src/checksum.js";
 import { createS3ClientFromEnv } from "../src/s3-client.js";
 import { createS3Sink } from "../src/s3-sink.js";
-import { type AlteringProxy, startAlteringProxy } from "../src/testing/altering-proxy.js";
-import { type MotoServer, skipWithoutMoto, startMoto } from "../src/testing/moto.js";
 import { chunkedStream, patternBuffer } from "./helpers/streams.js";
 
 const MiB = 1024 * 1024;

@@ -6,11 +6,11 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { type MotoServer, skipWithoutMoto, startMoto } from "@vod-harvest/testing/moto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { checksumOf } from "../src/checksum.js";
 import { createS3ClientFromEnv } from "../src/s3-client.js";
 import { createS3Sink, type S3SinkOptions } from "../src/s3-sink.js";
-import { type MotoServer, skipWithoutMoto, startMoto } from "../src/testing/moto.js";
 import type { ObjectInfo } from "../src/types.js";
 import { chunkedStream, failingStream, patternBuffer, sha256, stallingStream } from "./helpers/streams.js";
 

@@ -62,7 +62,7 @@ export function resolveEndpoints(event: ResolveEndpointsInput): ResolveEndpoints
 }
 
 /** MediaPackage's QUEUED and PROCESSING (or a status it may add later) mean: not settled yet, ask again. */
-export function packagingStatusOf(status: string | undefined): PackagingStatus {
+function packagingStatusOf(status: string | undefined): PackagingStatus {
   if (status === "PLAYABLE" || status === "FAILED") return status;
   return "PENDING";
 }

@@ -38,7 +38,7 @@ export function visitEvents(state: State, retries: RetryCount): number {
 }
 
 /** Events of one Map iteration around its states: IterationStarted and IterationSucceeded. */
-export const ITERATION_EVENTS = 2;
+const ITERATION_EVENTS = 2;
 
 /** Every state a state may go to next: Next, Default, each Choice rule's Next, each Catch's Next. */
 export function successors(state: State): string[] {

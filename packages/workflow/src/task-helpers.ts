@@ -76,7 +76,7 @@ export function mediaPackageTask(
 }
 
 /** `$$.Execution.Id`: in AWS always set; local runs pass it in the run context (see README of this package). */
-export const EXECUTION_ID = "$$.Execution.Id";
+const EXECUTION_ID = "$$.Execution.Id";
 
 /**
  * Two states: `<name>Message` builds the message at `$.notification`, `<name>` publishes it. A publish that still

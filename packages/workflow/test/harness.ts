@@ -32,7 +32,7 @@ export const LAMBDA_ARNS: Record<LambdaName, string> = {
   finalize: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:vod-harvest-finalize`,
 };
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:vod-harvest`;
-export const EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:vod-harvest:test-run`;
+const EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:vod-harvest:test-run`;
 
 export const TEST_CONFIG: StateMachineConfig = {
   lambdaArns: LAMBDA_ARNS,
@@ -143,7 +143,7 @@ export class FakeMediaPackage {
 }
 
 /** What the harvest Lambda "finds" per config: invocations needed and the asset's totals. */
-export interface FakeCopy {
+interface FakeCopy {
   readonly invocations: number;
   readonly objects: number;
   readonly bytes: number;
@@ -197,7 +197,7 @@ function exhaustingRetries(state: State, handler: LocalTaskHandler): LocalTaskHa
   };
 }
 
-export interface Call {
+interface Call {
   readonly state: string;
   readonly input: unknown;
 }

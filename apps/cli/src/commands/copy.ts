@@ -35,7 +35,7 @@ export interface CopyArguments {
 }
 
 /** The `--json` result line, exactly the command-line contract's shape. */
-export interface JsonResult {
+interface JsonResult {
   readonly status: HarvestResult["status"];
   readonly objects: number;
   readonly bytes: number;
@@ -54,7 +54,7 @@ export async function createSink(
   return createS3Destination(destination, pathStyle);
 }
 
-export function jsonResultOf(result: HarvestResult): JsonResult {
+function jsonResultOf(result: HarvestResult): JsonResult {
   return {
     status: result.status,
     objects: result.objects,
@@ -67,7 +67,7 @@ export function jsonResultOf(result: HarvestResult): JsonResult {
 // A human summary lists this many failures; --json lists them all.
 const FAILURES_SHOWN = 20;
 
-export function humanSummary(result: HarvestResult, location: string, interrupted: boolean): string {
+function humanSummary(result: HarvestResult, location: string, interrupted: boolean): string {
   const size = `${result.objects} objects, ${formatBytes(result.bytes)}`;
   if (result.status === "SKIPPED") {
     return `SKIPPED: ${location} already holds a complete copy (${size}); use --overwrite to copy again\n`;
@@ -91,7 +91,7 @@ export function humanSummary(result: HarvestResult, location: string, interrupte
  * The checksum journal of this destination and source, in the state directory: what lets a rerun keep the files
  * an earlier run wrote, and only those.
  */
-export function journalFor(location: string, entryUrl: string, env = process.env): FileProgressStore {
+function journalFor(location: string, entryUrl: string, env = process.env): FileProgressStore {
   const source = sourceOf(entryUrl);
   return createFileProgressStore({
     path: journalPathFor(defaultStateDirectory(env), location, source),

@@ -16,7 +16,7 @@ export interface VerifyArguments {
 }
 
 /** The human report: one line per problem, then the verdict. */
-export function verifyReport(result: CopyVerification, location: string): string {
+function verifyReport(result: CopyVerification, location: string): string {
   const lines = result.problems.map(
     ({ key, problem, detail }) => `${problem.toUpperCase()} ${key}: ${detail}`,
   );

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** apps/cli, found from this module whether it runs from src/ or from a dist/ chunk. */
-export function packageRoot(from = fileURLToPath(import.meta.url)): string {
+function packageRoot(from = fileURLToPath(import.meta.url)): string {
   let dir = dirname(from);
   for (;;) {
     const manifest = join(dir, "package.json");

@@ -4,7 +4,7 @@ import { COMPLETION_RECORD_KEY, parseRecord } from "@vod-harvest/harvest";
 import { detectFormat } from "@vod-harvest/manifest";
 import { type ObjectSink, readObjectText } from "@vod-harvest/s3-sink/base";
 
-export type PlayerKind = "hls" | "dash" | "mss";
+type PlayerKind = "hls" | "dash" | "mss";
 
 export interface PreviewCopy {
   /** The copy's directory under the root ("" when the root is the copy itself); also its id on the page. */
@@ -18,7 +18,7 @@ export interface PreviewCopy {
   readonly source: string;
 }
 
-export interface PreviewProblem {
+interface PreviewProblem {
   readonly id: string;
   readonly problem: string;
 }

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import type { RowState } from "./row-state.js";
 
 /** Where the video must get to, in seconds of media time. */
-export const PLAYED_AFTER_SECONDS = 2;
+const PLAYED_AFTER_SECONDS = 2;
 /** A hang guard, not a speed target: how long a copy may show no progress at all before it is reported FAILED. */
 const STALL_SECONDS = 45;
 const POLL_MS = 200;

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pipeline } from "node:stream/promises";
-import { contentRange, parseRange } from "@vod-harvest/harvest/range";
+import { contentRange, parseRange } from "@vod-harvest/manifest";
 import { contentTypeFor, isSinkError, isValidKey, type ObjectSink } from "@vod-harvest/s3-sink/base";
 import { pageScript } from "./assets.js";
 import { loadCatalog } from "./catalog.js";

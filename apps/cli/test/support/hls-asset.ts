@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 
@@ -7,7 +7,7 @@ import { dirname, join, relative } from "node:path";
  * A small HLS asset on disk, served by the test origin under /asset/: a multivariant playlist, two renditions of
  * two segments each. Segment bytes are random so a copy can only be identical by really copying them.
  */
-export const MULTIVARIANT = [
+const MULTIVARIANT = [
   "#EXTM3U",
   "#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360",
   "v360/prog.m3u8",
@@ -60,10 +60,4 @@ export async function listTree(root: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-}
-
-export async function sha256Of(path: string): Promise<string> {
-  return createHash("sha256")
-    .update(await readFile(path))
-    .digest("hex");
 }

@@ -18,7 +18,7 @@ export function hostileFiles(foreignBase: string): Record<string, string | Buffe
 }
 
 /** The "billion laughs": 10^9 "lol"s if entities were expanded. */
-export const ENTITY_BOMB_MPD = `<?xml version="1.0" encoding="UTF-8"?>
+const ENTITY_BOMB_MPD = `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE MPD [
   <!ENTITY lol "lol">
   <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** apps/cli: where `pnpm --filter @vod-harvest/cli exec` runs the command. */
-export const CLI_DIR = fileURLToPath(new URL("../../", import.meta.url));
+const CLI_DIR = fileURLToPath(new URL("../../", import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
 export interface CliRun {

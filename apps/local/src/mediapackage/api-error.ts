@@ -10,7 +10,7 @@ export type MediaPackageErrorName =
   | "TooManyRequestsException"
   | "UnprocessableEntityException";
 
-export const STATUS_BY_ERROR: Readonly<Record<MediaPackageErrorName, number>> = {
+const STATUS_BY_ERROR: Readonly<Record<MediaPackageErrorName, number>> = {
   ForbiddenException: 403,
   InternalServerErrorException: 500,
   NotFoundException: 404,

@@ -8,7 +8,7 @@ import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { parseRange } from "@vod-harvest/harvest/range";
+import { parseRange } from "@vod-harvest/manifest";
 import { contentTypeFor } from "../content-type.js";
 import { CDN_IDENTIFIER_HEADER, type CdnIdentifierReader } from "./cdn-auth.js";
 import type { PackagingGroupRecord } from "./model.js";

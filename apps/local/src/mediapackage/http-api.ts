@@ -41,7 +41,7 @@ interface Route {
   readonly handle: (call: RouteCall) => unknown;
 }
 
-export const ROUTES: readonly Route[] = [
+const ROUTES: readonly Route[] = [
   route("POST", /^\/packaging_groups$/, "CreatePackagingGroup", async (c) =>
     c.service.createPackagingGroup(parseCreateGroup(await c.body())),
   ),

@@ -38,7 +38,7 @@ export interface PackagingConfigurationRecord {
   readonly hash: string;
 }
 
-export type EndpointStatus = "QUEUED" | "PROCESSING" | "PLAYABLE" | "FAILED";
+type EndpointStatus = "QUEUED" | "PROCESSING" | "PLAYABLE" | "FAILED";
 
 export interface EndpointState {
   readonly packagingConfigurationId: string;
@@ -65,7 +65,7 @@ export interface AssetRecord {
   readonly abort: AbortController;
 }
 
-export function egressEndpoints(asset: AssetRecord, origin: string): EgressEndpoint[] {
+function egressEndpoints(asset: AssetRecord, origin: string): EgressEndpoint[] {
   return asset.endpoints.map((endpoint) => ({
     PackagingConfigurationId: endpoint.packagingConfigurationId,
     Status: endpoint.status,

@@ -69,7 +69,7 @@ export function parseCreateGroup(body: Body): CreateGroupInput {
   return { Id, Authorization: authorization, Tags: optionalTags(body) };
 }
 
-export type PackageSettings = HlsPackage | CmafPackage | DashPackage | MssPackage;
+type PackageSettings = HlsPackage | CmafPackage | DashPackage | MssPackage;
 
 export interface CreateConfigurationInput {
   readonly Id: string;

@@ -20,7 +20,7 @@ import { type PackagingTarget, planInputs, TS_TO_MP4_ARGS } from "./target.js";
 export type SegmentTemplateFormat = "NUMBER_WITH_TIMELINE" | "TIME_WITH_TIMELINE" | "NUMBER_WITH_DURATION";
 
 /** ffmpeg dash muxer options for each SegmentTemplateFormat. */
-export function templateOptions(format: SegmentTemplateFormat): string[] {
+function templateOptions(format: SegmentTemplateFormat): string[] {
   const byNumber = "index_$RepresentationID$_$Number$.mp4";
   switch (format) {
     case "NUMBER_WITH_TIMELINE":

@@ -9,7 +9,7 @@ import { type SourceLayout, selectVariants } from "./source-layout.js";
 import type { PackagingTarget } from "./target.js";
 
 /** MediaPackage VOD's default segment duration. */
-export const DEFAULT_SEGMENT_SECONDS = 6;
+const DEFAULT_SEGMENT_SECONDS = 6;
 
 export interface ManifestSettings {
   readonly manifestName: string;

@@ -16,7 +16,7 @@ export class SfnApiError extends Error {
   }
 }
 
-export const epochSeconds = (date: Date) => date.getTime() / 1000;
+const epochSeconds = (date: Date) => date.getTime() / 1000;
 
 /** Dates anywhere in a value become epoch seconds. */
 export function toWire(value: unknown): unknown {

@@ -16,7 +16,7 @@ import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { mediaPackageFromClient, snsFromClient } from "@vod-harvest/handlers/local";
 import { createS3ClientFromEnv } from "@vod-harvest/s3-sink";
-import { type MotoServer, startMoto } from "@vod-harvest/s3-sink/testing";
+import { type MotoServer, startMoto } from "@vod-harvest/testing/moto";
 import { buildStateMachine, LAMBDA_NAMES, type LambdaName } from "@vod-harvest/workflow";
 import { type MediaPackageVodEmulator, startMediaPackageVodEmulator } from "../emulator.js";
 import type { EmulatorTiming } from "../mediapackage/types.js";

@@ -19,7 +19,7 @@ export interface ReceivedNotification {
   readonly message: Record<string, unknown> | string;
 }
 
-export type NotificationListener = (notification: ReceivedNotification) => void;
+type NotificationListener = (notification: ReceivedNotification) => void;
 
 export interface NotificationFeed {
   readonly queueUrl: string;

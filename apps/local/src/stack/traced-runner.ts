@@ -26,7 +26,7 @@ export type RunnerSetup = Omit<LocalRunnerOptions, "onTask">;
 type JsonObject = { [key: string]: unknown };
 
 /** `arn:aws:states:::aws-sdk:mediapackagevod:describeAsset` → resourceType / resource as history events name them. */
-export function integrationOf(resource: string): { resourceType: string; resource: string } {
+function integrationOf(resource: string): { resourceType: string; resource: string } {
   const match = /^arn:[^:]+:states:::(.+):([^:]+)$/.exec(resource);
   return match
     ? { resourceType: match[1] ?? resource, resource: match[2] ?? resource }

@@ -14,7 +14,7 @@ import { segmentTemplateReferences } from "./template-references.js";
 import { resolveXlinks } from "./xlink.js";
 
 /** Elements kept as raw text for their own lexer (timeline.ts): building 100,000 `S` nodes costs 10× more. */
-export const RAW_CONTENT_ELEMENTS: readonly string[] = ["SegmentTimeline"];
+const RAW_CONTENT_ELEMENTS: readonly string[] = ["SegmentTimeline"];
 
 /** The MPD's XML reader: the shared one, with SegmentTimeline content kept raw. */
 export const readMpdXml = createXmlReader(RAW_CONTENT_ELEMENTS);
@@ -36,7 +36,7 @@ function withBaseUrlIfNoMedia(
 }
 
 /** Lists one Representation's references by its addressing mode. */
-export function representationReferences(
+function representationReferences(
   representation: DashRepresentation,
   presentation: Presentation,
   budget: ResourceBudget,

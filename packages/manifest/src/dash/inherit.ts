@@ -3,7 +3,7 @@ import { childNamed, childrenNamed, type XmlElement } from "../xml.js";
 import { segmentKindOf } from "./kind.js";
 import type { PeriodTiming } from "./presentation.js";
 
-export type AddressingMode = "template" | "list" | "base" | "none";
+type AddressingMode = "template" | "list" | "base" | "none";
 
 /** A Representation's segment information after merging Period → AdaptationSet → Representation. */
 export interface SegmentInfo {
@@ -40,12 +40,12 @@ const MODE_PREFERENCE = ["template", "list", "base"] as const;
  * The first non-empty BaseURL of an element. Several BaseURLs at one level are alternates (other CDNs) holding
  * the same files: the first is used.
  */
-export function firstBaseUrl(element: XmlElement): string | undefined {
+function firstBaseUrl(element: XmlElement): string | undefined {
   return childrenNamed(element, "BaseURL").find((base) => base.text !== "")?.text;
 }
 
 /** The BaseURL chain down a path of elements (MPD, Period, AdaptationSet, Representation), frozen. */
-export function baseUrlChain(levels: readonly XmlElement[]): readonly string[] {
+function baseUrlChain(levels: readonly XmlElement[]): readonly string[] {
   const chain: string[] = [];
   for (const level of levels) {
     const base = firstBaseUrl(level);
@@ -55,7 +55,7 @@ export function baseUrlChain(levels: readonly XmlElement[]): readonly string[] {
 }
 
 /** Merges one kind of segment element found at successive levels, outermost first (ISO/IEC 23009-1 5.3.9.1). */
-export function mergeSegmentElements(mode: AddressingMode, elements: readonly XmlElement[]): SegmentInfo {
+function mergeSegmentElements(mode: AddressingMode, elements: readonly XmlElement[]): SegmentInfo {
   const attributes = new Map<string, string>();
   let initialization: XmlElement | undefined;
   let representationIndex: XmlElement | undefined;

@@ -18,7 +18,7 @@ import { expandTimeline, readTimeline, type TimelineBounds } from "./timeline.js
  * A segment's place: its $Number$ and its $Time$ (timescale units, presentationTimeOffset included), and how many
  * Segments its Segment Sequence holds (S@k or SegmentTemplate@k; 1 without), addressed by $SubNumber$.
  */
-export interface SegmentPosition {
+interface SegmentPosition {
   readonly number: number;
   readonly time: number;
   readonly subSegments: number;
@@ -34,7 +34,7 @@ function templateK(attributes: ReadonlyMap<string, string>): number {
 }
 
 /** Timeline bounds for an open `r="-1"`, converted to the timeline's units (ISO/IEC 23009-1 5.3.9.6). */
-export function timelineBounds(
+function timelineBounds(
   representation: DashRepresentation,
   presentation: Presentation,
   timescale: number,
@@ -49,7 +49,7 @@ export function timelineBounds(
 }
 
 /** Every segment of a SegmentTemplate: from its SegmentTimeline, its @duration, or the one segment it names. */
-export function templateSegmentPositions(
+function templateSegmentPositions(
   representation: DashRepresentation,
   presentation: Presentation,
   budget: ResourceBudget,

@@ -5,7 +5,7 @@ import { type ByteRangeSpec, parseByteRangeSpec, toByteRangeSpec } from "./byte-
 import type { PlaylistVariables } from "./variables.js";
 
 /** A URI line: a segment, or the variant playlist of the EXT-X-STREAM-INF before it. Trimmed, otherwise as written. */
-export interface HlsUriLine {
+interface HlsUriLine {
   readonly type: "uri";
   readonly line: number;
   readonly uri: string;
@@ -70,7 +70,7 @@ function attributesAsText(parsed: Readonly<Record<string, unknown>> | undefined)
 }
 
 /** A tag read by our own scanner: one m3u8-parser does not know, or a line it chokes on. */
-export function ownTag(text: string, line: number): HlsTag {
+function ownTag(text: string, line: number): HlsTag {
   const colon = text.indexOf(":");
   const name = (colon < 0 ? text.slice(1) : text.slice(1, colon)).trim();
   const value = colon < 0 ? "" : text.slice(colon + 1);
@@ -85,7 +85,7 @@ export function ownTag(text: string, line: number): HlsTag {
 }
 
 /** One m3u8-parser ParseStream event as our token; comments and custom events carry no reference. */
-export function tokenFromEvent(event: ParseStreamEvent, line: number): HlsToken | undefined {
+function tokenFromEvent(event: ParseStreamEvent, line: number): HlsToken | undefined {
   if (event.type === "uri") return event.uri ? { type: "uri", line, uri: event.uri } : undefined;
   if (event.type !== "tag") return undefined;
   if (event.tagType === undefined) return ownTag(`#EXT${String(event.data ?? "")}`, line);

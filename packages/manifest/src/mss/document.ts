@@ -12,7 +12,7 @@ export interface MssChunk {
 }
 
 /** One QualityLevel (MS-SSTR 2.2.2.5 TrackElement): what its fragment URLs need. */
-export interface MssQualityLevel {
+interface MssQualityLevel {
   /** Bitrate as written (decimal digits), substituted verbatim into the URL. */
   readonly bitrate: string | undefined;
   /** CustomAttributes > Attribute Name/Value pairs, in document order. */
@@ -41,7 +41,7 @@ function malformed(message: string): ManifestParseError {
 }
 
 /** An unsigned decimal integer attribute (STRING-UINT64), or undefined when absent. */
-export function readUnsigned(element: XmlElement, name: string, where: string): bigint | undefined {
+function readUnsigned(element: XmlElement, name: string, where: string): bigint | undefined {
   const value = element.attributes.get(name);
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw malformed(`${where}: ${name}="${value}" is not an unsigned integer`);

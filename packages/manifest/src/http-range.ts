@@ -1,8 +1,9 @@
-import type { ObjectRange } from "@vod-harvest/s3-sink/base";
-
-/** Single-range `Range: bytes=…` parsing (RFC 9110 §14.1.2), as {offset, length} like the rest of the repo; for every
- * server the project runs (the test origin, the MediaPackage emulator, `vod-harvest preview`). */
-export type ByteRange = ObjectRange;
+/**
+ * Single-range `Range: bytes=…` parsing (RFC 9110 §14.1.2) into the package's ByteRange ({offset, length}), and the
+ * `Content-Range` answering it: pure text, for every server the project runs (the test origin, the MediaPackage
+ * emulator, `vod-harvest preview`).
+ */
+import type { ByteRange } from "./types.js";
 
 /**
  * `undefined`: no Range, or one we ignore (other unit, several ranges, malformed) — RFC 9110 lets a server ignore

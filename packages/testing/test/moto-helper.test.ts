@@ -5,9 +5,9 @@ import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { skipWithoutMoto } from "../src/testing/moto.js";
+import { skipWithoutMoto } from "../src/moto/moto.js";
 
-const HELPER = fileURLToPath(new URL("../src/testing/moto.ts", import.meta.url));
+const HELPER = fileURLToPath(new URL("../src/moto/moto.ts", import.meta.url));
 const SCRIPT = `
 import { startMoto } from ${JSON.stringify(HELPER)};
 const moto = await startMoto();

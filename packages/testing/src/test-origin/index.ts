@@ -1,4 +1,4 @@
-export { type ByteRange, parseRange, type RangeOutcome } from "../range.js";
+export { type ByteRange, parseRange, type RangeOutcome } from "@vod-harvest/manifest";
 export { TestOriginError, type TestOriginErrorCode } from "./errors.js";
 export { type ProbeOptions, type ProbeResult, probe } from "./probe.js";
 export { startTestOrigin } from "./server.js";

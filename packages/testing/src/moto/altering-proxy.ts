@@ -1,8 +1,8 @@
-// Test helper (exported by `@vod-harvest/s3-sink/testing`); never imported by library code.
+// Test helper (exported by `@vod-harvest/testing/moto`); never imported by library code.
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface ProxiedRequest {
+interface ProxiedRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;

@@ -1,6 +1,6 @@
 // HTTP Range for every server the project runs (test origin, MediaPackage emulator, preview): one parser.
 import { describe, expect, test } from "vitest";
-import { contentRange, parseRange } from "../src/range.js";
+import { contentRange, parseRange } from "../src/http-range.js";
 
 describe("parseRange on a 100-byte file", () => {
   test.each([

@@ -3,7 +3,7 @@ import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import { contentRange, parseRange } from "../range.js";
+import { contentRange, parseRange } from "@vod-harvest/manifest";
 import { type BodyShape, sendBody } from "./body.js";
 import type { FaultRegistry } from "./faults.js";
 import { decodeTarget, type FileStore } from "./files.js";

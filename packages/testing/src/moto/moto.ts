@@ -1,5 +1,5 @@
 /**
- * Test helper (imported as `@vod-harvest/s3-sink/testing`): starts moto's server on 127.0.0.1 so tests run the
+ * Test helper (imported as `@vod-harvest/testing/moto`): starts moto's server on 127.0.0.1 so tests run the
  * real AWS SDK against a real HTTP S3. Never imported by library code.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";

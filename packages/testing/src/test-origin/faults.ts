@@ -34,7 +34,7 @@ function isNonNegativeNumber(value: unknown): boolean {
 }
 
 /** Refuses a fault that could never behave as written, so a test cannot silently inject nothing. */
-export function validateFault(fault: Fault): void {
+function validateFault(fault: Fault): void {
   const problem = (() => {
     if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times >= 0)) return "times";
     if (

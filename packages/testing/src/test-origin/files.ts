@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import { extname, isAbsolute, join, relative, sep } from "node:path";
-import type { ByteRange } from "../range.js";
+import type { ByteRange } from "@vod-harvest/manifest";
 import { TestOriginError } from "./errors.js";
 import type { GeneratedFile, MemoryFile } from "./types.js";
 

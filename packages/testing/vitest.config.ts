@@ -1,0 +1,3 @@
+import { vitestConfig } from "@vod-harvest/vitest-config";
+
+export default vitestConfig();
