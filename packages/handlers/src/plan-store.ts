@@ -7,7 +7,7 @@ import type { HarvestPlan } from "@vod-harvest/harvest";
 import { createS3Sink, readObjectText } from "@vod-harvest/s3-sink";
 import { HARVEST_STATE_PREFIX } from "@vod-harvest/workflow";
 import { HarvestStateInvalidError } from "./errors.js";
-import { planProblem } from "./plan-schema.js";
+import { planProblem } from "./state-schemas.js";
 
 export interface PlanStore {
   save(bucket: string, planKey: string, plan: HarvestPlan): Promise<void>;

@@ -6,16 +6,11 @@
  * them with the plan). Needs s3:ListBucket on the bucket and s3:GetObject / s3:PutObject on the objects.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import {
-  isRecordedObject,
-  type JournaledObject,
-  type ProgressStore,
-  type RecordedObject,
-} from "@vod-harvest/harvest";
+import type { JournaledObject, ProgressStore, RecordedObject } from "@vod-harvest/harvest";
 import { createS3Sink, readObjectText } from "@vod-harvest/s3-sink";
 import { HarvestStateInvalidError } from "./errors.js";
+import { PROGRESS_FORMAT as FORMAT, progressFileSchema } from "./state-schemas.js";
 
-const FORMAT = "vod-harvest-progress";
 /** Journal files read at once while loading. */
 const LOAD_CONCURRENCY = 8;
 
@@ -45,17 +40,13 @@ export function parseProgressFile(text: string, where: string): ProgressFile {
   } catch (error) {
     throw new HarvestStateInvalidError(`${where} is not JSON`, { cause: error });
   }
-  const file = value as Partial<Omit<ProgressFile, "version">> & { version?: unknown };
-  if (file?.format === FORMAT && file.version === 1) return { format: FORMAT, version: 2, entries: [] };
-  if (
-    file?.format !== FORMAT ||
-    file.version !== 2 ||
-    !Array.isArray(file.entries) ||
-    !file.entries.every(isRecordedObject)
-  ) {
-    throw new HarvestStateInvalidError(`${where} is not a harvest progress journal`);
+  const parsed = progressFileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const detail = issue && issue.path.length > 0 ? ` (${issue.path.join(".")}: ${issue.message})` : "";
+    throw new HarvestStateInvalidError(`${where} is not a harvest progress journal${detail}`);
   }
-  return file as ProgressFile;
+  return parsed.data as ProgressFile;
 }
 
 export interface S3ProgressStoreOptions {

@@ -36,6 +36,8 @@ export interface CopyOutcome {
 }
 
 export interface CopyObjectsOptions extends CopyOptions {
+  /** Resolved by the run (resolveConcurrency) before it starts. */
+  readonly concurrency: number;
   readonly client: OriginClient;
   readonly policy: OriginPolicy;
   /**
@@ -74,7 +76,7 @@ export async function copyObjects(
   sink: ObjectSink,
   options: CopyObjectsOptions,
 ): Promise<CopyOutcome> {
-  const concurrency = resolveConcurrency(options.concurrency);
+  const { concurrency } = options;
   const overwrite = options.overwrite ?? false;
   const emit = (event: ProgressEvent) => options.onProgress?.(event);
   // Aborted by a fatal sink error; otherwise it follows the run's signal (the caller's and the budget's).

@@ -31,12 +31,15 @@ export interface HarvestOptions extends CopyOptions {
   readonly limits?: Partial<ManifestLimits>;
 }
 
+/** A run's options with the concurrency resolved (validated, default applied) once, at its start. */
+type RunOptions<Options extends CopyOptions> = Options & { readonly concurrency: number };
+
 function clientFor(
-  options: CopyOptions,
+  options: RunOptions<CopyOptions>,
   headers: Readonly<Record<string, string>> | undefined,
 ): OriginClient {
   return createOriginClient({
-    connections: resolveConcurrency(options.concurrency),
+    connections: options.concurrency,
     ...(headers ? { headers } : {}),
     ...(options.ratePerSecond !== undefined ? { ratePerSecond: options.ratePerSecond } : {}),
     ...(options.attempts !== undefined ? { retry: { attempts: options.attempts } } : {}),
@@ -107,11 +110,11 @@ type Checked = { readonly files: RecordedObject[] } | { readonly incomplete: Har
 async function copyVerifyChecksum(
   plan: HarvestPlan,
   sink: ObjectSink,
-  options: CopyOptions,
+  options: RunOptions<CopyOptions>,
   client: OriginClient,
   journal: ChecksumJournal,
 ): Promise<Checked> {
-  const concurrency = resolveConcurrency(options.concurrency);
+  const { concurrency } = options;
   const policy = createOriginPolicy(new URL(plan.entryUrl), plan.allowHosts);
   // One signal for the whole run: the caller's stop and the time budget, whichever fires first.
   const sources = [options.signal, options.budget].filter((signal) => signal !== undefined);
@@ -170,7 +173,7 @@ async function copyVerifyChecksum(
 async function copyVerifyRecord(
   plan: HarvestPlan,
   sink: ObjectSink,
-  options: CopyOptions,
+  options: RunOptions<CopyOptions>,
   client: OriginClient,
 ): Promise<HarvestResult> {
   options.onProgress?.({ type: "planned", objects: plan.resources.length, manifests: plan.manifests.length });
@@ -203,17 +206,22 @@ async function copyVerifyRecord(
 }
 
 /** SKIPPED when a completion record is there (unless overwrite); otherwise runs `body` with an origin client. */
-async function unlessComplete(
+async function unlessComplete<Options extends CopyPlanOptions>(
   sink: ObjectSink,
   entryUrl: string,
-  options: CopyPlanOptions,
+  given: Options,
   headers: OriginRequest["headers"],
-  body: (client: OriginClient) => Promise<HarvestResult>,
+  body: (client: OriginClient, options: RunOptions<Options>) => Promise<HarvestResult>,
 ): Promise<HarvestResult> {
-  resolveConcurrency(options.concurrency);
+  // Resolved here, once: a bad value is refused before the record is even read.
+  const options = { ...given, concurrency: resolveConcurrency(given.concurrency) };
   const skipped = await checkRecord(sink, entryUrl, options);
   if (skipped) return skipped;
-  return withClient(options.client, () => clientFor(options, headers), body);
+  return withClient(
+    options.client,
+    () => clientFor(options, headers),
+    (client) => body(client, options),
+  );
 }
 
 /**
@@ -226,8 +234,8 @@ export async function copyPlan(
   sink: ObjectSink,
   options: CopyPlanOptions = {},
 ): Promise<HarvestResult> {
-  return unlessComplete(sink, plan.entryUrl, options, options.headers, (client) =>
-    copyVerifyRecord(plan, sink, options, client),
+  return unlessComplete(sink, plan.entryUrl, options, options.headers, (client, resolved) =>
+    copyVerifyRecord(plan, sink, resolved, client),
   );
 }
 
@@ -246,7 +254,7 @@ export async function harvest(
     parseEntryUrl(request.entryUrl).href,
     options,
     request.headers,
-    async (client) => {
+    async (client, resolved) => {
       let plan: HarvestPlan;
       try {
         plan = await planHarvest(request, {
@@ -258,7 +266,7 @@ export async function harvest(
         if (options.signal?.aborted) throw abortError(options.signal);
         throw error;
       }
-      return copyVerifyRecord(plan, sink, options, client);
+      return copyVerifyRecord(plan, sink, resolved, client);
     },
   );
 }

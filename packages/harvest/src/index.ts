@@ -1,10 +1,4 @@
-export {
-  type CopyObjectsOptions,
-  type CopyOutcome,
-  copyObjects,
-  DEFAULT_CONCURRENCY,
-  type StoredObject,
-} from "./copy.js";
+export { DEFAULT_CONCURRENCY } from "./copy.js";
 export * from "./errors.js";
 export {
   createFileProgressStore,

@@ -1,6 +1,6 @@
 // The stored plan is read back from a bucket others can write to: every field is checked before it is used.
 import { describe, expect, test } from "vitest";
-import { planProblem } from "../src/plan-schema.js";
+import { planProblem } from "../src/state-schemas.js";
 
 const plan = {
   entryUrl: "https://origin.test/out/v1/a/index.m3u8",
