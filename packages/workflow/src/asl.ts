@@ -119,6 +119,35 @@ export type MapState = Common &
     readonly Catch?: readonly Catcher[];
   };
 
+/**
+ * A Distributed Map: items read from S3 (ItemReader), each iteration its own child workflow execution, results
+ * written back to S3 (ResultWriter). Used by the catalogue workflow only.
+ */
+export type DistributedMapState = Common &
+  InputOutput &
+  Transition & {
+    readonly Type: "Map";
+    readonly ItemReader: {
+      readonly Resource: "arn:aws:states:::s3:getObject";
+      readonly ReaderConfig: { readonly InputType: "JSONL" | "CSV" | "JSON" };
+      readonly Parameters: PayloadTemplate;
+    };
+    readonly ItemSelector?: PayloadTemplate;
+    readonly ItemProcessor: StateMachineFragment & {
+      readonly ProcessorConfig: { readonly Mode: "DISTRIBUTED"; readonly ExecutionType: "STANDARD" };
+    };
+    readonly MaxConcurrencyPath?: string;
+    readonly ToleratedFailurePercentagePath?: string;
+    readonly ResultWriter: {
+      readonly Resource: "arn:aws:states:::s3:putObject";
+      readonly Parameters: PayloadTemplate;
+    };
+    readonly ResultSelector?: PayloadTemplate;
+    readonly ResultPath?: string | null;
+    readonly Retry?: readonly Retrier[];
+    readonly Catch?: readonly Catcher[];
+  };
+
 export interface SucceedState extends Common, InputOutput {
   readonly Type: "Succeed";
 }
@@ -132,7 +161,15 @@ export interface FailState extends Common {
   readonly CausePath?: string;
 }
 
-export type State = TaskState | PassState | WaitState | ChoiceState | MapState | SucceedState | FailState;
+export type State =
+  | TaskState
+  | PassState
+  | WaitState
+  | ChoiceState
+  | MapState
+  | DistributedMapState
+  | SucceedState
+  | FailState;
 
 export interface StateMachineDefinition extends StateMachineFragment {
   readonly Comment?: string;

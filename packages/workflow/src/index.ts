@@ -1,4 +1,22 @@
 export * from "./asl.js";
+export {
+  buildCatalogStateMachine,
+  CATALOG_LAMBDA_NAMES,
+  CATALOG_STATES,
+  type CatalogLambdaName,
+  type CatalogStateMachineConfig,
+} from "./catalog-definition.js";
+export {
+  type CatalogAsset,
+  type CatalogJob,
+  type CatalogSummary,
+  type ChildResult,
+  catalogItemInput,
+  catalogStateKeys,
+  prepareCatalog,
+  summarizeCatalog,
+} from "./catalog-prepare.js";
+export { type CatalogInput, catalogInputSchema } from "./catalog-schemas.js";
 export * from "./config.js";
 export { buildStateMachine, CREATED_ASSET_TAG, TOP_STATES } from "./definition.js";
 export { ENDPOINT_STATES } from "./endpoint-states.js";

@@ -13,6 +13,10 @@ export const NOTIFICATION_EVENTS = [
   "EndpointFailed",
   "HarvestFinished",
   "HarvestFailed",
+  // The catalogue workflow's (catalog-definition.ts): one start, one summary or failure per catalogue.
+  "CatalogStarted",
+  "CatalogFinished",
+  "CatalogFailed",
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 

@@ -132,7 +132,7 @@ function normalizeOptions(options: HarvestOptions): HarvestJob["options"] {
 }
 
 /** The first issue, as `<dotted field>: <problem>`. */
-function invalidRequestFrom(error: z.ZodError): InvalidRequestError {
+export function invalidRequestFrom(error: z.ZodError): InvalidRequestError {
   const issue = error.issues[0];
   if (!issue) return new InvalidRequestError("input", "is invalid", { cause: error });
   const path = issue.path.map(String);

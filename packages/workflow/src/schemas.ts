@@ -7,10 +7,10 @@ import { z } from "zod";
 
 /** Ids and names become one path segment of the destination key: keep them to a safe alphabet. */
 const PATH_SEGMENT = /^[A-Za-z0-9_-]{1,128}$/;
-const segment = z.string().regex(PATH_SEGMENT, "must be 1-128 characters of A-Z a-z 0-9 _ -");
+export const segment = z.string().regex(PATH_SEGMENT, "must be 1-128 characters of A-Z a-z 0-9 _ -");
 
 /** S3 bucket naming rules (lowercase, 3-63, no `..`, not an IP address, no reserved prefix/suffix). */
-const bucketName = z
+export const bucketName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name")
   .refine(
@@ -20,7 +20,7 @@ const bucketName = z
   .refine((name) => !name.startsWith("xn--") && !name.endsWith("-s3alias"), "must be a valid S3 bucket name");
 
 /** A key prefix without leading/trailing slashes problems: no empty, `.` or `..` segments, no control chars. */
-const destinationPath = z
+export const destinationPath = z
   .string()
   .max(512)
   .transform((path) => path.replace(/^\/+|\/+$/g, ""))

@@ -84,7 +84,7 @@ const EXECUTION_ID = "$$.Execution.Id";
  * a lost notification must not undo a copy.
  */
 export function notification(
-  config: ResolvedConfig,
+  config: Pick<ResolvedConfig, "topicArn">,
   name: string,
   type: NotificationType,
   event: NotificationEvent,

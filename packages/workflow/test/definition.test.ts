@@ -104,7 +104,9 @@ describe.each(configs)("definition (%s)", (_name, config) => {
 
   test("the Map takes its concurrency from the config", () => {
     const map = entries.find((e) => e.name === "HarvestEndpoints")?.state;
-    expect(map?.Type === "Map" && map.MaxConcurrency).toBe(config.mapConcurrency ?? 4);
+    expect(map?.Type === "Map" && "MaxConcurrency" in map && map.MaxConcurrency).toBe(
+      config.mapConcurrency ?? 4,
+    );
   });
 });
 
