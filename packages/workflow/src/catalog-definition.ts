@@ -6,8 +6,8 @@
  * workflow, reused), MaxConcurrency and ToleratedFailurePercentage from the input, results written back to S3;
  * SummarizeCatalog reads them and one SNS message reports the counts and the failed assets.
  */
-import { choice, fail, pass, type State, type StateMachineDefinition, task } from "./asl.js";
-import { notification } from "./task-helpers.js";
+import { choice, pass, type State, type StateMachineDefinition, task } from "./asl.js";
+import { notification, notifyThenFail } from "./task-helpers.js";
 
 export const CATALOG_LAMBDA_NAMES = ["prepare-catalog", "summarize-catalog"] as const;
 export type CatalogLambdaName = (typeof CATALOG_LAMBDA_NAMES)[number];
@@ -31,8 +31,6 @@ export const CATALOG_STATES = {
   notifyFinished: "NotifyCatalogFinished",
   notifyFinishedWithFailures: "NotifyCatalogFinishedWithFailures",
   output: "CatalogOutput",
-  notifyRejected: "NotifyCatalogRejected",
-  rejected: "CatalogRejected",
   notifyFailed: "NotifyCatalogFailed",
   failed: "CatalogFailed",
 } as const;
@@ -73,7 +71,7 @@ export function buildCatalogStateMachine(input: CatalogStateMachineConfig): Stat
       Comment: "Validates the input; pages ListAssets (or reads ItemsS3Uri) into the item list in S3.",
       Parameters: { "input.$": "$", "executionName.$": "$$.Execution.Name" },
       ResultPath: "$.catalog",
-      Catch: [{ ErrorEquals: ["States.ALL"], Next: `${C.notifyRejected}Message`, ResultPath: "$.error" }],
+      Catch: [{ ErrorEquals: ["States.ALL"], Next: `${C.notifyFailed}Message`, ResultPath: "$.error" }],
     }),
     ...notification(
       config,
@@ -168,24 +166,7 @@ export function buildCatalogStateMachine(input: CatalogStateMachineConfig): Stat
       C.output,
     ),
     [C.output]: pass(undefined, { Parameters: { "summary.$": "$.summary" } }),
-    ...notification(
-      config,
-      C.notifyRejected,
-      "ERROR",
-      "CatalogFailed",
-      { "Error.$": "$.error.Error", "Cause.$": "$.error.Cause" },
-      C.rejected,
-    ),
-    [C.rejected]: fail({ ErrorPath: "$.error.Error", CausePath: "$.error.Cause" }),
-    ...notification(
-      config,
-      C.notifyFailed,
-      "ERROR",
-      "CatalogFailed",
-      { "Error.$": "$.error.Error", "Cause.$": "$.error.Cause" },
-      C.failed,
-    ),
-    [C.failed]: fail({ ErrorPath: "$.error.Error", CausePath: "$.error.Cause" }),
+    ...notifyThenFail(config, { notify: C.notifyFailed, fail: C.failed }, "CatalogFailed", {}, "$.error"),
   };
   return {
     Comment:

@@ -6,22 +6,14 @@
  * (each a few KB at most) until KeepHarvestState drops them; `results` (one small entry per endpoint) after the
  * Map. Nothing grows with the asset's size.
  */
-import {
-  type Catcher,
-  choice,
-  fail,
-  inlineMap,
-  pass,
-  type State,
-  type StateMachineDefinition,
-} from "./asl.js";
+import { type Catcher, choice, inlineMap, pass, type State, type StateMachineDefinition } from "./asl.js";
 import { type ResolvedConfig, resolveConfig, type StateMachineConfig } from "./config.js";
 import { ENDPOINT_STATES, endpointProcessor } from "./endpoint-states.js";
 import { MEDIAPACKAGE_NOT_FOUND } from "./errors.js";
 import { harvestInvocationLimits, historyCosts } from "./history.js";
 import { playableWaitStates, WAIT_STATES } from "./playable-wait.js";
 import { MAX_ENDPOINTS } from "./schemas.js";
-import { lambdaTask, mediaPackageTask, notification } from "./task-helpers.js";
+import { lambdaTask, mediaPackageTask, notification, notifyThenFail } from "./task-helpers.js";
 
 /** Names of the top-level states. */
 /** The tag CreateAsset puts on the assets it creates; DeleteAsset is allowed on those only. */
@@ -240,24 +232,20 @@ function definitionWith(config: ResolvedConfig, limits: InvocationLimits): State
     }),
 
     // Failures: one ERROR notification, then a Fail carrying the original error name and cause.
-    ...notification(
+    ...notifyThenFail(
       config,
-      T.notifyInputRejected,
-      "ERROR",
+      { notify: T.notifyInputRejected, fail: T.inputRejected },
       "HarvestFailed",
-      { "Error.$": "$.Error", "Cause.$": "$.Cause" },
-      T.inputRejected,
+      {},
+      "$",
     ),
-    [T.inputRejected]: fail({ ErrorPath: "$.Error", CausePath: "$.Cause" }),
-    ...notification(
+    ...notifyThenFail(
       config,
-      T.notifyFailed,
-      "ERROR",
+      { notify: T.notifyFailed, fail: T.failed },
       "HarvestFailed",
-      { "AssetId.$": "$.request.assetId", "Error.$": "$.error.Error", "Cause.$": "$.error.Cause" },
-      T.failed,
+      { "AssetId.$": "$.request.assetId" },
+      "$.error",
     ),
-    [T.failed]: fail({ ErrorPath: "$.error.Error", CausePath: "$.error.Cause" }),
   };
   return {
     Comment:

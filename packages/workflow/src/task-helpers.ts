@@ -1,6 +1,8 @@
 /** Resources, retry policies and the notification state pair shared by definition.ts and endpoint-states.ts. */
 import {
   type Catcher,
+  type FailState,
+  fail,
   type PassState,
   type PayloadTemplate,
   pass,
@@ -110,5 +112,23 @@ export function notification(
       Retry: [{ ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
       Catch: [{ ErrorEquals: ["States.ALL"], Next: onPublishFailure, ResultPath: "$.notificationError" }],
     }),
+  };
+}
+
+/**
+ * A failure's ending: one ERROR notification (`fields` plus the error's name and cause, read at `errorPath`), then a
+ * Fail state carrying that same name and cause, so the execution fails with the original error.
+ */
+export function notifyThenFail(
+  config: Pick<ResolvedConfig, "topicArn">,
+  names: { readonly notify: string; readonly fail: string },
+  event: NotificationEvent,
+  fields: PayloadTemplate,
+  errorPath: "$" | "$.error",
+): Record<string, PassState | TaskState | FailState> {
+  const error = { "Error.$": `${errorPath}.Error`, "Cause.$": `${errorPath}.Cause` };
+  return {
+    ...notification(config, names.notify, "ERROR", event, { ...fields, ...error }, names.fail),
+    [names.fail]: fail({ ErrorPath: `${errorPath}.Error`, CausePath: `${errorPath}.Cause` }),
   };
 }
