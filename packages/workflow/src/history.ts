@@ -97,7 +97,7 @@ export function loopEvents(
   return best;
 }
 
-/** Events kept free under the limit for what the count leaves out (e.g. a Map state's own retries of nothing). */
+/** Events kept free under the limit: room for what the model may miss (a redriven iteration, a service event). */
 export const HISTORY_MARGIN = 1_000;
 
 /** Where the loops and per-endpoint Maps of a definition are, by state name. */
