@@ -6,6 +6,7 @@ export {
   type CatalogLambdaName,
   type CatalogStateMachineConfig,
 } from "./catalog-definition.js";
+export { childResultsOf, itemListInputs } from "./catalog-items.js";
 export {
   type CatalogAsset,
   type CatalogJob,
