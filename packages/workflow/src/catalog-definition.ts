@@ -62,7 +62,7 @@ export function buildCatalogStateMachine(input: CatalogStateMachineConfig): Stat
           ...SERVICE_RETRY,
         },
         // ListAssets throttled past the SDK's own retries: the whole page loop starts again, later.
-        { ErrorEquals: ["MediaPackageVod.TooManyRequestsException"], ...SERVICE_RETRY },
+        { ErrorEquals: ["TooManyRequestsException"], ...SERVICE_RETRY },
       ],
       ...fields,
     } as never);
