@@ -11,7 +11,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
-import { HARVEST_STATE_PREFIX } from "@vod-harvest/workflow";
+import { HARVEST_STATE_EXPIRY_DAYS, HARVEST_STATE_PREFIX } from "@vod-harvest/workflow";
 import { TerraformLocal, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { bucketTlsOnlyPolicy, keyPolicy } from "./policies.js";
@@ -86,7 +86,7 @@ export function createStorage(
         id: "expire-harvest-state",
         status: "Enabled",
         filter: [{ prefix: HARVEST_STATE_PREFIX }],
-        expiration: [{ days: 14 }],
+        expiration: [{ days: HARVEST_STATE_EXPIRY_DAYS }],
       },
       {
         id: "abort-incomplete-multipart-uploads",

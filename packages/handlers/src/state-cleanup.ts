@@ -1,17 +1,15 @@
 /**
  * Removes harvest state once a run is finished: its plan and checksum journal, and the state of the same
  * endpoint's earlier runs that never finished (an execution stopped or failed) once they are older than
- * STATE_EXPIRY_DAYS. A bucket the stack creates also expires the state prefix by a lifecycle rule; an existing
+ * HARVEST_STATE_EXPIRY_DAYS. A bucket the stack creates also expires the state prefix by a lifecycle rule; an existing
  * bucket keeps its owner's lifecycle configuration untouched, so this is what keeps its state prefix from
  * growing. Needs s3:ListBucket and s3:DeleteObject on HARVEST_STATE_PREFIX only.
  */
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { HARVEST_STATE_EXPIRY_DAYS } from "@vod-harvest/workflow";
 import { StateCleanupFailedError } from "./errors.js";
 import { planPrefix } from "./plan-store.js";
 import { progressPrefixOf } from "./progress-store.js";
-
-/** How long an unfinished run's state is kept for a later resume (the stack's lifecycle rule says the same). */
-export const STATE_EXPIRY_DAYS = 14;
 
 /** DeleteObjects takes at most this many keys per request. */
 const DELETE_BATCH = 1_000;
@@ -31,7 +29,7 @@ function staleStateKeys(
   now: number,
 ): string[] {
   const journal = progressPrefixOf(planKey);
-  const expired = now - STATE_EXPIRY_DAYS * 24 * 3600 * 1000;
+  const expired = now - HARVEST_STATE_EXPIRY_DAYS * 24 * 3600 * 1000;
   return objects
     .filter(({ key, lastModified }) => key === planKey || key.startsWith(journal) || lastModified < expired)
     .map(({ key }) => key);

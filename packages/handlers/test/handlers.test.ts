@@ -3,7 +3,12 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sd
 import { createOriginClient, type OriginClient, type OriginClientOptions } from "@vod-harvest/harvest";
 import { skipWithoutMoto } from "@vod-harvest/testing/moto";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
-import type { Destination, HarvestInput, HarvestOutput } from "@vod-harvest/workflow";
+import {
+  type Destination,
+  HARVEST_STATE_EXPIRY_DAYS,
+  type HarvestInput,
+  type HarvestOutput,
+} from "@vod-harvest/workflow";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
   clearCdnSecretCache,
@@ -14,7 +19,7 @@ import {
   createResolveEndpointsHandler,
   type HarvestHandlerDeps,
 } from "../src/index.js";
-import { removeFinishedRunState, STATE_EXPIRY_DAYS } from "../src/state-cleanup.js";
+import { removeFinishedRunState } from "../src/state-cleanup.js";
 import { assetFiles, assetUnder, EXPECTED_BYTES, EXPECTED_OBJECTS } from "./fixture.js";
 import {
   type Aws,
@@ -320,7 +325,7 @@ describe.skipIf(skipWithoutMoto("packages/handlers handler tests"))("handlers", 
       // A finalize run again (its first answer lost) finds the plan gone and checks the record alone.
       expect(await finalize(finalizeInput, fakeContext(3000))).toMatchObject({ status: "COMPLETE" });
       // Past the expiry, a later finished run removes the other run's state too.
-      const later = Date.now() + (STATE_EXPIRY_DAYS + 1) * 24 * 3600 * 1000;
+      const later = Date.now() + (HARVEST_STATE_EXPIRY_DAYS + 1) * 24 * 3600 * 1000;
       const removed = await removeFinishedRunState(
         aws.s3,
         {

@@ -18,7 +18,7 @@ export type RetryCount = "none" | "all";
 
 const STATES_DEFAULT_MAX_ATTEMPTS = 3;
 
-/** Events one visit of `state` records; a Map's iterations are not included (see mapEvents). */
+/** Events one visit of `state` records; a Map's iterations are not included (historyCosts adds them per item). */
 export function visitEvents(state: State, retries: RetryCount): number {
   switch (state.Type) {
     case "Task": {

@@ -169,6 +169,12 @@ export interface HarvestCursor {
 export const HARVEST_STATE_PREFIX = "_vod-harvest-state/";
 
 /**
+ * How long an unfinished run's state is kept for a later resume: the lifecycle rule of a bucket the stack creates
+ * expires HARVEST_STATE_PREFIX after this, and finalize removes older runs' state in any bucket.
+ */
+export const HARVEST_STATE_EXPIRY_DAYS = 14;
+
+/**
  * harvest — copies the endpoint's objects until done or until the Lambda's remaining time runs short, then
  * returns. The first invocation (cursor null) crawls the entry manifest and stores the plan; later ones resume
  * from the stored plan without crawling again. Objects present with the expected size are not copied again
