@@ -10,7 +10,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LambdaName } from "@vod-harvest/workflow";
+import type { CatalogLambdaName, LambdaName } from "@vod-harvest/workflow";
 import { build } from "esbuild";
 import { ZipFile } from "yazl";
 
@@ -56,11 +56,11 @@ export async function nativeModuleFiles(): Promise<Map<string, Uint8Array>> {
 }
 
 interface Bundled {
-  readonly name: LambdaName;
+  readonly name: LambdaName | CatalogLambdaName;
   readonly files: ReadonlyMap<string, Uint8Array>;
 }
 
-export async function bundle(name: LambdaName): Promise<Bundled> {
+export async function bundle(name: LambdaName | CatalogLambdaName): Promise<Bundled> {
   const result = await build({
     entryPoints: { index: join(root, "src", "entry", `${name}.ts`) },
     outdir: join(dist, name),

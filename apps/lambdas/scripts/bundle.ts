@@ -5,7 +5,7 @@ process.env.TZ = "UTC";
 import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LAMBDA_NAMES } from "@vod-harvest/workflow";
+import { CATALOG_LAMBDA_NAMES, LAMBDA_NAMES } from "@vod-harvest/workflow";
 import { bundle, dist, NATIVE_MODULE, nativeModuleFiles, zip } from "./bundle-lib.js";
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`.padStart(11);
@@ -13,7 +13,8 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`.padStart(11);
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 const nativeFiles = await nativeModuleFiles();
-for (const name of LAMBDA_NAMES) {
+// The per-asset workflow's Lambdas, then the catalogue workflow's.
+for (const name of [...LAMBDA_NAMES, ...CATALOG_LAMBDA_NAMES]) {
   const { files } = await bundle(name);
   const uses = new TextDecoder().decode(files.get("index.mjs")).includes(NATIVE_MODULE);
   const archive = await zip(uses ? new Map([...files, ...nativeFiles]) : files);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
+import { CATALOG_LAMBDA_NAMES, LAMBDA_NAMES } from "@vod-harvest/workflow";
 import { afterAll, describe, expect, test } from "vitest";
 import { bundle, NATIVE_MODULE, nativeModuleFiles } from "../scripts/bundle-lib.js";
 
@@ -38,4 +39,31 @@ describe("the harvest Lambda's zip", () => {
     bytes.writeUInt32BE(crc32c(data) >>> 0);
     expect(bytes.toString("base64")).toBe(crc32cBase64(data));
   }, 120_000);
+});
+
+describe("every Lambda's zip", () => {
+  // Loaded outside the workspace, with the native module beside it only when the bundle imports it (as bundle.ts
+  // packs it): a module dropped by tree shaking that was needed would fail here, not in AWS.
+  test.each([...LAMBDA_NAMES, ...CATALOG_LAMBDA_NAMES])(
+    "%s loads and exports its handler",
+    async (name) => {
+      const { files } = await bundle(name);
+      const code = new TextDecoder().decode(files.get("index.mjs"));
+      const packed = code.includes(NATIVE_MODULE)
+        ? new Map([...files, ...(await nativeModuleFiles())])
+        : files;
+      const unpacked = await mkdtemp(join(tmpdir(), `vod-harvest-${name}-`));
+      try {
+        for (const [path, contents] of packed) {
+          await mkdir(dirname(join(unpacked, path)), { recursive: true });
+          await writeFile(join(unpacked, path), contents);
+        }
+        const module = await import(pathToFileURL(join(unpacked, "index.mjs")).href);
+        expect(typeof module.handler).toBe("function");
+      } finally {
+        await rm(unpacked, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });

@@ -1,16 +1,5 @@
 export { createS3, createSecretsManager, integerFromEnv } from "./clients.js";
 export * from "./errors.js";
-export {
-  createPrepareCatalogHandler,
-  createSummarizeCatalogHandler,
-  type ListAssets,
-  type PrepareCatalogHandlerDeps,
-  type PrepareCatalogInput,
-  type PrepareCatalogOutput,
-  type SummarizeCatalogHandlerDeps,
-  type SummarizeCatalogInput,
-  type SummarizeCatalogOutput,
-} from "./handlers/catalog.js";
 export { type CheckHandlerDeps, createCheckHandler } from "./handlers/check.js";
 export { createFinalizeHandler, type FinalizeHandlerDeps } from "./handlers/finalize.js";
 export {

@@ -3,7 +3,11 @@
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { skipWithoutMoto } from "@vod-harvest/testing/moto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createPrepareCatalogHandler, createSummarizeCatalogHandler, type ListAssets } from "../src/index.js";
+import {
+  createPrepareCatalogHandler,
+  createSummarizeCatalogHandler,
+  type ListAssets,
+} from "../src/catalog.js";
 import { type Aws, createBucket, fakeContext, startAws, testObservability } from "./support.js";
 
 const BUCKET = "catalog-dest";

@@ -1,20 +1,8 @@
 import { crc32c } from "@node-rs/crc32";
+import type { Checksum } from "./checksum-shape.js";
 
-/**
- * The one checksum of every stored object: S3's full-object CRC32C. Chosen by measurement (docs/checksums.md):
- * natively it costs a quarter of sha256's CPU, and S3 verifies it on arrival, single put and multipart alike.
- */
-export const CHECKSUM_ALGORITHM = "CRC32C" as const;
-export type ChecksumAlgorithm = typeof CHECKSUM_ALGORITHM;
-
-/** A CRC32C as S3 shows it (`x-amz-checksum-crc32c`, HeadObject's ChecksumCRC32C): 4 big-endian bytes, base64. */
-export type Checksum = string;
-
-const CHECKSUM_PATTERN = /^[A-Za-z0-9+/]{6}==$/;
-
-export function isChecksum(value: unknown): value is Checksum {
-  return typeof value === "string" && CHECKSUM_PATTERN.test(value);
-}
+// The shape lives apart (no native code); re-exported for the modules that also compute checksums.
+export { CHECKSUM_ALGORITHM, type Checksum, isChecksum } from "./checksum-shape.js";
 
 export function encodeChecksum(crc: number): Checksum {
   const bytes = Buffer.allocUnsafe(4);
