@@ -7,7 +7,13 @@
  * SummarizeCatalog reads them and one SNS message reports the counts and the failed assets.
  */
 import { choice, pass, type State, type StateMachineDefinition, task } from "./asl.js";
-import { notification, notifyThenFail } from "./task-helpers.js";
+import {
+  type LambdaTaskFields,
+  lambdaArnTask,
+  notification,
+  notifyThenFail,
+  serviceRetry,
+} from "./task-helpers.js";
 
 export const CATALOG_LAMBDA_NAMES = ["prepare-catalog", "summarize-catalog"] as const;
 export type CatalogLambdaName = (typeof CATALOG_LAMBDA_NAMES)[number];
@@ -36,36 +42,15 @@ export const CATALOG_STATES = {
 } as const;
 const C = CATALOG_STATES;
 
-/** Retries of a Lambda or of starting a child: the service's transient refusals, with backoff and jitter. */
-const SERVICE_RETRY = {
-  IntervalSeconds: 2,
-  MaxAttempts: 6,
-  BackoffRate: 2,
-  MaxDelaySeconds: 60,
-  JitterStrategy: "FULL",
-} as const;
-
 export function buildCatalogStateMachine(input: CatalogStateMachineConfig): StateMachineDefinition {
   const config = { topicArn: input.topicArn };
-  const lambda = (name: CatalogLambdaName, next: string, fields: Record<string, unknown>) =>
-    task(input.lambdaArns[name], next, {
-      // Both Lambdas page or read lists, well within Lambda's 15 minutes.
-      TimeoutSeconds: 960,
-      Retry: [
-        {
-          ErrorEquals: [
-            "Lambda.ServiceException",
-            "Lambda.AWSLambdaException",
-            "Lambda.SdkClientException",
-            "Lambda.TooManyRequestsException",
-          ],
-          ...SERVICE_RETRY,
-        },
-        // ListAssets throttled past the SDK's own retries: the whole page loop starts again, later.
-        { ErrorEquals: ["TooManyRequestsException"], ...SERVICE_RETRY },
-      ],
+  const lambda = (name: CatalogLambdaName, next: string, fields: LambdaTaskFields) =>
+    // Both Lambdas page or read lists, well within Lambda's 15 minutes.
+    lambdaArnTask(input.lambdaArns[name], 960, next, {
       ...fields,
-    } as never);
+      // ListAssets throttled past the SDK's own retries: the whole page loop starts again, later.
+      extraRetry: [serviceRetry(["TooManyRequestsException"])],
+    });
   const states: Record<string, State> = {
     [C.prepare]: lambda("prepare-catalog", `${C.notifyStarted}Message`, {
       Comment: "Validates the input; pages ListAssets (or reads ItemsS3Uri) into the item list in S3.",
@@ -104,13 +89,10 @@ export function buildCatalogStateMachine(input: CatalogStateMachineConfig): Stat
             },
             // Starting too many executions at once is refused (ExecutionLimitExceeded): wait and start again.
             Retry: [
-              {
-                ErrorEquals: [
-                  "StepFunctions.ExecutionLimitExceededException",
-                  "StepFunctions.AWSStepFunctionsException",
-                ],
-                ...SERVICE_RETRY,
-              },
+              serviceRetry([
+                "StepFunctions.ExecutionLimitExceededException",
+                "StepFunctions.AWSStepFunctionsException",
+              ]),
             ],
           }),
         },

@@ -24,43 +24,55 @@ export function mediaPackageResource(action: MediaPackageAction): string {
   return `arn:aws:states:::aws-sdk:mediapackagevod:${action}`;
 }
 
-const LAMBDA_RETRY: Retrier = {
-  ErrorEquals: LAMBDA_SERVICE_ERRORS,
-  IntervalSeconds: 2,
-  MaxAttempts: 6,
-  BackoffRate: 2,
-  MaxDelaySeconds: 60,
-  JitterStrategy: "FULL",
-};
+/** A service's transient refusals, retried with exponential backoff and full jitter (2 s doubling to 60 s, 6 times). */
+export function serviceRetry(errors: readonly string[]): Retrier {
+  return {
+    ErrorEquals: errors,
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    MaxDelaySeconds: 60,
+    JitterStrategy: "FULL",
+  };
+}
 
-const MEDIAPACKAGE_RETRY: Retrier = {
-  ErrorEquals: MEDIAPACKAGE_RETRYABLE_ERRORS,
-  IntervalSeconds: 2,
-  MaxAttempts: 6,
-  BackoffRate: 2,
-  MaxDelaySeconds: 60,
-  JitterStrategy: "FULL",
-};
+const MEDIAPACKAGE_RETRY = serviceRetry(MEDIAPACKAGE_RETRYABLE_ERRORS);
 
-/** A Lambda Task (function-ARN form: the handler's return value is the result, unwrapped). */
+export interface LambdaTaskFields {
+  readonly Parameters: PayloadTemplate;
+  readonly ResultPath?: string | null;
+  readonly Catch: readonly Catcher[];
+  /** Retried after (and besides) the Lambda service's own transient errors. */
+  readonly extraRetry?: readonly Retrier[];
+  readonly Comment?: string;
+}
+
+/**
+ * A Lambda Task by function ARN (the handler's return value is the result, unwrapped), the Lambda service's
+ * transient errors retried; for both workflows' Lambdas.
+ */
+export function lambdaArnTask(
+  functionArn: string,
+  timeoutSeconds: number,
+  next: string | undefined,
+  fields: LambdaTaskFields,
+): TaskState {
+  const { extraRetry = [], ...rest } = fields;
+  return task(functionArn, next, {
+    ...rest,
+    TimeoutSeconds: timeoutSeconds,
+    Retry: [serviceRetry(LAMBDA_SERVICE_ERRORS), ...extraRetry],
+  });
+}
+
+/** One of the per-asset workflow's Lambdas. */
 export function lambdaTask(
   config: ResolvedConfig,
   name: LambdaName,
   next: string | undefined,
-  fields: {
-    readonly Parameters: PayloadTemplate;
-    readonly ResultPath?: string | null;
-    readonly Catch: readonly Catcher[];
-    readonly extraRetry?: readonly Retrier[];
-    readonly Comment?: string;
-  },
+  fields: LambdaTaskFields,
 ): TaskState {
-  const { extraRetry = [], ...rest } = fields;
-  return task(config.lambdaArns[name], next, {
-    ...rest,
-    TimeoutSeconds: config.lambdaTaskTimeoutSeconds,
-    Retry: [LAMBDA_RETRY, ...extraRetry],
-  });
+  return lambdaArnTask(config.lambdaArns[name], config.lambdaTaskTimeoutSeconds, next, fields);
 }
 
 export function mediaPackageTask(
