@@ -6,7 +6,12 @@
 import { catalogInputSchema } from "./catalog-schemas.js";
 import { InvalidRequestError } from "./errors.js";
 import { type Destination, HARVEST_STATE_PREFIX } from "./lambda-contracts.js";
-import { type DestinationRules, invalidRequestFrom, prepareRequest } from "./prepare.js";
+import {
+  assertDestinationAllowed,
+  type DestinationRules,
+  invalidRequestFrom,
+  prepareRequest,
+} from "./prepare.js";
 import type { EndpointResult, ExecutionInput, HarvestOptions } from "./schemas.js";
 
 /** Where a catalogue execution keeps its item list and the Distributed Map's results, in the destination bucket. */
@@ -43,13 +48,7 @@ export function prepareCatalog(
   const { catalogRequest: request, options } = parsed.data;
   const path = request.DestinationPath;
   const prefix = path === "" ? "" : `${path}/`;
-  const allowed = rules.destinationPrefix ?? "";
-  if (!prefix.startsWith(allowed)) {
-    throw new InvalidRequestError(
-      "catalogRequest.DestinationPath",
-      `must be under '${allowed}': this deployment writes only there`,
-    );
-  }
+  assertDestinationAllowed("catalogRequest.DestinationPath", prefix, "catalogue", rules);
   const source: CatalogJob["source"] =
     "PackagingGroupId" in request.Source
       ? { kind: "packaging-group", packagingGroupId: request.Source.PackagingGroupId }

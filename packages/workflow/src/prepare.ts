@@ -27,7 +27,20 @@ export function prepareRequest(event: PrepareInput, rules: DestinationRules = {}
   const output = parseRequest(event);
   const { request } = output;
   const field = `${request.mode === "direct" ? "harvestRequest" : "createAssetRequest"}.DestinationPath`;
-  const { prefix } = request.destination;
+  assertDestinationAllowed(field, request.destination.prefix, "asset", rules);
+  return output;
+}
+
+/**
+ * A destination key prefix the deployment may write: not the harvest's own state, and under the deployment's
+ * destination prefix. InvalidRequest on `field` otherwise; `what` names what would have gone there.
+ */
+export function assertDestinationAllowed(
+  field: string,
+  prefix: string,
+  what: string,
+  rules: DestinationRules,
+): void {
   if (prefix.startsWith(HARVEST_STATE_PREFIX)) {
     throw new InvalidRequestError(
       field,
@@ -38,10 +51,9 @@ export function prepareRequest(event: PrepareInput, rules: DestinationRules = {}
   if (!prefix.startsWith(allowed)) {
     throw new InvalidRequestError(
       field,
-      `must be under '${allowed}': this deployment writes only there (the asset would go to '${prefix}')`,
+      `must be under '${allowed}': this deployment writes only there (the ${what} would go to '${prefix}')`,
     );
   }
-  return output;
 }
 
 function parseRequest(event: PrepareInput): PrepareOutput {

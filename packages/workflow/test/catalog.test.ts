@@ -131,12 +131,25 @@ describe("prepareCatalog", () => {
     );
   });
 
-  test("a destination outside the deployment's prefix is refused", () => {
-    const input = { catalogRequest: { ...group.catalogRequest, DestinationPath: "other" } };
-    expect(() => prepareCatalog({ input, executionName: "r" }, { destinationPrefix: "vod/" })).toThrow(
-      expect.objectContaining({ field: "catalogRequest.DestinationPath" }),
-    );
-  });
+  test.each([
+    [
+      "other",
+      "vod/",
+      "must be under 'vod/': this deployment writes only there (the catalogue would go to 'other/')",
+    ],
+    ["_vod-harvest-state", "", "must not lead under _vod-harvest-state/"],
+  ])(
+    "DestinationPath %j with destinationPrefix %j is refused, as the per-asset prepare refuses it",
+    (path, prefix, problem) => {
+      const input = { catalogRequest: { ...group.catalogRequest, DestinationPath: path } };
+      expect(() => prepareCatalog({ input, executionName: "r" }, { destinationPrefix: prefix })).toThrow(
+        expect.objectContaining({
+          field: "catalogRequest.DestinationPath",
+          message: expect.stringContaining(problem),
+        }),
+      );
+    },
+  );
 });
 
 describe("catalogItemInput", () => {
