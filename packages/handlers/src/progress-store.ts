@@ -9,7 +9,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { JournaledObject, ProgressStore, RecordedObject } from "@vod-harvest/harvest";
 import { createS3Sink, readObjectText } from "@vod-harvest/s3-sink";
 import { HarvestStateInvalidError } from "./errors.js";
-import { PROGRESS_FORMAT as FORMAT, progressFileSchema } from "./state-schemas.js";
+import { PROGRESS_FORMAT as FORMAT, progressFileSchema, readState } from "./state-schemas.js";
 
 /** Journal files read at once while loading. */
 const LOAD_CONCURRENCY = 8;
@@ -40,13 +40,11 @@ export function parseProgressFile(text: string, where: string): ProgressFile {
   } catch (error) {
     throw new HarvestStateInvalidError(`${where} is not JSON`, { cause: error });
   }
-  const parsed = progressFileSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const detail = issue && issue.path.length > 0 ? ` (${issue.path.join(".")}: ${issue.message})` : "";
-    throw new HarvestStateInvalidError(`${where} is not a harvest progress journal${detail}`);
+  const read = readState(progressFileSchema, value, "journal");
+  if ("problem" in read) {
+    throw new HarvestStateInvalidError(`${where} is not a harvest progress journal (${read.problem})`);
   }
-  return parsed.data as ProgressFile;
+  return read.data as ProgressFile;
 }
 
 export interface S3ProgressStoreOptions {

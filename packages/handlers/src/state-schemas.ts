@@ -71,15 +71,20 @@ export const progressFileSchema = z.union([
     .transform(() => ({ format: PROGRESS_FORMAT, version: 2 as const, entries: [] as RecordedObject[] })),
 ]);
 
-/** The first problem, as `<dotted path>: <message>`, or undefined when the value passes. */
-function problemOf(schema: z.ZodType, value: unknown, what: string): string | undefined {
+/** The value as the schema reads it, or its first problem as `<dotted path>: <message>` (`(what)` for the root). */
+export function readState<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  what: string,
+): { readonly data: T } | { readonly problem: string } {
   const parsed = schema.safeParse(value);
-  if (parsed.success) return undefined;
+  if (parsed.success) return { data: parsed.data };
   const issue = parsed.error.issues[0];
-  return issue ? `${issue.path.join(".") || `(${what})`}: ${issue.message}` : "invalid";
+  return { problem: issue ? `${issue.path.join(".") || `(${what})`}: ${issue.message}` : "invalid" };
 }
 
 /** For the error naming the stored plan. */
 export function planProblem(value: unknown): string | undefined {
-  return problemOf(harvestPlanSchema, value, "plan");
+  const read = readState(harvestPlanSchema, value, "plan");
+  return "problem" in read ? read.problem : undefined;
 }
