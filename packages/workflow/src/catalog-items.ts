@@ -5,7 +5,7 @@
  */
 import { type CatalogAsset, type CatalogJob, type ChildResult, catalogItemInput } from "./catalog-prepare.js";
 import { InvalidRequestError } from "./errors.js";
-import { prepareRequest } from "./prepare.js";
+import { type DestinationRules, prepareRequest } from "./prepare.js";
 import type { EndpointResult, ExecutionInput } from "./schemas.js";
 
 const CSV_COLUMNS = ["Id", "PackagingGroupId", "SourceArn", "SourceRoleArn"] as const;
@@ -17,9 +17,15 @@ function refuse(where: string, problem: string): never {
 /**
  * One per-asset input per non-blank line. A JSON line is either a whole per-asset request (`createAssetRequest` or
  * `harvestRequest`, with its own destination) or an asset (`Id`, `PackagingGroupId`, `SourceArn`, `SourceRoleArn`)
- * that takes the catalogue's destination and options; a CSV has a header row naming those four columns.
+ * that takes the catalogue's destination and options; a CSV has a header row naming those four columns. A whole
+ * request's own destination is checked against `rules` (the catalogue's was, by prepareCatalog).
  */
-export function itemListInputs(text: string, format: "jsonl" | "csv", job: CatalogJob): ExecutionInput[] {
+export function itemListInputs(
+  text: string,
+  format: "jsonl" | "csv",
+  job: CatalogJob,
+  rules: DestinationRules = {},
+): ExecutionInput[] {
   const lines = text.split(/\r?\n/);
   if (format === "csv") return csvInputs(lines, job);
   const inputs: ExecutionInput[] = [];
@@ -36,7 +42,8 @@ export function itemListInputs(text: string, format: "jsonl" | "csv", job: Catal
       refuse(where, "is not a JSON object");
     if ("createAssetRequest" in value || "harvestRequest" in value) {
       try {
-        prepareRequest({ input: value });
+        // Its own destination: held to the deployment's rules here, not first in its child execution.
+        prepareRequest({ input: value }, rules);
       } catch (error) {
         refuse(where, error instanceof Error ? error.message : String(error));
       }

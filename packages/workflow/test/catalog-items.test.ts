@@ -30,6 +30,17 @@ describe("itemListInputs", () => {
     expect(itemListInputs(text, "jsonl", job)).toEqual([expected, own]);
   });
 
+  test("a whole request's own destination is held to the deployment's prefix, naming the line", () => {
+    const own = JSON.stringify({
+      createAssetRequest: { ...asset, DestinationBucket: "dest", DestinationPath: "other" },
+    });
+    expect(() =>
+      itemListInputs(`${JSON.stringify(asset)}\n${own}`, "jsonl", job, { destinationPrefix: "vod/" }),
+    ).toThrow(
+      /^catalogRequest\.Source\.ItemsS3Uri: line 2: createAssetRequest\.DestinationPath: must be under 'vod\/'/,
+    );
+  });
+
   test("CSV with a header row, columns in any order", () => {
     const text = `SourceRoleArn,Id,SourceArn,PackagingGroupId\n${a.SourceRoleArn},${a.Id},${a.SourceArn},${a.PackagingGroupId}\n`;
     expect(itemListInputs(text, "csv", job)).toEqual([expected]);

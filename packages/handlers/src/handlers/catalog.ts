@@ -62,7 +62,8 @@ export function createPrepareCatalogHandler(
   deps: PrepareCatalogHandlerDeps,
 ): LambdaHandler<PrepareCatalogInput, PrepareCatalogOutput> {
   return instrument("prepare-catalog", deps, async (event) => {
-    const job = prepareCatalog(event, { destinationPrefix: deps.destinationPrefix ?? "" });
+    const rules = { destinationPrefix: deps.destinationPrefix ?? "" };
+    const job = prepareCatalog(event, rules);
     const { source } = job;
     const inputs =
       source.kind === "packaging-group"
@@ -71,6 +72,7 @@ export function createPrepareCatalogHandler(
             await readObjectText(createS3Sink({ client: deps.s3, bucket: source.bucket }), source.key),
             source.format,
             job,
+            rules,
           );
     if (inputs.length === 0) throw new InvalidRequestError("catalogRequest.Source", "lists no asset");
     const lines = `${inputs.map((input) => JSON.stringify(input)).join("\n")}\n`;
