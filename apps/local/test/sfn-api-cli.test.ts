@@ -11,6 +11,7 @@ import { buildStateMachine, type LambdaName } from "@vod-harvest/workflow";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SfnApiServer, startSfnApiServer } from "../src/index.js";
 import { LocalExecutions } from "../src/stack/executions.js";
+import { LocalStateMachines } from "../src/stack/state-machines.js";
 
 const run = promisify(execFile);
 /** AWS CLI v1 prints timestamps as epoch seconds, v2 as ISO text. */
@@ -102,7 +103,7 @@ describe.skipIf(skipWithoutAwsCli())("the local Step Functions API, driven by th
       executionArnPrefix: `arn:aws:states:${REGION}:${ACCOUNT}:execution:${MACHINE}:`,
       roleArn: ROLE_ARN,
     });
-    server = await startSfnApiServer({ executions });
+    server = await startSfnApiServer({ machines: new LocalStateMachines([executions]) });
   });
 
   afterAll(async () => {

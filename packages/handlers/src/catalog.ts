@@ -6,10 +6,13 @@ import type { Tracer } from "@aws-lambda-powertools/tracer";
 import { ListAssetsCommand, MediaPackageVodClient } from "@aws-sdk/client-mediapackage-vod";
 import type { ListAssets } from "./handlers/catalog.js";
 
-/** ListAssets through a MediaPackage VOD client (the SDK's standard retries absorb most throttling). */
-export function listAssetsWith(client: MediaPackageVodClient): ListAssets {
+/**
+ * ListAssets through a MediaPackage VOD client (the SDK's standard retries absorb most throttling), `pageSize`
+ * assets a page (the service's maximum by default; the local stack asks for small pages so paging is exercised).
+ */
+export function listAssetsWith(client: MediaPackageVodClient, pageSize = 1000): ListAssets {
   return async (input) => {
-    const answer = await client.send(new ListAssetsCommand({ ...input, MaxResults: 1000 }));
+    const answer = await client.send(new ListAssetsCommand({ ...input, MaxResults: pageSize }));
     return { Assets: answer.Assets ?? [], ...(answer.NextToken ? { NextToken: answer.NextToken } : {}) };
   };
 }

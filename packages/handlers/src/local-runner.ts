@@ -16,10 +16,17 @@ import {
   SNS_PUBLISH,
   type StateMachineDefinition,
 } from "@vod-harvest/workflow";
-import { type LocalExecutionFailure, type LocalTaskHandler, runLocally } from "@vod-harvest/workflow/local";
+import {
+  createDistributedMapHandler,
+  type DistributedMapIo,
+  type LocalExecutionFailure,
+  type LocalTaskHandler,
+  lowerDistributedMaps,
+  runLocally,
+} from "@vod-harvest/workflow/local";
 import type { LambdaContext, LambdaHandler } from "./observability.js";
 
-/** The handlers the definition invokes, each as deployed: (event, context) → result. */
+/** The per-asset workflow's handlers, each as deployed: (event, context) → result. */
 export type LocalLambdas = {
   readonly [Name in LambdaName]: LambdaHandler<
     Parameters<LambdaHandlers[Name]>[0],
@@ -46,24 +53,36 @@ export interface SnsApi {
   publish(input: SnsPublishInput): Promise<JsonObject>;
 }
 
-export interface LocalRunnerOptions {
+/** Any definition's handlers by Lambda name (the per-asset workflow's are LocalLambdas). */
+export type LocalLambdasOf<Name extends string> = {
+  readonly [N in Name]: LambdaHandler<never, unknown>;
+};
+
+export interface LocalRunnerOptions<Name extends string = LambdaName> {
   readonly definition: StateMachineDefinition;
-  /** The ARNs the definition was built with (StateMachineConfig.lambdaArns): how Tasks find their handler. */
-  readonly lambdaArns: Readonly<Record<LambdaName, string>>;
-  readonly lambdas: LocalLambdas;
+  /** The ARNs the definition was built with (its config's lambdaArns): how Tasks find their handler. */
+  readonly lambdaArns: Readonly<Record<Name, string>>;
+  readonly lambdas: LocalLambdasOf<Name>;
   readonly mediaPackage: MediaPackageVodApi;
   readonly sns: SnsApi;
+  /**
+   * S3 and the item processor's Tasks for the definition's Distributed Maps (run by packages/workflow's local
+   * Map Run). Required when the definition has one.
+   */
+  readonly distributedMap?: DistributedMapIo;
   /**
    * Each function's timeout: what `context.getRemainingTimeInMillis()` starts from, per invocation, and how long
    * the handler may run before its Task fails with `Sandbox.Timedout`. Default 900 s (Lambda's maximum).
    */
-  readonly lambdaTimeoutMs?: number | Partial<Record<LambdaName, number>>;
+  readonly lambdaTimeoutMs?: number | Partial<Record<Name, number>>;
   /** Epoch ms for each invocation's `getRemainingTimeInMillis` (default Date.now; a test freezes it). */
   readonly now?: () => number;
   /** Every Wait state lasts this long instead (ms). Default: as the definition says. */
   readonly waitMs?: number;
   /** Every Retry waits this long instead (ms). Default: as the definition says. */
   readonly retryIntervalMs?: number;
+  /** The state machine's name in execution ARNs. Default `vod-harvest-local`. */
+  readonly stateMachineName?: string;
   /** Called before each Task runs, with a copy of its input (tests count invocations with it). */
   readonly onTask?: (call: TaskCall) => void;
 }
@@ -121,13 +140,16 @@ export function lambdaContext(
   };
 }
 
-function lambdaTimeoutOf(options: LocalRunnerOptions, name: LambdaName): number {
+function lambdaTimeoutOf<Name extends string>(options: LocalRunnerOptions<Name>, name: Name): number {
   return typeof options.lambdaTimeoutMs === "number"
     ? options.lambdaTimeoutMs
     : (options.lambdaTimeoutMs?.[name] ?? DEFAULT_LAMBDA_TIMEOUT_MS);
 }
 
-function lambdaTaskHandler(options: LocalRunnerOptions, name: LambdaName): LocalTaskHandler {
+function lambdaTaskHandler<Name extends string>(
+  options: LocalRunnerOptions<Name>,
+  name: Name,
+): LocalTaskHandler {
   const handler = options.lambdas[name] as LambdaHandler<unknown, unknown>;
   const arn = options.lambdaArns[name];
   const timeout = lambdaTimeoutOf(options, name);
@@ -140,14 +162,18 @@ function lambdaTaskHandler(options: LocalRunnerOptions, name: LambdaName): Local
   };
 }
 
-function lambdaNameOf(options: LocalRunnerOptions, resource: string): LambdaName | undefined {
-  return (Object.keys(options.lambdaArns) as LambdaName[]).find(
-    (name) => options.lambdaArns[name] === resource,
-  );
+function lambdaNameOf<Name extends string>(
+  options: LocalRunnerOptions<Name>,
+  resource: string,
+): Name | undefined {
+  return (Object.keys(options.lambdaArns) as Name[]).find((name) => options.lambdaArns[name] === resource);
 }
 
 /** The handler of an aws-sdk or SNS Task (Lambda Tasks are routed by their function ARN). */
-function serviceTaskHandler(options: LocalRunnerOptions, resource: string): LocalTaskHandler | undefined {
+function serviceTaskHandler<Name extends string>(
+  options: LocalRunnerOptions<Name>,
+  resource: string,
+): LocalTaskHandler | undefined {
   for (const action of Object.keys(options.mediaPackage) as MediaPackageAction[]) {
     if (mediaPackageResource(action) === resource) {
       return async (input) => viaJson(await options.mediaPackage[action](viaJson(input) as JsonObject));
@@ -164,12 +190,22 @@ export interface LocalRunner {
 }
 
 /** Resolves every Task of the definition to a local implementation up front: an unknown Resource fails here. */
-export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
-  const { definition, waitMs, retryIntervalMs } = options;
+export function createLocalRunner<Name extends string = LambdaName>(
+  options: LocalRunnerOptions<Name>,
+): LocalRunner {
+  const { waitMs, retryIntervalMs } = options;
+  const { definition, maps } = lowerDistributedMaps(options.definition);
+  const io = options.distributedMap;
+  if (Object.keys(maps).length > 0 && io === undefined) {
+    throw new TypeError(
+      `the definition has a Distributed Map (${Object.keys(maps).join(", ")}): give distributedMap`,
+    );
+  }
   const taskHandlers: Record<string, LocalTaskHandler> = {};
   // Only Lambda Tasks have a function timeout; aws-sdk and SNS Tasks are bounded by the state's TimeoutSeconds.
   const taskTimeoutMs: Record<string, number> = {};
   for (const { name, resource } of listTaskStates(definition)) {
+    if (name in maps) continue;
     const lambda = lambdaNameOf(options, resource);
     const route =
       lambda === undefined ? serviceTaskHandler(options, resource) : lambdaTaskHandler(options, lambda);
@@ -183,9 +219,22 @@ export function createLocalRunner(options: LocalRunnerOptions): LocalRunner {
 
   return {
     async run(input, executionName = randomUUID(), signal) {
-      const executionArn = `arn:aws:states:us-east-1:${ACCOUNT}:execution:vod-harvest-local:${executionName}`;
+      const machine = options.stateMachineName ?? "vod-harvest-local";
+      const executionArn = `arn:aws:states:us-east-1:${ACCOUNT}:execution:${machine}:${executionName}`;
+      // Each run's Map Runs stop with it (StopExecution stops the children they started).
+      const mapHandlers = Object.fromEntries(
+        Object.entries(maps).map(([stateName, map]) => {
+          const handler = createDistributedMapHandler({
+            stateName,
+            map,
+            io: io as DistributedMapIo,
+            ...(signal ? { signal } : {}),
+          });
+          return [stateName, handler];
+        }),
+      );
       const outcome = await runLocally(definition, input, {
-        taskHandlers,
+        taskHandlers: { ...taskHandlers, ...mapHandlers },
         taskTimeoutMs,
         waitMs,
         retryIntervalMs,

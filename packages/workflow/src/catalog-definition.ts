@@ -6,7 +6,7 @@
  * workflow, reused), MaxConcurrency and ToleratedFailurePercentage from the input, results written back to S3;
  * SummarizeCatalog reads them and one SNS message reports the counts and the failed assets.
  */
-import { choice, pass, type State, type StateMachineDefinition, task } from "./asl.js";
+import { choice, fail, pass, type State, type StateMachineDefinition, task } from "./asl.js";
 import {
   type LambdaTaskFields,
   lambdaArnTask,
@@ -14,6 +14,9 @@ import {
   notifyThenFail,
   serviceRetry,
 } from "./task-helpers.js";
+
+/** Starts a child execution and waits for its end, output parsed as JSON (the `:2` variant). */
+export const START_EXECUTION_SYNC = "arn:aws:states:::states:startExecution.sync:2";
 
 export const CATALOG_LAMBDA_NAMES = ["prepare-catalog", "summarize-catalog"] as const;
 export type CatalogLambdaName = (typeof CATALOG_LAMBDA_NAMES)[number];
@@ -27,11 +30,21 @@ export interface CatalogStateMachineConfig {
   readonly executionTimeoutSeconds?: number;
 }
 
+/**
+ * A child whose per-asset execution succeeded with an endpoint FAILED (the per-asset output contract) fails its
+ * Map item with this error, its results as the cause: the Map's failure tolerance counts assets not harvested.
+ */
+export const ASSET_HARVEST_FAILED = "AssetHarvestFailed";
+
 export const CATALOG_STATES = {
   prepare: "PrepareCatalog",
   notifyStarted: "NotifyCatalogStarted",
   harvest: "HarvestCatalog",
   harvestAsset: "HarvestAsset",
+  checkAsset: "CheckAssetResults",
+  assetChoice: "AssetResultChoice",
+  assetHarvested: "AssetHarvested",
+  assetFailed: "AssetHarvestFailed",
   summarize: "SummarizeCatalog",
   finishedChoice: "CatalogFinishedChoice",
   notifyFinished: "NotifyCatalogFinished",
@@ -82,10 +95,15 @@ export function buildCatalogStateMachine(input: CatalogStateMachineConfig): Stat
         ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
         StartAt: C.harvestAsset,
         States: {
-          [C.harvestAsset]: task("arn:aws:states:::states:startExecution.sync:2", undefined, {
+          [C.harvestAsset]: task(START_EXECUTION_SYNC, C.checkAsset, {
             Parameters: {
               StateMachineArn: input.childStateMachineArn,
               "Input.$": "$.input",
+            },
+            ResultSelector: {
+              "assetId.$": "$.Output.assetId",
+              "results.$": "$.Output.results",
+              "statuses.$": "$.Output.results[*].status",
             },
             // Starting too many executions at once is refused (ExecutionLimitExceeded): wait and start again.
             Retry: [
@@ -95,6 +113,22 @@ export function buildCatalogStateMachine(input: CatalogStateMachineConfig): Stat
               ]),
             ],
           }),
+          [C.checkAsset]: pass(C.assetChoice, {
+            Parameters: {
+              "anyFailed.$": "States.ArrayContains($.statuses, 'FAILED')",
+              "results.$": "States.JsonToString($.results)",
+            },
+            ResultPath: "$.check",
+          }),
+          [C.assetChoice]: choice(
+            [{ Variable: "$.check.anyFailed", BooleanEquals: true, Next: C.assetFailed }],
+            C.assetHarvested,
+          ),
+          [C.assetHarvested]: pass(undefined, {
+            Parameters: { "assetId.$": "$.assetId", "results.$": "$.results" },
+          }),
+          // The summary reads the results back from the cause (a failed child has no output).
+          [C.assetFailed]: fail({ Error: ASSET_HARVEST_FAILED, CausePath: "$.check.results" }),
         },
       },
       MaxConcurrencyPath: "$.catalog.maxConcurrency",

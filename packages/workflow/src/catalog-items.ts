@@ -3,6 +3,7 @@
  * inputs, and the Distributed Map's result files turned back into ChildResults. Pure: the Lambdas read and write
  * the objects.
  */
+import { ASSET_HARVEST_FAILED } from "./catalog-definition.js";
 import { type CatalogAsset, type CatalogJob, type ChildResult, catalogItemInput } from "./catalog-prepare.js";
 import { InvalidRequestError } from "./errors.js";
 import { type DestinationRules, prepareRequest } from "./prepare.js";
@@ -81,6 +82,8 @@ interface ResultEntry {
   readonly Status?: string;
   readonly Input?: unknown;
   readonly Output?: unknown;
+  readonly Error?: string;
+  readonly Cause?: string;
 }
 
 const parsed = (value: unknown): unknown => {
@@ -94,8 +97,9 @@ const parsed = (value: unknown): unknown => {
 
 /**
  * The children's results from the Map's result files (`SUCCEEDED_n.json`, `FAILED_n.json`, … : JSON arrays). Each
- * iteration's input is `{ input: <per-asset input> }` (the Map's ItemSelector) and, for a `startExecution.sync:2`
- * child that succeeded, its output holds the child's own output (`{ assetId, results }`) under `Output`.
+ * iteration's input is `{ input: <per-asset input> }` (the Map's ItemSelector); an item that succeeded has the
+ * per-asset output (`{ assetId, results }`) as its output, one failed with AssetHarvestFailed its results as the
+ * cause.
  */
 export function childResultsOf(entries: readonly unknown[]): ChildResult[] {
   return entries.map((raw) => {
@@ -104,9 +108,12 @@ export function childResultsOf(entries: readonly unknown[]): ChildResult[] {
     const assetId = item?.createAssetRequest?.Id ?? item?.harvestRequest?.Id ?? "(unknown)";
     const status =
       (["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"] as const).find((s) => s === entry.Status) ?? "FAILED";
-    const child = parsed((parsed(entry.Output) as { Output?: unknown } | undefined)?.Output) as
-      | { results?: EndpointResult[] }
-      | undefined;
-    return Array.isArray(child?.results) ? { status, assetId, results: child.results } : { status, assetId };
+    const results =
+      entry.Error === ASSET_HARVEST_FAILED
+        ? parsed(entry.Cause)
+        : (parsed(entry.Output) as { results?: unknown } | undefined)?.results;
+    return Array.isArray(results)
+      ? { status, assetId, results: results as EndpointResult[] }
+      : { status, assetId };
   });
 }

@@ -5,6 +5,7 @@ export {
   CATALOG_STATES,
   type CatalogLambdaName,
   type CatalogStateMachineConfig,
+  START_EXECUTION_SYNC,
 } from "./catalog-definition.js";
 export { childResultsOf, itemListInputs } from "./catalog-items.js";
 export {

@@ -30,6 +30,8 @@ export interface LocalExecutionOptions {
   readonly execution: { readonly id: string; readonly name: string };
   /** StopExecution: the run ends at once as aborted (a Task handler already running is not cancelled, as in AWS). */
   readonly signal?: AbortSignal;
+  /** `$$.Map.Item`: the item a Distributed Map's child execution (or its ItemSelector) runs for. */
+  readonly mapItem?: { readonly index: number; readonly value: unknown };
 }
 
 export interface LocalExecutionFailure {
@@ -150,7 +152,12 @@ export async function runLocally(
       ...(waitTimeOverrides ? { waitTimeOverrides } : {}),
       ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
     },
-    context: { Execution: { Id: options.execution.id, Name: options.execution.name } },
+    context: {
+      Execution: { Id: options.execution.id, Name: options.execution.name },
+      ...(options.mapItem
+        ? { Map: { Item: { Index: options.mapItem.index, Value: options.mapItem.value as never } } }
+        : {}),
+    },
   });
   const events: unknown[] = [];
   const collecting = (async () => {

@@ -68,7 +68,13 @@ describe("childResultsOf", () => {
       {
         Status: "SUCCEEDED",
         Input: JSON.stringify({ input: expected }),
-        Output: JSON.stringify({ Output: { assetId: a.Id, results }, Status: "SUCCEEDED" }),
+        Output: JSON.stringify({ assetId: a.Id, results }),
+      },
+      {
+        Status: "FAILED",
+        Input: JSON.stringify({ input: { harvestRequest: { Id: "show-3" } } }),
+        Error: "AssetHarvestFailed",
+        Cause: JSON.stringify([{ ...results[0], status: "FAILED" }]),
       },
       {
         Status: "FAILED",
@@ -79,6 +85,7 @@ describe("childResultsOf", () => {
     ];
     expect(childResultsOf(entries)).toEqual([
       { status: "SUCCEEDED", assetId: a.Id, results },
+      { status: "FAILED", assetId: "show-3", results: [{ ...results[0], status: "FAILED" }] },
       { status: "FAILED", assetId: "show-2" },
       { status: "FAILED", assetId: "(unknown)" },
     ]);

@@ -1,13 +1,14 @@
 /**
  * The Step Functions operations the local stack serves: StartExecution, StopExecution, DescribeExecution,
- * ListExecutions, GetExecutionHistory, ListStateMachines, DescribeStateMachine and
- * DescribeStateMachineForExecution, with AWS's validation, defaults, pagination and error codes.
+ * ListExecutions, GetExecutionHistory, ListStateMachines, DescribeStateMachine, DescribeStateMachineForExecution,
+ * ListMapRuns and DescribeMapRun, with AWS's validation, defaults, pagination and error codes.
  */
 import { ExecutionExistsError, type ExecutionRecord, type LocalExecutions } from "../stack/executions.js";
+import type { LocalStateMachines } from "../stack/state-machines.js";
 import { describeExecutionOutput, executionListItem, SfnApiError, withoutExecutionData } from "./wire.js";
 
 type Request = Record<string, unknown>;
-export type Operation = (executions: LocalExecutions, request: Request) => Record<string, unknown>;
+export type Operation = (machines: LocalStateMachines, request: Request) => Record<string, unknown>;
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -82,30 +83,37 @@ function page<T>(items: readonly T[], request: Request): { items: T[]; nextToken
   return { items: items.slice(start, end), ...(nextToken ? { nextToken } : {}) };
 }
 
-function assertArn(arn: string, kind: "stateMachine" | "execution"): void {
+function assertArn(arn: string, kind: "stateMachine" | "execution" | "mapRun"): void {
   if (!new RegExp(`^arn:aws[\\w-]*:states:[\\w-]+:\\d{12}:${kind}:`).test(arn)) {
     throw new SfnApiError("InvalidArn", `Invalid Arn: '${arn}'`);
   }
 }
 
-function execution(executions: LocalExecutions, request: Request): ExecutionRecord {
+function executionOf(
+  machines: LocalStateMachines,
+  request: Request,
+): { machine: LocalExecutions; record: ExecutionRecord } {
   const arn = stringField(request, "executionArn", true);
   assertArn(arn, "execution");
-  const record = executions.get(arn);
-  if (record === undefined)
+  const found = machines.execution(arn);
+  if (found === undefined)
     throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
-  return record;
+  return found;
 }
 
-function assertStateMachine(executions: LocalExecutions, arn: string): void {
+const execution = (machines: LocalStateMachines, request: Request) => executionOf(machines, request).record;
+
+function stateMachine(machines: LocalStateMachines, arn: string): LocalExecutions {
   assertArn(arn, "stateMachine");
-  if (arn !== executions.stateMachineArn) {
+  const machine = machines.machine(arn);
+  if (machine === undefined) {
     throw new SfnApiError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
   }
+  return machine;
 }
 
-const startExecution: Operation = (executions, request) => {
-  assertStateMachine(executions, stringField(request, "stateMachineArn", true));
+const startExecution: Operation = (machines, request) => {
+  const executions = stateMachine(machines, stringField(request, "stateMachineArn", true));
   const name = stringField(request, "name", false);
   if (name !== undefined && !isValidName(name)) {
     throw new SfnApiError("InvalidName", `Invalid Name: '${name}'`);
@@ -128,17 +136,17 @@ const startExecution: Operation = (executions, request) => {
   }
 };
 
-const describeExecution: Operation = (executions, request) =>
-  describeExecutionOutput(execution(executions, request));
+const describeExecution: Operation = (machines, request) =>
+  describeExecutionOutput(execution(machines, request));
 
-const listExecutions: Operation = (executions, request) => {
+const listExecutions: Operation = (machines, request) => {
   if (request.mapRunArn !== undefined) {
     throw new SfnApiError(
       "ValidationException",
-      "mapRunArn is not served by the local stack (no distributed Map)",
+      "mapRunArn is not served by the local stack: use DescribeMapRun for a Map Run's item counts",
     );
   }
-  assertStateMachine(executions, stringField(request, "stateMachineArn", true));
+  const executions = stateMachine(machines, stringField(request, "stateMachineArn", true));
   const status = stringField(request, "statusFilter", false);
   if (status !== undefined && !EXECUTION_STATUSES.has(status)) {
     throw new SfnApiError(
@@ -151,16 +159,17 @@ const listExecutions: Operation = (executions, request) => {
   return { executions: items.map(executionListItem), ...(nextToken ? { nextToken } : {}) };
 };
 
-const getExecutionHistory: Operation = (executions, request) => {
-  const record = execution(executions, request);
+const getExecutionHistory: Operation = (machines, request) => {
+  const record = execution(machines, request);
   const ordered = request.reverseOrder === true ? [...record.history].reverse() : [...record.history];
   const withData = request.includeExecutionData !== false;
   const { items, nextToken } = page(withData ? ordered : ordered.map(withoutExecutionData), request);
   return { events: items, ...(nextToken ? { nextToken } : {}) };
 };
 
-const stopExecution: Operation = (executions, request) => {
-  const arn = execution(executions, request).executionArn;
+const stopExecution: Operation = (machines, request) => {
+  const { machine: executions, record } = executionOf(machines, request);
+  const arn = record.executionArn;
   const error = stringField(request, "error", false);
   const cause = stringField(request, "cause", false);
   if (error !== undefined && error.length > 256) {
@@ -173,9 +182,14 @@ const stopExecution: Operation = (executions, request) => {
   return { stopDate: stopped?.stopDate ?? new Date() };
 };
 
-const listStateMachines: Operation = (executions, request) => {
-  const { stateMachineArn, name, creationDate } = executions.stateMachine;
-  const { items, nextToken } = page([{ stateMachineArn, name, type: "STANDARD", creationDate }], request);
+const listStateMachines: Operation = (machines, request) => {
+  const all = machines.all.map(({ stateMachine: { stateMachineArn, name, creationDate } }) => ({
+    stateMachineArn,
+    name,
+    type: "STANDARD",
+    creationDate,
+  }));
+  const { items, nextToken } = page(all, request);
   return { stateMachines: items, ...(nextToken ? { nextToken } : {}) };
 };
 
@@ -189,8 +203,8 @@ function stateMachineDescription(executions: LocalExecutions) {
   };
 }
 
-const describeStateMachine: Operation = (executions, request) => {
-  assertStateMachine(executions, stringField(request, "stateMachineArn", true));
+const describeStateMachine: Operation = (machines, request) => {
+  const executions = stateMachine(machines, stringField(request, "stateMachineArn", true));
   return {
     ...stateMachineDescription(executions),
     status: "ACTIVE",
@@ -199,9 +213,30 @@ const describeStateMachine: Operation = (executions, request) => {
   };
 };
 
-const describeStateMachineForExecution: Operation = (executions, request) => {
-  execution(executions, request);
-  return { ...stateMachineDescription(executions), updateDate: executions.stateMachine.creationDate };
+const describeStateMachineForExecution: Operation = (machines, request) => {
+  const { machine } = executionOf(machines, request);
+  return { ...stateMachineDescription(machine), updateDate: machine.stateMachine.creationDate };
+};
+
+const listMapRuns: Operation = (machines, request) => {
+  const { record } = executionOf(machines, request);
+  const runs = machines.mapRuns.ofExecution(record.executionArn).map((run) => ({
+    executionArn: run.executionArn,
+    mapRunArn: run.mapRunArn,
+    stateMachineArn: run.mapRunArn.replace(":mapRun:", ":stateMachine:").replace(/:[^:]+$/, ""),
+    startDate: run.startDate,
+    stopDate: run.stopDate,
+  }));
+  const { items, nextToken } = page(runs, request);
+  return { mapRuns: items, ...(nextToken ? { nextToken } : {}) };
+};
+
+const describeMapRun: Operation = (machines, request) => {
+  const arn = stringField(request, "mapRunArn", true);
+  assertArn(arn, "mapRun");
+  const run = machines.mapRuns.get(arn);
+  if (run === undefined) throw new SfnApiError("ResourceNotFound", `Resource not found: '${arn}'`);
+  return { ...run, executionCounts: run.itemCounts, redriveCount: 0 };
 };
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
@@ -213,4 +248,6 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   DescribeExecution: describeExecution,
   ListExecutions: listExecutions,
   GetExecutionHistory: getExecutionHistory,
+  ListMapRuns: listMapRuns,
+  DescribeMapRun: describeMapRun,
 };

@@ -6,12 +6,12 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { LocalExecutions } from "../stack/executions.js";
+import type { LocalStateMachines } from "../stack/state-machines.js";
 import { OPERATIONS } from "./operations.js";
 import { SfnApiError, toWire } from "./wire.js";
 
 export interface SfnApiServerOptions {
-  readonly executions: LocalExecutions;
+  readonly machines: LocalStateMachines;
   /** 0 or absent: a free port. */
   readonly port?: number;
 }
@@ -48,7 +48,7 @@ function send(response: ServerResponse, statusCode: number, body: unknown, error
   response.end(text);
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, executions: LocalExecutions) {
+async function handle(request: IncomingMessage, response: ServerResponse, machines: LocalStateMachines) {
   try {
     if (request.method !== "POST")
       throw new SfnApiError("UnknownOperationException", "only POST / is served", 404);
@@ -74,7 +74,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, execut
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       throw new SfnApiError("SerializationException", "the request body is not a JSON object");
     }
-    send(response, 200, toWire(operation(executions, body as Record<string, unknown>)));
+    send(response, 200, toWire(operation(machines, body as Record<string, unknown>)));
   } catch (error) {
     if (error instanceof SfnApiError) {
       send(response, error.statusCode, { __type: error.code, message: error.message }, error.code);
@@ -87,7 +87,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, execut
 
 export async function startSfnApiServer(options: SfnApiServerOptions): Promise<SfnApiServer> {
   const server: Server = createServer(
-    (request, response) => void handle(request, response, options.executions),
+    (request, response) => void handle(request, response, options.machines),
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -9,26 +9,35 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MediaPackageVodClient } from "@aws-sdk/client-mediapackage-vod";
-import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { mediaPackageFromClient, snsFromClient } from "@vod-harvest/handlers/local";
-import { createS3ClientFromEnv } from "@vod-harvest/s3-sink";
+import { createS3ClientFromEnv, createS3Sink, readObjectText } from "@vod-harvest/s3-sink";
 import { type MotoServer, startMoto } from "@vod-harvest/testing/moto";
-import { buildStateMachine, LAMBDA_NAMES, type LambdaName } from "@vod-harvest/workflow";
+import {
+  buildCatalogStateMachine,
+  buildStateMachine,
+  CATALOG_LAMBDA_NAMES,
+  LAMBDA_NAMES,
+} from "@vod-harvest/workflow";
+import type { DistributedMapIo } from "@vod-harvest/workflow/local";
 import { type MediaPackageVodEmulator, startMediaPackageVodEmulator } from "../emulator.js";
 import type { EmulatorTiming } from "../mediapackage/types.js";
 import { type SfnApiServer, startSfnApiServer } from "../sfn-api/server.js";
+import { childExecutionTasks } from "./child-executions.js";
 import { LocalExecutions } from "./executions.js";
-import { createLocalLambdas } from "./lambdas.js";
+import { createLocalCatalogLambdas, createLocalLambdas } from "./lambdas.js";
 import { type NotificationFeed, startNotificationFeed, subscribeQueue } from "./notifications.js";
+import { LocalStateMachines, MapRuns } from "./state-machines.js";
 
 /** The account and names the local runner uses in execution ARNs (apps/lambdas local-runner.ts). */
 const ACCOUNT = "000000000000";
 const REGION = "us-east-1";
 const MACHINE_NAME = "vod-harvest-local";
+const CATALOG_MACHINE_NAME = "vod-harvest-local-catalog";
 
 export interface LocalStackOptions {
   /** Destination of the harvested copies. Default `dest-bucket`. */
@@ -44,6 +53,8 @@ export interface LocalStackOptions {
   /** 0 or absent: free ports. */
   readonly emulatorPort?: number;
   readonly sfnPort?: number;
+  /** Assets per ListAssets page the catalogue asks for. Default 10, so a few dozen assets take several pages. */
+  readonly listAssetsPageSize?: number;
   /** Every Wait state of the state machine lasts this long. Default 250 ms. */
   readonly waitMs?: number;
   readonly emulatorTiming?: EmulatorTiming;
@@ -69,9 +80,13 @@ export interface LocalStack {
   /** moto: S3 (path-style: `<motoEndpoint>/<bucket>/<key>`), SNS, SQS, Secrets Manager. */
   readonly motoEndpoint: string;
   readonly emulatorEndpoint: string;
+  /** The emulator itself: tests make it throttle or fail (injectFault). */
+  readonly emulator: MediaPackageVodEmulator;
   /** The Step Functions API subset (`--endpoint-url` of `aws stepfunctions`, `endpoint` of SFNClient). */
   readonly sfnEndpoint: string;
   readonly stateMachineArn: string;
+  /** The catalogue state machine: a Distributed Map starting `stateMachineArn` once per asset. */
+  readonly catalogStateMachineArn: string;
   readonly destinationBucket: string;
   readonly sourceBucket: string;
   readonly topicArn: string;
@@ -81,6 +96,9 @@ export interface LocalStack {
   readonly env: Readonly<Record<string, string>>;
   readonly clients: LocalStackClients;
   readonly executions: LocalExecutions;
+  readonly catalogExecutions: LocalExecutions;
+  /** Both machines and the Map Runs of the catalogue's executions (what the API server serves). */
+  readonly machines: LocalStateMachines;
   readonly notifications: NotificationFeed;
   readonly workDir: string;
   /** Stops the API server, the notification feed, the emulator and moto; removes a temporary workDir. */
@@ -106,6 +124,12 @@ function publicReadPolicy(bucket: string): string {
       { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` },
     ],
   });
+}
+
+function functionArns<Name extends string>(names: readonly Name[]): Record<Name, string> {
+  return Object.fromEntries(
+    names.map((name) => [name, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:vod-harvest-${name}`]),
+  ) as Record<Name, string>;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -169,9 +193,7 @@ async function start(options: LocalStackOptions, teardown: Teardown): Promise<Lo
 
   // The Lambdas see moto as their S3 through the same environment variables a Lambda would.
   const lambdaS3 = createS3ClientFromEnv({ forcePathStyle: true, env: moto.env });
-  const lambdaArns = Object.fromEntries(
-    LAMBDA_NAMES.map((name) => [name, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:vod-harvest-${name}`]),
-  ) as Record<LambdaName, string>;
+  const lambdaArns = functionArns(LAMBDA_NAMES);
   const definition = buildStateMachine({ lambdaArns, topicArn, shortWaits: true });
   const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${MACHINE_NAME}`;
   const executions = new LocalExecutions({
@@ -189,8 +211,50 @@ async function start(options: LocalStackOptions, teardown: Teardown): Promise<Lo
     roleArn: `arn:aws:iam::${ACCOUNT}:role/vod-harvest-local-state-machine`,
   });
 
+  const catalogLambdaArns = functionArns(CATALOG_LAMBDA_NAMES);
+  const catalogStateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${CATALOG_MACHINE_NAME}`;
+  const mapRuns = new MapRuns();
+  const distributedMap: DistributedMapIo = {
+    readObject: (bucket, key) => readObjectText(createS3Sink({ client: lambdaS3, bucket }), key),
+    writeObject: async (bucket, key, body) => {
+      await lambdaS3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json" }),
+      );
+    },
+    runTask: childExecutionTasks(executions),
+    onMapRun: (snapshot) => mapRuns.record(snapshot),
+    retryIntervalMs: options.waitMs ?? 250,
+  };
+  const catalogExecutions = new LocalExecutions({
+    setup: {
+      definition: buildCatalogStateMachine({
+        lambdaArns: catalogLambdaArns,
+        childStateMachineArn: stateMachineArn,
+        topicArn,
+      }),
+      lambdaArns: catalogLambdaArns,
+      lambdas: createLocalCatalogLambdas({
+        s3: lambdaS3,
+        secretsManager,
+        mediaPackage,
+        listAssetsPageSize: options.listAssetsPageSize ?? 10,
+      }),
+      mediaPackage: mediaPackageFromClient(mediaPackage),
+      sns: snsFromClient(sns),
+      waitMs: options.waitMs ?? 250,
+      retryIntervalMs: options.waitMs ?? 250,
+      stateMachineName: CATALOG_MACHINE_NAME,
+      distributedMap,
+    },
+    stateMachineArn: catalogStateMachineArn,
+    region: REGION,
+    executionArnPrefix: `arn:aws:states:${REGION}:${ACCOUNT}:execution:${CATALOG_MACHINE_NAME}:`,
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/vod-harvest-local-catalog`,
+  });
+  const machines = new LocalStateMachines([executions, catalogExecutions], mapRuns);
+
   const api: SfnApiServer = await startSfnApiServer({
-    executions,
+    machines,
     ...(options.sfnPort ? { port: options.sfnPort } : {}),
   });
   teardown.add(() => api.stop());
@@ -220,8 +284,10 @@ async function start(options: LocalStackOptions, teardown: Teardown): Promise<Lo
     credentials: moto.credentials,
     motoEndpoint: moto.endpoint,
     emulatorEndpoint: emulator.endpoint,
+    emulator,
     sfnEndpoint: api.endpoint,
     stateMachineArn,
+    catalogStateMachineArn,
     destinationBucket,
     sourceBucket,
     topicArn,
@@ -235,6 +301,8 @@ async function start(options: LocalStackOptions, teardown: Teardown): Promise<Lo
     },
     clients: { s3, secretsManager, sns, sqs, mediaPackage, sfn },
     executions,
+    catalogExecutions,
+    machines,
     notifications,
     workDir,
     stop,

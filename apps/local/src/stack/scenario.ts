@@ -4,11 +4,12 @@
  * and the execution input of DESIGN.md's workflow contract.
  */
 import {
+  CreateAssetCommand,
   CreatePackagingConfigurationCommand,
   type CreatePackagingConfigurationCommandInput,
   CreatePackagingGroupCommand,
 } from "@aws-sdk/client-mediapackage-vod";
-import type { ExecutionInput } from "@vod-harvest/workflow";
+import type { CatalogInput, ExecutionInput } from "@vod-harvest/workflow";
 import { type GeneratedSource, generateSource } from "../source/generate.js";
 import { uploadSource } from "../source/upload.js";
 import type { LocalStack } from "./local-stack.js";
@@ -110,4 +111,52 @@ export function httpUrlOfS3(motoEndpoint: string, s3Url: string): string {
   if (match === null) throw new TypeError(`not an s3:// URL: ${s3Url}`);
   const key = (match[2] ?? "").split("/").map(encodeURIComponent).join("/");
   return new URL(`${match[1]}/${key}`, `${motoEndpoint}/`).href;
+}
+
+/** `asset-001` … : the ids `pnpm demo --assets N` gives its assets, in ListAssets order. */
+export function catalogAssetIds(count: number): string[] {
+  const width = Math.max(3, String(count).length);
+  return Array.from({ length: count }, (_, index) => `asset-${String(index + 1).padStart(width, "0")}`);
+}
+
+/** N assets of one source in the group (CreateAsset: the emulator packages each one, as MediaPackage would). */
+export async function createDemoAssets(
+  stack: LocalStack,
+  sourceArn: string,
+  ids: readonly string[],
+  groupId = PACKAGING_GROUP_ID,
+): Promise<void> {
+  for (const id of ids) {
+    await stack.clients.mediaPackage.send(
+      new CreateAssetCommand({
+        Id: id,
+        PackagingGroupId: groupId,
+        SourceArn: sourceArn,
+        SourceRoleArn: SOURCE_ROLE_ARN,
+      }),
+    );
+  }
+}
+
+/** The catalogue input for every asset of the demo group, every configuration. */
+export function demoCatalogInput(options: {
+  readonly destinationBucket: string;
+  readonly maxConcurrency?: number;
+  readonly toleratedFailurePercentage?: number;
+  readonly source?: { readonly PackagingGroupId: string } | { readonly ItemsS3Uri: string };
+}): CatalogInput {
+  return {
+    catalogRequest: {
+      Source: options.source ?? { PackagingGroupId: PACKAGING_GROUP_ID },
+      DestinationBucket: options.destinationBucket,
+      DestinationPath: DESTINATION_PATH,
+      MaxConcurrency: options.maxConcurrency ?? 8,
+      ToleratedFailurePercentage: options.toleratedFailurePercentage ?? 0,
+    },
+    options: {
+      Overwrite: false,
+      PackagingConfigurationIds: DEMO_CONFIGURATIONS.map((configuration) => configuration.Id),
+      DeleteAssetAfterHarvest: false,
+    },
+  };
 }

@@ -7,21 +7,17 @@
 import {
   createLocalRunner,
   type LocalExecutionResult,
-  type LocalLambdas,
+  type LocalLambdasOf,
   type LocalRunnerOptions,
   type MediaPackageVodApi,
   type SnsApi,
   type TaskCall,
 } from "@vod-harvest/handlers/local";
-import {
-  type LambdaName,
-  type MediaPackageAction,
-  mediaPackageResource,
-  SNS_PUBLISH,
-} from "@vod-harvest/workflow";
+import { type MediaPackageAction, mediaPackageResource, SNS_PUBLISH } from "@vod-harvest/workflow";
+import type { MapRunSnapshot } from "@vod-harvest/workflow/local";
 import type { ExecutionHistory } from "./history.js";
 
-export type RunnerSetup = Omit<LocalRunnerOptions, "onTask">;
+export type RunnerSetup = Omit<LocalRunnerOptions<string>, "onTask">;
 
 type JsonObject = { [key: string]: unknown };
 
@@ -111,20 +107,44 @@ async function recordIntegration<T>(
   }
 }
 
-function tracedLambdas(setup: RunnerSetup, history: ExecutionHistory, pairing: TaskPairing): LocalLambdas {
-  const wrap = <Name extends LambdaName>(name: Name) => {
-    const handler = setup.lambdas[name] as (event: unknown, context: unknown) => Promise<unknown>;
-    const arn = setup.lambdaArns[name];
+function tracedLambdas(
+  setup: RunnerSetup,
+  history: ExecutionHistory,
+  pairing: TaskPairing,
+): LocalLambdasOf<string> {
+  const wrap = (name: string) => {
+    const handler = setup.lambdas[name] as unknown as (event: unknown, context: unknown) => Promise<unknown>;
+    const arn = setup.lambdaArns[name] as string;
     return (event: unknown, context: unknown) =>
       recordLambda(history, pairing, arn, event, () => handler(event, context));
   };
+  return Object.fromEntries(Object.keys(setup.lambdas).map((name) => [name, wrap(name)]));
+}
+
+/** A Map Run's start and end in the parent's history, as Step Functions records them. */
+function tracedMapRuns(setup: RunnerSetup, history: ExecutionHistory): RunnerSetup["distributedMap"] {
+  const io = setup.distributedMap;
+  if (io === undefined) return undefined;
+  const seen = new Map<string, MapRunSnapshot["status"]>();
   return {
-    prepare: wrap("prepare"),
-    "resolve-endpoints": wrap("resolve-endpoints"),
-    check: wrap("check"),
-    harvest: wrap("harvest"),
-    finalize: wrap("finalize"),
-  } as LocalLambdas;
+    ...io,
+    onMapRun(snapshot) {
+      const before = seen.get(snapshot.mapRunArn);
+      seen.set(snapshot.mapRunArn, snapshot.status);
+      if (before === undefined) {
+        history.add("MapRunStarted", { mapRunStartedEventDetails: { mapRunArn: snapshot.mapRunArn } });
+      } else if (before === "RUNNING" && snapshot.status === "SUCCEEDED") {
+        history.add("MapRunSucceeded", {});
+      } else if (before === "RUNNING" && snapshot.status !== "RUNNING") {
+        history.add(snapshot.status === "ABORTED" ? "MapRunAborted" : "MapRunFailed", {
+          ...(snapshot.status === "FAILED"
+            ? { mapRunFailedEventDetails: { error: "States.ExceedToleratedFailureThreshold" } }
+            : {}),
+        });
+      }
+      io.onMapRun?.(snapshot);
+    },
+  };
 }
 
 function tracedMediaPackage(
@@ -165,8 +185,10 @@ export async function runRecorded(
     });
     pairing.enter(call.resource, call.input, entered);
   };
-  const runner = createLocalRunner({
+  const distributedMap = tracedMapRuns(setup, history);
+  const runner = createLocalRunner<string>({
     ...setup,
+    ...(distributedMap ? { distributedMap } : {}),
     lambdas: tracedLambdas(setup, history, pairing),
     mediaPackage: tracedMediaPackage(setup.mediaPackage, history, pairing, region),
     sns: tracedSns(setup.sns, history, pairing, region),
