@@ -34,6 +34,14 @@ describe("vod-harvest start: usage", () => {
       ["start", "--state-machine-arn", ARN, "--input", "{}", "--poll-interval", "0", ...NOWHERE],
       "--poll-interval must be a number greater than 0",
     ],
+    [
+      ["start", "--state-machine-arn", ARN, "--input", "{}", "--catalog", ...NOWHERE],
+      "--catalog: the input has no catalogRequest",
+    ],
+    [
+      ["start", "--state-machine-arn", ARN, "--input", '{"catalogRequest":{}}', ...NOWHERE],
+      "the input is a catalogRequest: start the catalogue state machine with --catalog",
+    ],
   ])("%j exits 2: %s", async (args, message) => {
     const run = await runCli(args);
     expect(run.stderr).toContain(message);
@@ -52,7 +60,14 @@ describe("vod-harvest start: usage", () => {
   test("--help names every option and the exit codes", async () => {
     const run = await runCli(["start", "--help"]);
     expect(run.code).toBe(0);
-    for (const option of ["--state-machine-arn", "--input", "--endpoint-url", "--name", "--follow"]) {
+    for (const option of [
+      "--state-machine-arn",
+      "--input",
+      "--endpoint-url",
+      "--name",
+      "--follow",
+      "--catalog",
+    ]) {
       expect(run.stdout).toContain(option);
     }
     expect(run.stdout).toContain("Exit 0 when the execution SUCCEEDED");

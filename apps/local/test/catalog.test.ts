@@ -4,7 +4,7 @@
  * per-asset state machine, results written back) — started and followed through the Step Functions API with the
  * real SDK client, as against AWS.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
@@ -28,6 +28,7 @@ import {
   demoCatalogInput,
   SOURCE_ROLE_ARN,
 } from "../src/stack/scenario.js";
+import { runStartCommand } from "./e2e-support.js";
 
 const HAVE_MOTO = motoAvailable();
 const HAVE_FFMPEG = ffmpegAvailable();
@@ -142,13 +143,31 @@ describe.skipIf(!HAVE_MOTO || !HAVE_FFMPEG)("catalogue on the local stack", () =
     expect(types).toContain("MapRunSucceeded");
   }, 300_000);
 
-  test("a rerun of the same catalogue skips every completed asset (their records)", async () => {
-    const { described } = await runCatalog(
-      "whole-group-again",
-      demoCatalogInput({ destinationBucket: stack.destinationBucket, maxConcurrency: 5 }),
+  test("a rerun of the same catalogue, started and followed by `vod-harvest start --catalog`, skips every completed asset", async () => {
+    const inputFile = join(scratch, "catalog.json");
+    await writeFile(
+      inputFile,
+      JSON.stringify(demoCatalogInput({ destinationBucket: stack.destinationBucket, maxConcurrency: 5 })),
     );
-    expect(described.status, described.cause).toBe("SUCCEEDED");
-    expect(summaryOf(described.output)).toMatchObject({
+    const run = await runStartCommand(
+      stack,
+      [
+        ["--catalog", "--follow", "--poll-interval", "0.2", "--name", "whole-group-again"],
+        ["--state-machine-arn", stack.catalogStateMachineArn, "--endpoint-url", stack.sfnEndpoint],
+        ["--input", `file://${inputFile}`],
+      ].flat(),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    // One line whenever the counts change (stderr is not a terminal here), then the status and the summary.
+    expect(run.stderr).toContain("assets 5/5, 5 harvested, 0 running");
+    expect(run.stderr).toMatch(/^SUCCEEDED in /m);
+    expect(run.stderr).toContain(
+      "5 assets: 5 harvested, 0 failed; endpoints 0 COMPLETE, 20 SKIPPED, 0 FAILED;",
+    );
+    expect(run.stderr).toMatch(
+      /^report: s3:\/\/dest-bucket\/_vod-harvest-state\/catalog\/whole-group-again\//m,
+    );
+    expect(summaryOf(run.stdout)).toMatchObject({
       assets: 5,
       succeeded: 5,
       endpoints: { COMPLETE: 0, SKIPPED: 20, FAILED: 0 },

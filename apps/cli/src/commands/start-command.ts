@@ -10,9 +10,15 @@ prints the execution output (DESIGN.md) on stdout and a table on stderr. Exit 0 
 with every result COMPLETE or SKIPPED, 1 otherwise, 2 for bad usage or input rejected by Step Functions.
 Credentials and region: the standard AWS chain (the region defaults to the state machine's).
 
+A catalogue (every asset of a packaging group, or an item list in S3) runs on the catalogue state machine:
+--catalog follows it as one progress bar over assets and ends with its summary (exit 1 if an asset failed).
+
 Examples:
   $ vod-harvest start --state-machine-arn arn:aws:states:eu-west-1:111122223333:stateMachine:vod-harvest \\
       --input file://asset-1.json --follow
+  $ vod-harvest start --catalog --follow \\
+      --state-machine-arn arn:aws:states:eu-west-1:111122223333:stateMachine:vod-harvest-catalog \\
+      --input '{"catalogRequest": {"Source": {"PackagingGroupId": "pg-1"}, "DestinationBucket": "dest"}}'
   $ vod-harvest start --state-machine-arn arn:aws:states:us-east-1:000000000000:stateMachine:vod-harvest-local \\
       --endpoint-url http://127.0.0.1:4010 --input '{"createAssetRequest": {…}}' --name asset-1 --follow`;
 
@@ -22,6 +28,7 @@ interface RawStartOptions {
   endpointUrl?: string;
   name?: string;
   follow: boolean;
+  catalog: boolean;
   pollInterval?: string;
 }
 
@@ -34,14 +41,22 @@ export function registerStart(program: Command, { io, signal, done }: ProgramCon
     .option("--endpoint-url <url>", "Step Functions endpoint (the local stack's, for example)")
     .option("--name <name>", "execution name (default: generated)")
     .option("--follow", "show progress until the execution ends, then its result", false)
+    .option(
+      "--catalog",
+      "a catalogue execution (input catalogRequest): progress over assets, then a summary",
+      false,
+    )
     .option("--poll-interval <seconds>", "pause between two history reads while following (default 1)")
     .addHelpText("after", START_EXAMPLES)
     .action(async (options: RawStartOptions) => {
       const start = await import("./start.js");
       start.parseStateMachineArn(options.stateMachineArn);
+      const input = await start.readInputArgument(options.input, io.cwd);
+      start.checkInputKind(input, options.catalog);
       const args = {
         stateMachineArn: options.stateMachineArn,
-        input: await start.readInputArgument(options.input, io.cwd),
+        input,
+        catalog: options.catalog,
         ...(options.endpointUrl !== undefined
           ? { endpointUrl: start.parseEndpointUrl(options.endpointUrl) }
           : {}),

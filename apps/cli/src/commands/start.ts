@@ -15,6 +15,7 @@ import {
 import { ExitCode, type ExitCodeValue, UsageError } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { formatDuration } from "../progress.js";
+import { catalogSummaryLines, followCatalog, summaryOf } from "./start-catalog.js";
 import { HistoryReader, resultsOf, resultTable, succeeded } from "./start-progress.js";
 
 export interface StartArguments {
@@ -24,6 +25,8 @@ export interface StartArguments {
   readonly endpointUrl?: string;
   readonly name?: string;
   readonly follow: boolean;
+  /** A catalogue execution: followed as one progress bar over assets, ended with its summary. */
+  readonly catalog?: boolean;
   /** Pause between two polls while following. */
   readonly pollMs: number;
 }
@@ -73,6 +76,22 @@ export async function readInputArgument(value: string, cwd: string): Promise<str
     throw new UsageError(`${source} is not valid JSON: ${(error as Error).message}`);
   }
   return inputText;
+}
+
+/** --catalog takes a catalogue input (`catalogRequest`), and a catalogue input needs --catalog. */
+export function checkInputKind(inputText: string, catalog: boolean): void {
+  const input = JSON.parse(inputText) as unknown;
+  const isCatalog = typeof input === "object" && input !== null && "catalogRequest" in input;
+  if (catalog && !isCatalog) {
+    throw new UsageError(
+      "--catalog: the input has no catalogRequest (see DESIGN.md: { catalogRequest: { Source, DestinationBucket, … } })",
+    );
+  }
+  if (!catalog && isCatalog) {
+    throw new UsageError(
+      "the input is a catalogRequest: start the catalogue state machine with --catalog (its ARN is the Terraform output catalog_state_machine_arn)",
+    );
+  }
 }
 
 export function parseEndpointUrl(text: string): string {
@@ -149,13 +168,30 @@ async function follow(
   return undefined;
 }
 
-function report(description: DescribeExecutionCommandOutput, io: CliIo): ExitCodeValue {
-  const results = resultsOf(description.output);
+function took(description: DescribeExecutionCommandOutput): string {
   const started = description.startDate?.getTime();
   const stopped = description.stopDate?.getTime();
-  const took =
-    started !== undefined && stopped !== undefined ? ` in ${formatDuration((stopped - started) / 1000)}` : "";
-  io.err(`${description.status ?? "UNKNOWN"}${took}\n`);
+  return started !== undefined && stopped !== undefined
+    ? ` in ${formatDuration((stopped - started) / 1000)}`
+    : "";
+}
+
+/** A catalogue's end: its summary on stderr, the output on stdout; exit 0 only when every asset was harvested. */
+function reportCatalog(description: DescribeExecutionCommandOutput, io: CliIo): ExitCodeValue {
+  io.err(`${description.status ?? "UNKNOWN"}${took(description)}\n`);
+  const summary = summaryOf(description.output);
+  if (description.status === "SUCCEEDED" && summary !== undefined) {
+    for (const line of catalogSummaryLines(summary)) io.err(`${line}\n`);
+    io.out(`${description.output}\n`);
+    return summary.failed === 0 ? ExitCode.Ok : ExitCode.Failed;
+  }
+  io.err(`error: ${description.error ?? "unknown"}: ${description.cause ?? "(no cause given)"}\n`);
+  return ExitCode.Failed;
+}
+
+function report(description: DescribeExecutionCommandOutput, io: CliIo): ExitCodeValue {
+  const results = resultsOf(description.output);
+  io.err(`${description.status ?? "UNKNOWN"}${took(description)}\n`);
   if (description.status === "SUCCEEDED" && description.output !== undefined) {
     if (results !== undefined && results.length > 0) io.err(`${resultTable(results)}\n`);
     io.out(`${description.output}\n`);
@@ -191,12 +227,14 @@ export async function runStart(args: StartArguments, io: CliIo, signal: AbortSig
       return ExitCode.Ok;
     }
     io.err(`started ${executionArn}\n`);
-    const description = await follow(client, executionArn, args, io, signal);
+    const description = args.catalog
+      ? await followCatalog(client, executionArn, args.pollMs, io, signal, sleep)
+      : await follow(client, executionArn, args, io, signal);
     if (description === undefined) {
       io.err(`stopped following; the execution goes on: ${executionArn}\n`);
       return ExitCode.Interrupted;
     }
-    return report(description, io);
+    return args.catalog ? reportCatalog(description, io) : report(description, io);
   } finally {
     client.destroy();
   }
