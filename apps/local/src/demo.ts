@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { motoAvailable } from "@vod-harvest/testing/moto";
+import { parseAssetCount, runCatalogDemo } from "./demo-catalog.js";
 import { ffmpegAvailable } from "./ffmpeg/run.js";
 import { alive, launcherAncestors, watchProcesses } from "./parent-watch.js";
 import { type DemoResult, formatNotification, resultTable } from "./stack/demo-report.js";
@@ -107,6 +108,13 @@ function startPreview(stack: LocalStack, destination: string): Promise<{ url: st
   });
 }
 
+/** With --assets: the catalogue's own notifications and every ERROR, not the per-endpoint ones. */
+function isCatalogOrError(message: unknown): boolean {
+  if (typeof message !== "object" || message === null) return true;
+  const { Event, Type } = message as { Event?: unknown; Type?: unknown };
+  return Type === "ERROR" || (typeof Event === "string" && Event.startsWith("Catalog"));
+}
+
 /** Where a running demo says who it is, for `pnpm demo --stop` (one per user and temp directory). */
 const STATE_FILE = join(tmpdir(), `vod-harvest-demo-${process.getuid?.() ?? "user"}.json`);
 
@@ -140,6 +148,15 @@ async function main(): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const keep = process.argv.includes("--keep");
   const checkPlayback = process.argv.includes("--check-playback");
+  const assets = parseAssetCount(process.argv);
+  if (typeof assets === "string" || (assets !== undefined && checkPlayback)) {
+    say(
+      typeof assets === "string"
+        ? assets
+        : "--check-playback plays the single-asset demo: run it without --assets",
+    );
+    return 2;
+  }
   if (!ensureFfmpeg()) {
     say("ffmpeg is still missing: install ffmpeg (with ffprobe) and run `pnpm demo` again");
     return 1;
@@ -187,11 +204,28 @@ async function main(): Promise<number> {
     say(
       "starting the local stack: moto (S3, SNS, SQS, Secrets Manager), MediaPackage VOD emulator, Step Functions API",
     );
-    stack = await startLocalStack({ log: (line) => say(`mediapackage: ${line}`) });
+    // A catalogue packages and harvests every asset: one line per endpoint and notification would bury the rest.
+    const quiet = assets !== undefined;
+    stack = await startLocalStack(quiet ? {} : { log: (line) => say(`mediapackage: ${line}`) });
     say(
       `moto ${stack.motoEndpoint}, MediaPackage ${stack.emulatorEndpoint}, Step Functions ${stack.sfnEndpoint}`,
     );
-    stack.notifications.onNotification((notification) => say(formatNotification(notification)));
+    stack.notifications.onNotification((notification) => {
+      if (!quiet || isCatalogOrError(notification.message)) say(formatNotification(notification));
+    });
+    if (assets !== undefined) {
+      const code = await runCatalogDemo(
+        { stack, scratch, say, runCli: (args, tag) => runCli(stack as LocalStack, args, tag) },
+        assets,
+      );
+      if (keep) {
+        say(
+          `the stack stays up (--keep):\n  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 aws stepfunctions list-executions --endpoint-url ${stack.sfnEndpoint} --state-machine-arn ${stack.catalogStateMachineArn}\nCtrl-C (or \`pnpm demo --stop\` from another shell) stops everything.`,
+        );
+        await new Promise(() => {});
+      }
+      return code;
+    }
 
     await createDemoPackagingGroup(stack);
     say("packaging group pg-1 with CDN authorization; configurations hls, cmaf, dash, mss");

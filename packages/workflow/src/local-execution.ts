@@ -96,6 +96,33 @@ function timeLimitOf(options: LocalExecutionOptions, state: string): number | un
   return limit;
 }
 
+/**
+ * A Task without TimeoutSeconds has none in AWS (99999999 s), but 60 s in aws-local-stepfunctions: give each such
+ * Task the longest wait a Node timer holds (~24.8 days), so a Map Run or a child execution is not cut at 60 s.
+ */
+const UNBOUNDED_TASK_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+function withAwsTaskTimeouts(machine: StateMachineFragment): StateMachineFragment {
+  const states = Object.fromEntries(
+    Object.entries(machine.States).map(([name, state]) => {
+      if (state.Type === "Task" && state.TimeoutSeconds === undefined && !("TimeoutSecondsPath" in state)) {
+        return [name, { ...state, TimeoutSeconds: UNBOUNDED_TASK_SECONDS }];
+      }
+      if (state.Type === "Map") {
+        return [
+          name,
+          {
+            ...state,
+            ItemProcessor: { ...state.ItemProcessor, ...withAwsTaskTimeouts(state.ItemProcessor) },
+          },
+        ];
+      }
+      return [name, state];
+    }),
+  );
+  return { ...machine, States: states };
+}
+
 /** Handlers keyed by state name, checked against the definition: a Task without one would call AWS. */
 function taskOverrides(
   definition: StateMachineFragment,
@@ -144,7 +171,7 @@ export async function runLocally(
   );
 
   // The runner's validator adds fields to the definition it is given: hand it a copy.
-  const machine = new StateMachine(structuredClone(definition) as never);
+  const machine = new StateMachine(structuredClone(withAwsTaskTimeouts(definition)) as never);
   // (the runner types handlers and input over its own JSONValue; ours take what the definition hands them)
   const execution = machine.run(input as never, {
     overrides: {

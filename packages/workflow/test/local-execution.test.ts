@@ -2,7 +2,7 @@
 // semantics (Task result replaces the input unless ResultPath says otherwise; Catch with ResultPath adds
 // {Error, Cause}) and from the runner's event log: one StateEntered per state, StateExited on success,
 // StateFailed (+ StateRetried) on failure, Execution* first and last.
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import type { StateMachineFragment } from "../src/asl.js";
 import {
   LAMBDA_TIMED_OUT,
@@ -483,5 +483,30 @@ describe("checked before the run", () => {
       { taskHandlers: { Double: double }, taskTimeoutMs: { Double: limit } },
     );
     await expect(outcome).rejects.toThrow(RangeError);
+  });
+});
+
+describe("Task timeouts as in AWS", () => {
+  afterEach(() => vi.useRealTimers());
+
+  test.each([
+    [
+      "a Task without TimeoutSeconds (none in AWS) outlives the runner's own 60 s default",
+      {},
+      { output: { done: true } },
+    ],
+    [
+      "a Task with TimeoutSeconds still times out",
+      { TimeoutSeconds: 30 },
+      { error: { name: "States.Timeout" } },
+    ],
+  ])("%s", async (_what, extra, expected) => {
+    vi.useFakeTimers();
+    let finish: (value: unknown) => void = () => {};
+    const handler: LocalTaskHandler = () => new Promise((resolve) => (finish = resolve));
+    const outcome = run(oneTask("Long", extra), {}, { taskHandlers: { Long: handler } });
+    await vi.advanceTimersByTimeAsync(61_000);
+    finish({ done: true });
+    expect(await outcome).toMatchObject(expected);
   });
 });

@@ -1,6 +1,7 @@
 /** What the demo prints: notifications as they arrive and the final table. */
 
 import { formatTable } from "@vod-harvest/harvest/text-table";
+import type { ChildResult } from "@vod-harvest/workflow";
 import type { ReceivedNotification } from "./notifications.js";
 import { httpUrlOfS3 } from "./scenario.js";
 
@@ -64,3 +65,20 @@ export function resultTable(results: readonly DemoResult[], motoEndpoint: string
 }
 
 /** ffplay for what ffmpeg can demux (HLS, DASH); Smooth Streaming needs a Smooth Streaming player. */
+
+/** The catalogue demo's table: one row per asset and configuration (an asset that ran no endpoint: one row). */
+export function catalogResultTable(children: readonly ChildResult[]): string {
+  const sorted = [...children].sort((a, b) => a.assetId.localeCompare(b.assetId));
+  const rows = sorted.flatMap((child) =>
+    child.results && child.results.length > 0
+      ? child.results.map((result) => [
+          child.assetId,
+          result.packagingConfigurationId,
+          result.status,
+          String(result.objects ?? 0),
+          String(result.bytes ?? 0),
+        ])
+      : [[child.assetId, "-", child.status, "0", "0"]],
+  );
+  return formatTable([["asset", "configuration", "status", "objects", "bytes"], ...rows]);
+}

@@ -79,6 +79,8 @@ export interface LocalStack {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** moto: S3 (path-style: `<motoEndpoint>/<bucket>/<key>`), SNS, SQS, Secrets Manager. */
   readonly motoEndpoint: string;
+  /** moto's server process (its memory is part of the stack's). */
+  readonly motoPid: number | undefined;
   readonly emulatorEndpoint: string;
   /** The emulator itself: tests make it throttle or fail (injectFault). */
   readonly emulator: MediaPackageVodEmulator;
@@ -283,6 +285,7 @@ async function start(options: LocalStackOptions, teardown: Teardown): Promise<Lo
     region: moto.region,
     credentials: moto.credentials,
     motoEndpoint: moto.endpoint,
+    motoPid: moto.pid,
     emulatorEndpoint: emulator.endpoint,
     emulator,
     sfnEndpoint: api.endpoint,
