@@ -21,7 +21,7 @@ import {
 } from "./stack/scenario.js";
 
 /** At most this many assets: each is packaged by ffmpeg on this machine. */
-export const MAX_DEMO_ASSETS = 1000;
+const MAX_DEMO_ASSETS = 1000;
 
 export interface CatalogDemoContext {
   readonly stack: LocalStack;
