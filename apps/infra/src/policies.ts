@@ -12,7 +12,7 @@ import {
 
 export type OneOrMany = string | readonly string[];
 
-interface PolicyStatement {
+export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow" | "Deny";
   readonly Principal?: "*" | { readonly AWS?: OneOrMany; readonly Service?: OneOrMany };
@@ -61,6 +61,37 @@ export function assumeRolePolicy(
     Condition: { StringEquals: { "aws:SourceAccount": accountId } },
   });
 }
+
+/** A state machine's execution logs and traces (both state machines of the stack). */
+export const STATE_MACHINE_LOGS_AND_TRACING: readonly PolicyStatement[] = [
+  {
+    // CloudWatch Logs vended-log delivery and X-Ray take no resource-level permissions: "*" is the only form.
+    Sid: "DeliverExecutionLogs",
+    Effect: "Allow",
+    Action: [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+    ],
+    Resource: "*",
+  },
+  {
+    Sid: "Tracing",
+    Effect: "Allow",
+    Action: [
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "xray:GetSamplingRules",
+      "xray:GetSamplingTargets",
+    ],
+    Resource: "*",
+  },
+];
 
 /** Step Functions may call exactly what its Tasks call, on the stack's resources. */
 export function stateMachinePolicy(ctx: PolicyContext): PolicyDocument {
@@ -128,33 +159,7 @@ export function stateMachinePolicy(ctx: PolicyContext): PolicyDocument {
       Action: ["kms:GenerateDataKey", "kms:Decrypt"],
       Resource: ctx.keyArn,
     },
-    {
-      // CloudWatch Logs vended-log delivery and X-Ray take no resource-level permissions: "*" is the only form.
-      Sid: "DeliverExecutionLogs",
-      Effect: "Allow",
-      Action: [
-        "logs:CreateLogDelivery",
-        "logs:GetLogDelivery",
-        "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:ListLogDeliveries",
-        "logs:PutResourcePolicy",
-        "logs:DescribeResourcePolicies",
-        "logs:DescribeLogGroups",
-      ],
-      Resource: "*",
-    },
-    {
-      Sid: "Tracing",
-      Effect: "Allow",
-      Action: [
-        "xray:PutTraceSegments",
-        "xray:PutTelemetryRecords",
-        "xray:GetSamplingRules",
-        "xray:GetSamplingTargets",
-      ],
-      Resource: "*",
-    },
+    ...STATE_MACHINE_LOGS_AND_TRACING,
   );
 }
 
@@ -196,13 +201,14 @@ function workflowObjectArns(ctx: PolicyContext): string[] {
 }
 
 /** One Lambda's own policy: its log group, tracing, and the bucket as LAMBDA_BUCKET_ACCESS says. */
-export function lambdaPolicy(name: LambdaName, ctx: PolicyContext): PolicyDocument {
-  const statements: PolicyStatement[] = [
+/** Every Lambda of the stack: its own log group and traces. */
+export function lambdaLogsAndTracing(logGroupArn: string): PolicyStatement[] {
+  return [
     {
       Sid: "WriteOwnLogs",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: `${ctx.logGroupArns[name]}:*`,
+      Resource: `${logGroupArn}:*`,
     },
     {
       Sid: "Tracing",
@@ -211,6 +217,10 @@ export function lambdaPolicy(name: LambdaName, ctx: PolicyContext): PolicyDocume
       Resource: "*",
     },
   ];
+}
+
+export function lambdaPolicy(name: LambdaName, ctx: PolicyContext): PolicyDocument {
+  const statements: PolicyStatement[] = lambdaLogsAndTracing(ctx.logGroupArns[name]);
   const access = LAMBDA_BUCKET_ACCESS[name];
   if (access !== "none") {
     const write = access === "read-write";

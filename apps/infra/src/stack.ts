@@ -19,6 +19,7 @@ import { Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from "cdkt
 import type { Construct } from "constructs";
 import { createExecutionAlerts } from "./alerts.js";
 import { applyStateBackend, type StateBackend } from "./backend.js";
+import { createCatalog } from "./catalog.js";
 import { createAlarms } from "./guardrails.js";
 import {
   assumeRolePolicy,
@@ -222,6 +223,22 @@ export class VodHarvestStack extends TerraformStack {
       },
       tracingConfiguration: { enabled: true },
       dependsOn: [stateMachinePolicyResource],
+    });
+
+    createCatalog(this, {
+      name,
+      vars,
+      partition,
+      region,
+      accountId,
+      bucketArn: storage.bucketArn,
+      bucketKeyArn: context.bucketKeyArn,
+      bucketName: storage.bucketName,
+      keyArn: storage.key.arn,
+      topicArn: storage.topic.arn,
+      distDir,
+      childStateMachine: stateMachine,
+      roleName,
     });
 
     createAlarms(this, {

@@ -17,6 +17,8 @@ export interface StackVariables {
   readonly harvestConcurrency: TerraformVariable;
   readonly harvestSafetyMarginSeconds: TerraformVariable;
   readonly mapConcurrency: TerraformVariable;
+  readonly catalogMaxConcurrency: TerraformVariable;
+  readonly catalogItemListArns: TerraformVariable;
   readonly logRetentionDays: TerraformVariable;
   readonly notifyProgress: TerraformVariable;
   readonly harvestReservedConcurrency: TerraformVariable;
@@ -171,6 +173,32 @@ export function declareVariables(scope: Construct): StackVariables {
           condition:
             "${var.harvest_reserved_concurrency == -1 || (var.harvest_reserved_concurrency >= 1 && floor(var.harvest_reserved_concurrency) == var.harvest_reserved_concurrency)}",
           errorMessage: "harvest_reserved_concurrency: -1 (unreserved) or a whole number ≥ 1",
+        },
+      ],
+    }),
+    catalogMaxConcurrency: variable("catalog_max_concurrency", {
+      type: "number",
+      default: 20,
+      description:
+        "Assets a catalogue execution harvests at once (child executions of the Distributed Map) when its input has no MaxConcurrency.",
+      validation: [
+        {
+          condition:
+            "${var.catalog_max_concurrency >= 1 && var.catalog_max_concurrency <= 10000 && floor(var.catalog_max_concurrency) == var.catalog_max_concurrency}",
+          errorMessage: "catalog_max_concurrency: a whole number from 1 to 10000",
+        },
+      ],
+    }),
+    catalogItemListArns: variable("catalog_item_list_arns", {
+      type: "list(string)",
+      default: [],
+      description:
+        "S3 object ARNs (wildcards allowed) of item lists a catalogue may read besides the destination bucket's prefix, e.g. arn:aws:s3:::lists/vod/*.",
+      validation: [
+        {
+          condition:
+            '${alltrue([for arn in var.catalog_item_list_arns : can(regex("^arn:aws[a-z-]*:s3:::[^/]+/.+$", arn))])}',
+          errorMessage: "catalog_item_list_arns: S3 object ARNs such as arn:aws:s3:::bucket/prefix/*",
         },
       ],
     }),

@@ -3,6 +3,7 @@
 import { buildStateMachine, listTaskStates } from "@vod-harvest/workflow";
 import { beforeAll, describe, expect, test } from "vitest";
 import {
+  CATALOG_LAMBDAS,
   functionArn,
   LAMBDAS,
   resolveReferences,
@@ -171,6 +172,8 @@ test("variables and outputs", () => {
       "lambda_dist_dir",
       "log_retention_days",
       "map_concurrency",
+      "catalog_max_concurrency",
+      "catalog_item_list_arns",
       "mediapackage_role_name",
       "name",
       "notify_progress",
@@ -188,7 +191,14 @@ test("variables and outputs", () => {
   expect(tf.variable.harvest_safety_margin_seconds).toMatchObject({ type: "number", default: 0 });
   expect(tf.variable.email.default).toBeUndefined();
   expect(Object.keys(tf.output).sort()).toEqual(
-    ["destination_bucket", "notification_topic_arn", "start_execution_example", "state_machine_arn"].sort(),
+    [
+      "destination_bucket",
+      "notification_topic_arn",
+      "start_execution_example",
+      "state_machine_arn",
+      "catalog_state_machine_arn",
+      "start_catalog_example",
+    ].sort(),
   );
   const example = resolveReferences(
     tf.output.start_execution_example.value.replace(
@@ -270,12 +280,16 @@ describe("guardrails", () => {
 });
 
 describe("logs", () => {
-  test("every log group (each Lambda's, the state machine's) is encrypted with the stack's key", () => {
+  test("every log group (each Lambda's, both state machines') is encrypted with the stack's key", () => {
     const groups = Object.entries(
       tf.resource.aws_cloudwatch_log_group as Record<string, { kms_key_id?: string }>,
     );
     expect(groups.map(([name]) => name).sort()).toEqual(
-      [...LAMBDAS.map((l) => `log_${l}`), "log_state_machine"].sort(),
+      [
+        ...[...LAMBDAS, ...CATALOG_LAMBDAS].map((l) => `log_${l}`),
+        "log_state_machine",
+        "log_catalog_state_machine",
+      ].sort(),
     );
     for (const [, group] of groups) expect(group.kms_key_id).toBe("${aws_kms_key.key.arn}");
   });
@@ -304,10 +318,15 @@ test("an existing bucket's own KMS key: the bucket statement of each Lambda usin
   const bucketKeys = policies
     .filter(({ policy }) => policy.includes('"UseBucketKey"'))
     .flatMap(({ policy }) =>
-      (JSON.parse(policy).Statement as { Sid: string; Resource: string }[]).filter(
-        (s) => s.Sid === "UseBucketKey",
-      ),
+      // (the catalogue's item-list ARNs are a Terraform list, unquoted: stand an empty one in to parse)
+      (
+        JSON.parse(policy.replace("${jsonencode(local.catalog_item_list_read_arns)}", "[]")).Statement as {
+          Sid: string;
+          Resource: string;
+        }[]
+      ).filter((s) => s.Sid === "UseBucketKey"),
     );
-  expect(bucketKeys.length).toBe(3); // check, harvest and finalize read or write the bucket
+  // check, harvest, finalize, both catalogue Lambdas and the catalogue state machine read or write the bucket
+  expect(bucketKeys.length).toBe(6);
   for (const statement of bucketKeys) expect(statement.Resource).toBe("${local.bucket_key_arn}");
 });

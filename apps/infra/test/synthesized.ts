@@ -13,6 +13,9 @@ export const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachi
 export const ALERT_RULE_ARN = `arn:aws:events:${REGION}:${ACCOUNT}:rule/vod-harvest-execution-ended-badly`;
 export const SECRET_ARNS = [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:cdn-auth-AbCdEf`];
 export const LAMBDAS = ["prepare", "resolve-endpoints", "check", "harvest", "finalize"] as const;
+export const CATALOG_LAMBDAS = ["prepare-catalog", "summarize-catalog"] as const;
+/** The operator's var.catalog_item_list_arns in the tests. */
+const ITEM_LIST_ARNS = ["arn:aws:s3:::lists/vod/*"];
 export const functionArn = (name: string) =>
   `arn:aws:lambda:${REGION}:${ACCOUNT}:function:vod-harvest-${name}`;
 export const logGroupArn = (name: string) =>
@@ -44,9 +47,21 @@ const REFERENCES: Record<string, string> = {
   "${aws_cloudwatch_event_rule.execution_ended_badly.arn}": ALERT_RULE_ARN,
   "${aws_lambda_function.fn_harvest.function_name}": "vod-harvest-harvest",
   "${aws_sns_topic.notifications.name}": "vod-harvest",
-  ...Object.fromEntries(LAMBDAS.map((name) => [`\${aws_lambda_function.fn_${name}.arn}`, functionArn(name)])),
+  "${jsonencode(local.catalog_item_list_read_arns)}": JSON.stringify([
+    `arn:aws:s3:::${BUCKET}/*`,
+    ...ITEM_LIST_ARNS,
+  ]),
   ...Object.fromEntries(
-    LAMBDAS.map((name) => [`\${aws_cloudwatch_log_group.log_${name}.arn}`, logGroupArn(name)]),
+    [...LAMBDAS, ...CATALOG_LAMBDAS].map((name) => [
+      `\${aws_lambda_function.fn_${name}.arn}`,
+      functionArn(name),
+    ]),
+  ),
+  ...Object.fromEntries(
+    [...LAMBDAS, ...CATALOG_LAMBDAS].map((name) => [
+      `\${aws_cloudwatch_log_group.log_${name}.arn}`,
+      logGroupArn(name),
+    ]),
   ),
 };
 

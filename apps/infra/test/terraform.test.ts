@@ -52,9 +52,13 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
         "aws_cloudwatch_event_target.execution_ended_badly_notify",
         "aws_sns_topic_policy.notifications_policy",
         "aws_cloudwatch_metric_alarm.alarm_harvest_errors",
+        "aws_sfn_state_machine.catalog_state_machine",
+        "aws_lambda_function.fn_prepare-catalog",
+        "aws_iam_role_policy.policy_catalog_state_machine",
       ],
       absent: ["aws_iam_role_policy.policy_harvest_cdn_secrets[0]"],
-      adds: 42,
+      // 42 per-asset + 12 catalogue (2 Lambdas, their roles, policies and logs; the machine, its role, policy, logs)
+      adds: 54,
     },
     {
       name: "existing bucket, one CDN secret",
@@ -68,6 +72,8 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
         notify_progress: "true",
         harvest_reserved_concurrency: "10",
         destination_prefix: "vod-downloads/",
+        catalog_max_concurrency: "100",
+        catalog_item_list_arns: '["arn:aws:s3:::lists/vod/*"]',
       },
       present: [
         "aws_iam_role_policy.policy_harvest_cdn_secrets[0]",
@@ -75,7 +81,7 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
         "aws_cloudwatch_event_rule.execution_ended_badly",
       ],
       absent: ["aws_s3_bucket.destination[0]", "aws_s3_bucket_policy.destination_tls_only[0]"],
-      adds: 37,
+      adds: 49,
     },
   ])(
     "validate and plan: $name",
@@ -99,6 +105,9 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
       // Harvests at once across executions: the operator's bound, or none (-1).
       const reserved = vars.harvest_reserved_concurrency ?? "-1";
       expect(plan).toMatch(new RegExp(`reserved_concurrent_executions\\s+= ${reserved}\n`));
+      // The catalogue's default concurrency reaches prepare-catalog.
+      const catalogConcurrency = vars.catalog_max_concurrency ?? "20";
+      expect(plan).toMatch(new RegExp(`"DEFAULT_MAX_CONCURRENCY"\\s+= "${catalogConcurrency}"\n`));
       // The email gets HarvestProgress only with notify_progress; the filter is on the message body.
       if (vars.notify_progress === "true") {
         expect(plan).not.toContain("anything-but");
@@ -123,6 +132,9 @@ describe.skipIf(!version)(`terraform ${version ?? "(absent)"}`, () => {
     ["destination_prefix", "vod"],
     ["destination_prefix", "vod/*/"],
     ["aws_region", "Mars"],
+    ["catalog_max_concurrency", "0"],
+    ["catalog_max_concurrency", "10001"],
+    ["catalog_item_list_arns", '["lists/vod/*"]'],
   ])(
     "a variable validation rejects %s = %s at plan time",
     (name, value) => {

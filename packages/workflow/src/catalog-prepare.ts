@@ -3,7 +3,7 @@
  * item (catalogItemInput), and the summary of the child executions' results (summarizeCatalog). The Lambdas that
  * page ListAssets, read the items object and the written results call these.
  */
-import { catalogInputSchema } from "./catalog-schemas.js";
+import { catalogInputSchema, DEFAULT_CATALOG_CONCURRENCY } from "./catalog-schemas.js";
 import { InvalidRequestError } from "./errors.js";
 import { type Destination, HARVEST_STATE_PREFIX } from "./lambda-contracts.js";
 import {
@@ -39,9 +39,14 @@ export interface CatalogJob {
   readonly resultsPrefix: string;
 }
 
+/** The deployment's rules for a catalogue: its destination prefix, and its MaxConcurrency when the input has none. */
+export interface CatalogRules extends DestinationRules {
+  readonly defaultMaxConcurrency?: number;
+}
+
 export function prepareCatalog(
   event: { readonly input: unknown; readonly executionName: string },
-  rules: DestinationRules = {},
+  rules: CatalogRules = {},
 ): CatalogJob {
   const parsed = catalogInputSchema.safeParse(event.input);
   if (!parsed.success) throw invalidRequestFrom(parsed.error);
@@ -57,7 +62,7 @@ export function prepareCatalog(
     source,
     destination: { bucket: request.DestinationBucket, prefix },
     options,
-    maxConcurrency: request.MaxConcurrency,
+    maxConcurrency: request.MaxConcurrency ?? rules.defaultMaxConcurrency ?? DEFAULT_CATALOG_CONCURRENCY,
     toleratedFailurePercentage: request.ToleratedFailurePercentage,
     bucket: request.DestinationBucket,
     ...catalogStateKeys(event.executionName),

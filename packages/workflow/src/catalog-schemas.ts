@@ -6,10 +6,10 @@
 import { z } from "zod";
 import { bucketName, destinationPath, optionsSchema, segment } from "./schemas.js";
 
-/** Child executions at once when the input does not say. */
-const DEFAULT_CATALOG_CONCURRENCY = 20;
+/** Child executions at once when neither the input nor the deployment says. */
+export const DEFAULT_CATALOG_CONCURRENCY = 20;
 /** Step Functions' own ceiling for a Distributed Map's MaxConcurrency. */
-const MAX_CATALOG_CONCURRENCY = 10_000;
+export const MAX_CATALOG_CONCURRENCY = 10_000;
 
 /** `s3://bucket/key.jsonl` or `.csv`: the list of per-asset requests. */
 const itemsUriSchema = z
@@ -28,7 +28,8 @@ const catalogRequestSchema = z.strictObject({
   Source: sourceSchema,
   DestinationBucket: bucketName,
   DestinationPath: destinationPath.default(""),
-  MaxConcurrency: z.int().min(1).max(MAX_CATALOG_CONCURRENCY).default(DEFAULT_CATALOG_CONCURRENCY),
+  // Absent: the deployment's default (prepareCatalog's rules), else DEFAULT_CATALOG_CONCURRENCY.
+  MaxConcurrency: z.int().min(1).max(MAX_CATALOG_CONCURRENCY).optional(),
   ToleratedFailurePercentage: z.number().min(0).max(100).default(0),
 });
 

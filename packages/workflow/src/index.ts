@@ -14,11 +14,17 @@ export {
   type CatalogSummary,
   type ChildResult,
   catalogItemInput,
+  type CatalogRules,
   catalogStateKeys,
   prepareCatalog,
   summarizeCatalog,
 } from "./catalog-prepare.js";
-export { type CatalogInput, catalogInputSchema } from "./catalog-schemas.js";
+export {
+  type CatalogInput,
+  catalogInputSchema,
+  DEFAULT_CATALOG_CONCURRENCY,
+  MAX_CATALOG_CONCURRENCY,
+} from "./catalog-schemas.js";
 export * from "./config.js";
 export { buildStateMachine, CREATED_ASSET_TAG, TOP_STATES } from "./definition.js";
 export { ENDPOINT_STATES } from "./endpoint-states.js";

@@ -84,6 +84,15 @@ describe("prepareCatalog", () => {
   });
 
   test.each([
+    ["the input's MaxConcurrency wins", { MaxConcurrency: 7 }, { defaultMaxConcurrency: 50 }, 7],
+    ["else the deployment's default", {}, { defaultMaxConcurrency: 50 }, 50],
+    ["else 20", {}, {}, 20],
+  ])("MaxConcurrency: %s", (_what, extra, rules, expected) => {
+    const input = { catalogRequest: { ...group.catalogRequest, ...extra } };
+    expect(prepareCatalog({ input, executionName: "r" }, rules).maxConcurrency).toBe(expected);
+  });
+
+  test.each([
     [
       "s3://lists/2026/catalog.jsonl",
       { kind: "items", bucket: "lists", key: "2026/catalog.jsonl", format: "jsonl" },

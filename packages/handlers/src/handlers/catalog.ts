@@ -12,7 +12,7 @@ import {
   type CatalogSummary,
   catalogItemInput,
   childResultsOf,
-  type DestinationRules,
+  type CatalogRules,
   type ExecutionInput,
   InvalidRequestError,
   itemListInputs,
@@ -28,7 +28,7 @@ export type ListAssets = (input: {
   readonly NextToken?: string;
 }) => Promise<{ readonly Assets?: readonly CatalogAsset[]; readonly NextToken?: string }>;
 
-export interface PrepareCatalogHandlerDeps extends Observability, DestinationRules {
+export interface PrepareCatalogHandlerDeps extends Observability, CatalogRules {
   readonly s3: S3Client;
   readonly listAssets: ListAssets;
 }
@@ -63,7 +63,10 @@ export function createPrepareCatalogHandler(
 ): LambdaHandler<PrepareCatalogInput, PrepareCatalogOutput> {
   return instrument("prepare-catalog", deps, async (event) => {
     const rules = { destinationPrefix: deps.destinationPrefix ?? "" };
-    const job = prepareCatalog(event, rules);
+    const job = prepareCatalog(event, {
+      ...rules,
+      ...(deps.defaultMaxConcurrency !== undefined ? { defaultMaxConcurrency: deps.defaultMaxConcurrency } : {}),
+    });
     const { source } = job;
     const inputs =
       source.kind === "packaging-group"

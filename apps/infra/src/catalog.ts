@@ -1,0 +1,186 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: "${…}" here is Terraform interpolation, not a JS template
+/**
+ * The catalogue beside the per-asset state machine: its two Lambdas (prepare-catalog, summarize-catalog) and the
+ * catalogue state machine built by packages/workflow (a Distributed Map starting the per-asset machine once per
+ * asset), each with a least-privilege role (catalog-policies.ts), a KMS-encrypted log group and tracing.
+ */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index.js";
+import {
+  buildCatalogStateMachine,
+  CATALOG_LAMBDA_NAMES,
+  type CatalogLambdaName,
+} from "@vod-harvest/workflow";
+import { Fn, TerraformLocal, TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import {
+  type CatalogPolicyContext,
+  catalogStateMachinePolicy,
+  prepareCatalogPolicy,
+  summarizeCatalogPolicy,
+} from "./catalog-policies.js";
+import { assumeRolePolicy, type PolicyDocument } from "./policies.js";
+import { rawExpression, renderJson } from "./render.js";
+import type { StackVariables } from "./variables.js";
+
+export interface CatalogInputs {
+  readonly name: string;
+  readonly vars: StackVariables;
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly bucketArn: string;
+  readonly bucketKeyArn: string;
+  readonly bucketName: string;
+  readonly keyArn: string;
+  readonly topicArn: string;
+  readonly distDir: string;
+  readonly childStateMachine: SfnStateMachine;
+  readonly roleName: (role: string) => string;
+}
+
+export function createCatalog(scope: Construct, inputs: CatalogInputs): SfnStateMachine {
+  const { name, vars } = inputs;
+  const catalogName = `${name}-catalog`;
+  const logGroup = (id: string, groupName: string) =>
+    new CloudwatchLogGroup(scope, id, {
+      name: groupName,
+      retentionInDays: vars.logRetentionDays.numberValue,
+      kmsKeyId: inputs.keyArn,
+    });
+  const logs = Object.fromEntries(
+    CATALOG_LAMBDA_NAMES.map((lambda) => [
+      lambda,
+      logGroup(`log_${lambda}`, `/aws/lambda/${name}-${lambda}`),
+    ]),
+  ) as Record<CatalogLambdaName, CloudwatchLogGroup>;
+  const functionArn = (lambda: CatalogLambdaName) =>
+    `arn:${inputs.partition}:lambda:${inputs.region}:${inputs.accountId}:function:${name}-${lambda}`;
+  const context: CatalogPolicyContext = {
+    partition: inputs.partition,
+    region: inputs.region,
+    accountId: inputs.accountId,
+    bucketArn: inputs.bucketArn,
+    bucketKeyArn: inputs.bucketKeyArn,
+    keyArn: inputs.keyArn,
+    topicArn: inputs.topicArn,
+    itemListArns: rawExpression("item_list_arns"),
+    catalogStateMachineName: catalogName,
+    childStateMachineArn: inputs.childStateMachine.arn,
+    childStateMachineName: name,
+    prepareFunctionArn: functionArn("prepare-catalog"),
+    summarizeFunctionArn: functionArn("summarize-catalog"),
+    prepareLogGroupArn: logs["prepare-catalog"].arn,
+    summarizeLogGroupArn: logs["summarize-catalog"].arn,
+  };
+  // The destination prefix plus the operator's item-list ARNs: a Terraform list, rendered unquoted into the policy.
+  new TerraformLocal(
+    scope,
+    "catalog_item_list_read_arns",
+    Fn.concat([
+      [`${inputs.bucketArn}/${vars.destinationPrefix.stringValue}*`],
+      vars.catalogItemListArns.listValue,
+    ]),
+  );
+  const policyJson = (document: PolicyDocument) =>
+    renderJson(document, { item_list_arns: "${jsonencode(local.catalog_item_list_read_arns)}" });
+
+  const policies: Record<CatalogLambdaName, PolicyDocument> = {
+    "prepare-catalog": prepareCatalogPolicy(context),
+    "summarize-catalog": summarizeCatalogPolicy(context),
+  };
+  const environments: Record<CatalogLambdaName, Record<string, string>> = {
+    // Read by apps/lambdas/src/entry/prepare-catalog.ts.
+    "prepare-catalog": {
+      DESTINATION_PREFIX: vars.destinationPrefix.stringValue,
+      DEFAULT_MAX_CONCURRENCY: "${tostring(var.catalog_max_concurrency)}",
+    },
+    "summarize-catalog": {},
+  };
+  const functions = {} as Record<CatalogLambdaName, LambdaFunction>;
+  for (const lambda of CATALOG_LAMBDA_NAMES) {
+    const role = new IamRole(scope, `role_${lambda}`, {
+      name: inputs.roleName(lambda),
+      assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com", inputs.accountId)),
+    });
+    const policy = new IamRolePolicy(scope, `policy_${lambda}`, {
+      name: "least-privilege",
+      role: role.id,
+      policy: policyJson(policies[lambda]),
+    });
+    const zip = `${inputs.distDir}/${lambda}.zip`;
+    functions[lambda] = new LambdaFunction(scope, `fn_${lambda}`, {
+      functionName: `${name}-${lambda}`,
+      role: role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: zip,
+      sourceCodeHash: Fn.filebase64sha256(zip),
+      // Paging ListAssets over 10,000 assets, or reading every result file, takes well under 5 minutes.
+      memorySize: 512,
+      timeout: 300,
+      tracingConfig: { mode: "Active" },
+      loggingConfig: { logFormat: "JSON", logGroup: logs[lambda].name },
+      environment: {
+        variables: {
+          NODE_OPTIONS: "--enable-source-maps",
+          POWERTOOLS_SERVICE_NAME: "vod-harvest",
+          ...environments[lambda],
+        },
+      },
+      dependsOn: [logs[lambda], policy],
+    });
+  }
+
+  const machineLogs = logGroup("log_catalog_state_machine", `/aws/vendedlogs/states/${catalogName}`);
+  const machineRole = new IamRole(scope, "role_catalog_state_machine", {
+    name: inputs.roleName("catalog-state-machine"),
+    assumeRolePolicy: JSON.stringify(assumeRolePolicy("states.amazonaws.com", inputs.accountId)),
+  });
+  const machinePolicy = new IamRolePolicy(scope, "policy_catalog_state_machine", {
+    name: "least-privilege",
+    role: machineRole.id,
+    policy: policyJson(catalogStateMachinePolicy(context)),
+  });
+  const definition = buildCatalogStateMachine({
+    lambdaArns: {
+      "prepare-catalog": functions["prepare-catalog"].arn,
+      "summarize-catalog": functions["summarize-catalog"].arn,
+    },
+    childStateMachineArn: inputs.childStateMachine.arn,
+    topicArn: inputs.topicArn,
+  });
+  const machine = new SfnStateMachine(scope, "catalog_state_machine", {
+    name: catalogName,
+    type: "STANDARD",
+    roleArn: machineRole.arn,
+    definition: JSON.stringify(definition),
+    // As the per-asset machine: execution data holds ARNs, ids and counts, never the CDN secret.
+    loggingConfiguration: {
+      level: "ALL",
+      includeExecutionData: true,
+      logDestination: `${machineLogs.arn}:*`,
+    },
+    tracingConfiguration: { enabled: true },
+    dependsOn: [machinePolicy],
+  });
+
+  new TerraformOutput(scope, "catalog_state_machine_arn", { value: machine.arn });
+  const exampleInput = {
+    catalogRequest: {
+      Source: { PackagingGroupId: "pg-1" },
+      DestinationBucket: inputs.bucketName,
+      DestinationPath: "vod-downloads",
+      ToleratedFailurePercentage: 5,
+    },
+    options: { Overwrite: false },
+  };
+  new TerraformOutput(scope, "start_catalog_example", {
+    value: `pnpm vod-harvest start --catalog --follow --state-machine-arn ${machine.arn} --input '${JSON.stringify(exampleInput)}'`,
+  });
+  return machine;
+}
