@@ -8,7 +8,6 @@ import {
   ACCOUNT,
   BUCKET,
   functionArn,
-  KEY_ARN,
   REGION,
   resolveReferences,
   STATE_MACHINE_ARN,

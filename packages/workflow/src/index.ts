@@ -11,10 +11,10 @@ export { childResultsOf, itemListInputs } from "./catalog-items.js";
 export {
   type CatalogAsset,
   type CatalogJob,
+  type CatalogRules,
   type CatalogSummary,
   type ChildResult,
   catalogItemInput,
-  type CatalogRules,
   catalogStateKeys,
   prepareCatalog,
   summarizeCatalog,

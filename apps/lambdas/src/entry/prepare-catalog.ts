@@ -1,12 +1,12 @@
 // Lambda entry (bundled to dist/prepare-catalog.zip as index.mjs): the S3 and MediaPackage VOD clients once per
 // container.
 import { createObservability, createS3 } from "@vod-harvest/handlers";
-import { MAX_CATALOG_CONCURRENCY } from "@vod-harvest/workflow";
 import {
   createMediaPackageVod,
   createPrepareCatalogHandler,
   listAssetsWith,
 } from "@vod-harvest/handlers/catalog";
+import { MAX_CATALOG_CONCURRENCY } from "@vod-harvest/workflow";
 
 const observability = createObservability();
 // Set by the stack from var.destination_prefix; empty: the whole bucket.
@@ -16,10 +16,16 @@ const configured = process.env.DEFAULT_MAX_CONCURRENCY ?? "";
 const defaultMaxConcurrency = configured === "" ? undefined : Number(configured);
 if (
   defaultMaxConcurrency !== undefined &&
-  !(Number.isInteger(defaultMaxConcurrency) && defaultMaxConcurrency >= 1 && defaultMaxConcurrency <= MAX_CATALOG_CONCURRENCY)
+  !(
+    Number.isInteger(defaultMaxConcurrency) &&
+    defaultMaxConcurrency >= 1 &&
+    defaultMaxConcurrency <= MAX_CATALOG_CONCURRENCY
+  )
 ) {
   // A broken deployment: fail every invocation's init loudly rather than run with a guess.
-  throw new RangeError(`DEFAULT_MAX_CONCURRENCY must be an integer from 1 to ${MAX_CATALOG_CONCURRENCY}, got ${configured}`);
+  throw new RangeError(
+    `DEFAULT_MAX_CONCURRENCY must be an integer from 1 to ${MAX_CATALOG_CONCURRENCY}, got ${configured}`,
+  );
 }
 export const handler = createPrepareCatalogHandler({
   ...observability,

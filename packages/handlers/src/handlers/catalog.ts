@@ -9,10 +9,10 @@ import { createS3Sink, readObjectText } from "@vod-harvest/s3-sink";
 import {
   type CatalogAsset,
   type CatalogJob,
+  type CatalogRules,
   type CatalogSummary,
   catalogItemInput,
   childResultsOf,
-  type CatalogRules,
   type ExecutionInput,
   InvalidRequestError,
   itemListInputs,
@@ -65,7 +65,9 @@ export function createPrepareCatalogHandler(
     const rules = { destinationPrefix: deps.destinationPrefix ?? "" };
     const job = prepareCatalog(event, {
       ...rules,
-      ...(deps.defaultMaxConcurrency !== undefined ? { defaultMaxConcurrency: deps.defaultMaxConcurrency } : {}),
+      ...(deps.defaultMaxConcurrency !== undefined
+        ? { defaultMaxConcurrency: deps.defaultMaxConcurrency }
+        : {}),
     });
     const { source } = job;
     const inputs =
