@@ -11,14 +11,33 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
-import { HARVEST_STATE_EXPIRY_DAYS, HARVEST_STATE_PREFIX } from "@vod-harvest/workflow";
+import {
+  CATALOG_CHILD_NAME_PREFIX,
+  HARVEST_STATE_EXPIRY_DAYS,
+  HARVEST_STATE_PREFIX,
+} from "@vod-harvest/workflow";
 import { TerraformLocal, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { bucketTlsOnlyPolicy, keyPolicy } from "./policies.js";
 import type { StackVariables } from "./variables.js";
 
-/** What the email subscription receives unless `notify_progress`: everything but HarvestProgress. */
-const EMAIL_FILTER_POLICY = { Event: [{ "anything-but": ["HarvestProgress"] }] } as const;
+/**
+ * What the email subscription receives unless `notify_progress` (on the message body): every message without an
+ * `Event` (CloudWatch alarms), and every workflow message but HarvestProgress — except those of the per-asset
+ * executions a catalogue started (their `Execution` begins with `childExecutionPrefix`): a catalogue of thousands
+ * of assets sends one summary, not thousands of emails.
+ */
+export function emailFilterPolicy(childExecutionPrefix: string) {
+  return {
+    $or: [
+      { Event: [{ exists: false }] },
+      {
+        Event: [{ "anything-but": ["HarvestProgress"] }],
+        Execution: [{ "anything-but": { prefix: childExecutionPrefix } }],
+      },
+    ],
+  };
+}
 
 export interface Storage {
   readonly bucketName: string;
@@ -102,11 +121,14 @@ export function createStorage(
     topicArn: topic.arn,
     protocol: "email",
     endpoint: vars.email.stringValue,
-    // On the message body (every message is JSON with an `Event`, EventBridge's alerts included, which carry no
-    // message attributes): progress only when asked for.
+    // On the message body (the workflow's messages and EventBridge's alerts carry no message attributes).
     filterPolicyScope: '${var.notify_progress ? null : "MessageBody"}',
     // (An HCL object constructor takes JSON's syntax as it is.)
-    filterPolicy: `\${var.notify_progress ? null : jsonencode(${JSON.stringify(EMAIL_FILTER_POLICY)})}`,
+    filterPolicy: `\${var.notify_progress ? null : jsonencode(${JSON.stringify(
+      emailFilterPolicy(
+        `arn:${partition}:states:${region}:${accountId}:execution:${name}:${CATALOG_CHILD_NAME_PREFIX}`,
+      ),
+    )})}`,
   });
   return { bucketName, bucketArn, key, topic };
 }

@@ -93,6 +93,32 @@ test("KMS key with rotation; SNS topic encrypted with it and an email subscripti
   });
 });
 
+test("the email filter: alarms (no Event) and the workflow's messages but progress and a catalogue's children", () => {
+  const subscription = resource("aws_sns_topic_subscription", "notifications_email");
+  const expression = /^\$\{var\.notify_progress \? null : jsonencode\((.*)\)\}$/.exec(
+    subscription.filter_policy,
+  );
+  expect(expression).not.toBeNull();
+  const policy = JSON.parse(resolveReferences((expression as RegExpExecArray)[1] as string));
+  // SNS's documented OR of conditions over the message body (moto cannot evaluate `$or` on bodies, so the
+  // policy's meaning is held here in its shape).
+  expect(policy).toEqual({
+    $or: [
+      { Event: [{ exists: false }] },
+      {
+        Event: [{ "anything-but": ["HarvestProgress"] }],
+        Execution: [
+          {
+            "anything-but": {
+              prefix: "arn:aws:states:us-east-1:111122223333:execution:vod-harvest:catalog-",
+            },
+          },
+        ],
+      },
+    ],
+  });
+});
+
 describe.each(LAMBDAS)("Lambda %s", (name) => {
   test("nodejs22.x on arm64, X-Ray, its own log group with retention, code from apps/lambdas/dist", () => {
     const fn = resource("aws_lambda_function", `fn_${name}`);

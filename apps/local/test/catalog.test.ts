@@ -136,6 +136,8 @@ describe.skipIf(!HAVE_MOTO || !HAVE_FFMPEG)("catalogue on the local stack", () =
       .list()
       .filter((record) => record.startDate >= (described.startDate as Date));
     expect(children.map((child) => JSON.parse(child.input).createAssetRequest.Id).sort()).toEqual(ids);
+    // Named so that an email filter can leave their notifications to the catalogue's summary.
+    for (const child of children) expect(child.name).toMatch(/^catalog-[0-9a-f-]{36}$/);
 
     const history = await stack.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
     const types = history.events?.map((event) => event.type);

@@ -36,6 +36,12 @@ export interface CatalogStateMachineConfig {
  */
 export const ASSET_HARVEST_FAILED = "AssetHarvestFailed";
 
+/**
+ * The names of the per-asset executions a catalogue starts begin with this (then a UUID): their notifications'
+ * `Execution` tells them apart, so an email subscription can leave them to the catalogue's one summary.
+ */
+export const CATALOG_CHILD_NAME_PREFIX = "catalog-";
+
 export const CATALOG_STATES = {
   prepare: "PrepareCatalog",
   notifyStarted: "NotifyCatalogStarted",
@@ -99,6 +105,7 @@ export function buildCatalogStateMachine(input: CatalogStateMachineConfig): Stat
             Parameters: {
               StateMachineArn: input.childStateMachineArn,
               "Input.$": "$.input",
+              "Name.$": `States.Format('${CATALOG_CHILD_NAME_PREFIX}{}', States.UUID())`,
             },
             ResultSelector: {
               "assetId.$": "$.Output.assetId",

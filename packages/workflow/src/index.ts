@@ -1,6 +1,7 @@
 export * from "./asl.js";
 export {
   buildCatalogStateMachine,
+  CATALOG_CHILD_NAME_PREFIX,
   CATALOG_LAMBDA_NAMES,
   CATALOG_STATES,
   type CatalogLambdaName,
