@@ -27,7 +27,7 @@ import type { StackVariables } from "./variables.js";
  * executions a catalogue started (their `Execution` begins with `childExecutionPrefix`): a catalogue of thousands
  * of assets sends one summary, not thousands of emails.
  */
-export function emailFilterPolicy(childExecutionPrefix: string) {
+function emailFilterPolicy(childExecutionPrefix: string) {
   return {
     $or: [
       { Event: [{ exists: false }] },
