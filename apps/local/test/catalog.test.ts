@@ -28,9 +28,10 @@ import {
   demoCatalogInput,
   SOURCE_ROLE_ARN,
 } from "../src/stack/scenario.js";
-import { runStartCommand } from "./e2e-support.js";
+import { awsCliAvailable, awsStepFunctions, runStartCommand } from "./e2e-support.js";
 
 const HAVE_MOTO = motoAvailable();
+const HAVE_AWS_CLI = awsCliAvailable();
 const HAVE_FFMPEG = ffmpegAvailable();
 if (!HAVE_MOTO || !HAVE_FFMPEG) {
   console.warn(
@@ -138,6 +139,18 @@ describe.skipIf(!HAVE_MOTO || !HAVE_FFMPEG)("catalogue on the local stack", () =
     expect(children.map((child) => JSON.parse(child.input).createAssetRequest.Id).sort()).toEqual(ids);
     // Named so that an email filter can leave their notifications to the catalogue's summary.
     for (const child of children) expect(child.name).toMatch(/^catalog-[0-9a-f-]{36}$/);
+
+    // The AWS CLI reads the same Map Run: the local API answers as Step Functions does.
+    if (HAVE_AWS_CLI) {
+      const listed = await awsStepFunctions(stack, "list-map-runs", ["--execution-arn", executionArn]);
+      const mapRunArn = (listed.mapRuns as Array<{ mapRunArn: string }>)[0]?.mapRunArn as string;
+      expect(mapRunArn).toBe(mapRuns?.[0]?.mapRunArn);
+      const described = await awsStepFunctions(stack, "describe-map-run", ["--map-run-arn", mapRunArn]);
+      expect(described).toMatchObject({ status: "SUCCEEDED", itemCounts: { total: 5, succeeded: 5 } });
+    } else
+      console.warn(
+        "\n*** SKIPPED: the aws CLI is not installed; list-map-runs/describe-map-run not run ***\n",
+      );
 
     const history = await stack.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
     const types = history.events?.map((event) => event.type);
