@@ -174,10 +174,16 @@ async function runMapRun(options: DistributedMapHandlerOptions, input: LoweredIn
   const stopChildren = new AbortController();
   const stopOnParent = () => stopChildren.abort();
   options.signal?.addEventListener("abort", stopOnParent, { once: true });
+  // Each tolerance given is a threshold of its own (either one exceeded fails the run); none given: no failure.
+  const countGiven = input.toleratedFailureCount !== undefined;
+  const percentageGiven = input.toleratedFailurePercentage !== undefined;
   const unhealthy = () => {
     const failed = counts.failed + counts.timedOut + counts.aborted;
-    if (failed === 0) return false;
-    return failed > toleratedCount && (failed * 100) / items.length > toleratedPercentage;
+    if (!countGiven && !percentageGiven) return failed > 0;
+    return (
+      (countGiven && failed > toleratedCount) ||
+      (percentageGiven && (failed * 100) / items.length > toleratedPercentage)
+    );
   };
 
   let next = 0;

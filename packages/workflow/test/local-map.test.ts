@@ -1,6 +1,7 @@
 // The local Distributed Map (local-map-lower.ts, local-map-run.ts): the real catalogue definition run with
 // aws-local-stepfunctions, its Lambdas and SNS faked, S3 an in-memory map, each child a fake per-asset execution.
 import { describe, expect, test } from "vitest";
+import type { DistributedMapState } from "../src/asl.js";
 import { buildCatalogStateMachine, CATALOG_STATES } from "../src/catalog-definition.js";
 import { childResultsOf, summarizeCatalog } from "../src/index.js";
 import {
@@ -11,7 +12,7 @@ import {
   type MapRunSnapshot,
   runLocally,
 } from "../src/local.js";
-import { ACCOUNT, TOPIC_ARN } from "./harness.js";
+import { ACCOUNT, namedError, TOPIC_ARN } from "./harness.js";
 
 const CHILD = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:vod-harvest`;
 const PARENT = `arn:aws:states:us-east-1:${ACCOUNT}:execution:vod-harvest-catalog:run-1`;
@@ -287,5 +288,68 @@ describe("a Map Run on this machine", () => {
     expect(run.outcome.error).toBeUndefined();
     expect([...run.started].sort()).toEqual(["a1", "a2"]);
     expect(run.outcome.output).toEqual({ summary: expect.objectContaining({ succeeded: 2, failed: 0 }) });
+  });
+});
+
+describe("failure tolerance, as Step Functions applies it", () => {
+  const map: DistributedMapState = {
+    Type: "Map",
+    ItemReader: {
+      Resource: "arn:aws:states:::s3:getObject",
+      ReaderConfig: { InputType: "JSONL" },
+      Parameters: {},
+    },
+    ItemProcessor: {
+      ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+      StartAt: "Work",
+      States: { Work: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", End: true } },
+    },
+    ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: {} },
+    End: true,
+  };
+
+  /** Ten items, the first `failures` of them fail; one at a time, so the run stops right at its threshold. */
+  async function mapRun(failures: number, tolerance: Record<string, number>) {
+    const objects = new Map<string, string>();
+    const lines = Array.from({ length: 10 }, (_, n) => JSON.stringify({ n })).join("\n");
+    const handler = createDistributedMapHandler({
+      stateName: "Items",
+      map,
+      io: {
+        readObject: async () => lines,
+        writeObject: async (bucket, key, body) => void objects.set(`${bucket}/${key}`, body),
+        runTask: async (_resource, input) => {
+          if ((input as { n: number }).n < failures) throw namedError("Boom", "fails on purpose");
+          return { ok: true };
+        },
+      },
+    });
+    const input = {
+      mapInput: {},
+      executionArn: PARENT,
+      reader: { Bucket: "b", Key: "items.jsonl" },
+      writer: { Bucket: "b", Prefix: "results" },
+      maxConcurrency: 1,
+      ...tolerance,
+    };
+    return handler(input).then(
+      () => "SUCCEEDED",
+      (error: Error) => error.name,
+    );
+  }
+
+  test.each([
+    [0, {}, "SUCCEEDED"],
+    [1, {}, EXCEED_TOLERATED_FAILURE_THRESHOLD],
+    [2, { toleratedFailureCount: 2 }, "SUCCEEDED"],
+    [3, { toleratedFailureCount: 2 }, EXCEED_TOLERATED_FAILURE_THRESHOLD],
+    [2, { toleratedFailurePercentage: 20 }, "SUCCEEDED"],
+    [3, { toleratedFailurePercentage: 20 }, EXCEED_TOLERATED_FAILURE_THRESHOLD],
+    // Both given: either threshold exceeded fails the run.
+    [3, { toleratedFailureCount: 5, toleratedFailurePercentage: 20 }, EXCEED_TOLERATED_FAILURE_THRESHOLD],
+    [3, { toleratedFailureCount: 2, toleratedFailurePercentage: 50 }, EXCEED_TOLERATED_FAILURE_THRESHOLD],
+    [2, { toleratedFailureCount: 2, toleratedFailurePercentage: 20 }, "SUCCEEDED"],
+  ])("%i of 10 failing with %j → %s", async (failures, tolerance, expected) => {
+    expect(await mapRun(failures, tolerance)).toBe(expected);
   });
 });
