@@ -17,7 +17,8 @@ describe("catalogue progress", () => {
       "assets 23/24, 20 harvested, 3 failed, 1 running",
     ],
   ])("%j → %s", (counts, line) => {
-    const assetCounts = assetCountsOf(counts);
+    // (DescribeMapRun answers every count; these rows give the ones that matter)
+    const assetCounts = assetCountsOf(counts as Parameters<typeof assetCountsOf>[0]);
     expect(assetCounts).toBeDefined();
     expect(assetProgressLine(assetCounts as NonNullable<typeof assetCounts>)).toBe(line);
   });
