@@ -18,6 +18,7 @@ import {
   createDemoSource,
   DEMO_CONFIGURATIONS,
   demoCatalogInput,
+  waitUntilPackaged,
 } from "./stack/scenario.js";
 
 /** At most this many assets: each is packaged by ffmpeg on this machine. */
@@ -83,7 +84,17 @@ export async function runCatalogDemo(context: CatalogDemoContext, count: number)
   say(`source generated and uploaded: ${source.sourceArn}`);
   const ids = catalogAssetIds(count);
   await createDemoAssets(stack, source.sourceArn, ids);
-  say(`${count} assets created (${ids[0]} … ${ids.at(-1)}): the emulator packages each in the background`);
+  say(
+    `${count} assets created (${ids[0]} … ${ids.at(-1)}): the emulator packages each, as MediaPackage would`,
+  );
+  // A catalogue harvests a packaged library; on this machine ffmpeg packages one endpoint at a time.
+  let lastShown = 0;
+  await waitUntilPackaged(stack, ids, (done, total) => {
+    if (done === total || Date.now() - lastShown >= 5_000) {
+      lastShown = Date.now();
+      say(`packaged ${done}/${total} endpoints`);
+    }
+  });
 
   const inputFile = join(scratch, "catalog.json");
   const input = demoCatalogInput({ destinationBucket: stack.destinationBucket, maxConcurrency: 8 });

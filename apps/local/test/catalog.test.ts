@@ -27,6 +27,7 @@ import {
   type DemoSource,
   demoCatalogInput,
   SOURCE_ROLE_ARN,
+  waitUntilPackaged,
 } from "../src/stack/scenario.js";
 import { awsCliAvailable, awsStepFunctions, runStartCommand } from "./e2e-support.js";
 
@@ -88,7 +89,9 @@ describe.skipIf(!HAVE_MOTO || !HAVE_FFMPEG)("catalogue on the local stack", () =
     await createDemoPackagingGroup(stack);
     source = await createDemoSource(stack, join(scratch, "source"));
     await createDemoAssets(stack, source.sourceArn, ids);
-  }, 180_000);
+    // Packaged first, as a library is: the harvest's own wait for PLAYABLE is short on the local stack.
+    await waitUntilPackaged(stack, ids);
+  }, 300_000);
 
   afterAll(async () => {
     await stack?.machines.allSettled();

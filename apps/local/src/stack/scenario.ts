@@ -8,6 +8,7 @@ import {
   CreatePackagingConfigurationCommand,
   type CreatePackagingConfigurationCommandInput,
   CreatePackagingGroupCommand,
+  DescribeAssetCommand,
 } from "@aws-sdk/client-mediapackage-vod";
 import type { CatalogInput, ExecutionInput } from "@vod-harvest/workflow";
 import { type GeneratedSource, generateSource } from "../source/generate.js";
@@ -135,6 +136,34 @@ export async function createDemoAssets(
         SourceRoleArn: SOURCE_ROLE_ARN,
       }),
     );
+  }
+}
+
+/**
+ * Waits until the emulator has packaged every endpoint of these assets (each PLAYABLE or FAILED), calling
+ * `onProgress` with the count of endpoints done whenever it changes. No deadline of its own: a harvest of an
+ * already packaged library is what a catalogue is for, and how long ffmpeg takes depends on the machine.
+ */
+export async function waitUntilPackaged(
+  stack: LocalStack,
+  ids: readonly string[],
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<void> {
+  let reported = -1;
+  for (;;) {
+    let done = 0;
+    let total = 0;
+    for (const id of ids) {
+      const asset = await stack.clients.mediaPackage.send(new DescribeAssetCommand({ Id: id }));
+      for (const endpoint of asset.EgressEndpoints ?? []) {
+        total += 1;
+        if (endpoint.Status === "PLAYABLE" || endpoint.Status === "FAILED") done += 1;
+      }
+    }
+    if (done !== reported) onProgress(done, total);
+    reported = done;
+    if (total > 0 && done === total) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
