@@ -6,7 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LAMBDA_NAMES } from "@vod-harvest/workflow";
+import { CATALOG_LAMBDA_NAMES, LAMBDA_NAMES } from "@vod-harvest/workflow";
+
+/** Every Lambda of the stack: the per-asset workflow's and the catalogue's. */
+const ALL_LAMBDAS = [...LAMBDA_NAMES, ...CATALOG_LAMBDA_NAMES];
 
 export const LAMBDA_DIST_DIR = fileURLToPath(new URL("../../lambdas/dist", import.meta.url));
 const PLUGIN_MIRROR = process.env.VOD_HARVEST_TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
@@ -23,13 +26,13 @@ export function terraformVersion(): string | undefined {
  * offline plan passes their directory, and the returned flag is printed loudly.
  */
 export function lambdaZipDir(stackOut: string): { dir: string; placeholders: boolean } {
-  if (LAMBDA_NAMES.every((name) => existsSync(join(LAMBDA_DIST_DIR, `${name}.zip`)))) {
+  if (ALL_LAMBDAS.every((name) => existsSync(join(LAMBDA_DIST_DIR, `${name}.zip`)))) {
     return { dir: LAMBDA_DIST_DIR, placeholders: false };
   }
   const dir = join(stackOut, "placeholder-lambdas");
   mkdirSync(dir, { recursive: true });
   const emptyZip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
-  for (const name of LAMBDA_NAMES) writeFileSync(join(dir, `${name}.zip`), emptyZip);
+  for (const name of ALL_LAMBDAS) writeFileSync(join(dir, `${name}.zip`), emptyZip);
   return { dir, placeholders: true };
 }
 
