@@ -14,7 +14,7 @@ import {
   syncDirectory,
   throwIfAborted,
 } from "./directory-paths.js";
-import { writeNewFile } from "./directory-write.js";
+import { isLocalFileSystem, SMALL_OBJECT_BYTES, storeSmallFile, writeNewFile } from "./directory-write.js";
 import {
   InvalidDestinationError,
   InvalidKeyError,
@@ -206,6 +206,9 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     }
   }
 
+  /** Whether small puts take the synchronous path (directory-write.ts), asked once, of the first put's directory. */
+  let localFileSystem: Promise<boolean> | undefined;
+
   async function put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
     const { overwrite = false, expectedSize, signal } = options;
     validateKey(key);
@@ -228,13 +231,23 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
       if (place === undefined) throw new InvalidKeyError(key, "its directory cannot be created");
       const finalPath = join(place.dir, place.name);
       tempPath = join(place.dir, nextTempName(place.name));
-      const { size, checksum } = await writeNewFile(tempPath, source, {
-        key,
-        target,
-        expectedSize,
-        sync: syncEachPut,
-        signal,
-      });
+      const spec = { key, target, expectedSize, sync: syncEachPut, signal };
+      const knownSize = buffered?.length ?? expectedSize;
+      localFileSystem ??= isLocalFileSystem(place.dir);
+      if (
+        !syncEachPut &&
+        knownSize !== undefined &&
+        knownSize <= SMALL_OBJECT_BYTES &&
+        (await localFileSystem)
+      ) {
+        const storing = tempPath;
+        tempPath = undefined; // storeSmallFile removes its temp file whatever happens
+        const stored = await storeSmallFile(storing, finalPath, source, { ...spec, overwrite });
+        if (stored === "exists") throw new ObjectExistsError(key, `${target} already exists`);
+        if (syncMode === "flush") pending.add(finalPath, place.dir);
+        return { key, size: stored.size, checksum: stored.checksum };
+      }
+      const { size, checksum } = await writeNewFile(tempPath, source, spec);
       if (overwrite) {
         await rename(tempPath, finalPath);
       } else {

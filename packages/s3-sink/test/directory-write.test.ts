@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createTempNamer, isTempName } from "../src/directory-paths.js";
 import { createDirectorySink } from "../src/directory-sink.js";
-import { afterWritten } from "../src/directory-write.js";
-import { chunkedStream, patternBuffer } from "./helpers/streams.js";
+import { afterWritten, isLocalFileSystem, SMALL_OBJECT_BYTES } from "../src/directory-write.js";
+import { chunkedStream, failingStream, patternBuffer } from "./helpers/streams.js";
 
 const b = (text: string) => Buffer.from(text);
 
@@ -58,5 +58,62 @@ describe("directory sink: cached directories and batched writes", () => {
     const data = patternBuffer(size, 9);
     await sink.put("big.mp4", chunkedStream(data, chunk), { expectedSize: size });
     expect((await readFile(join(base, "root", "big.mp4"))).equals(data)).toBe(true);
+  });
+});
+
+describe("small objects on a local file system: gathered, then stored in one synchronous run", () => {
+  let base: string;
+  beforeEach(async () => {
+    base = await mkdtemp(join(tmpdir(), "dir-small-"));
+  });
+  afterEach(async () => {
+    await rm(base, { recursive: true, force: true });
+  });
+
+  test("the test directory is on a local file system (so these tests take that path), /proc is not", async () => {
+    expect(await isLocalFileSystem(base)).toBe(true);
+    expect(await isLocalFileSystem("/proc")).toBe(false);
+    expect(await isLocalFileSystem(join(base, "missing"))).toBe(false);
+  });
+
+  test.each([
+    ["a stream at the limit", SMALL_OBJECT_BYTES, 64 * 1024],
+    ["a stream one byte over it (the streamed path)", SMALL_OBJECT_BYTES + 1, 64 * 1024],
+    ["a stream of one-byte chunks", 3_000, 1],
+  ])("%s arrives intact, with its size and checksum, and no temp file left", async (_what, size, chunk) => {
+    const sink = createDirectorySink(join(base, "root"));
+    const data = patternBuffer(size, 5);
+    const stored = await sink.put("v/seg.ts", chunkedStream(data, chunk), { expectedSize: size });
+    expect(stored.size).toBe(size);
+    const again = await sink.put("v/copy.ts", data);
+    expect(again.checksum).toEqual(stored.checksum);
+    expect((await readFile(join(base, "root", "v", "seg.ts"))).equals(data)).toBe(true);
+    expect((await readdir(join(base, "root", "v"))).sort()).toEqual(["copy.ts", "seg.ts"]);
+  });
+
+  test("a body that breaks off, or is shorter than announced: nothing under the final name, no temp file", async () => {
+    const sink = createDirectorySink(join(base, "root"));
+    const data = patternBuffer(200_000, 3);
+    await expect(
+      sink.put("v/a.ts", failingStream(data), { expectedSize: data.length }),
+    ).rejects.toMatchObject({
+      name: "BodyStreamError",
+    });
+    await expect(
+      sink.put("v/b.ts", chunkedStream(data.subarray(0, 1000)), { expectedSize: data.length }),
+    ).rejects.toMatchObject({ name: "SizeMismatchError" });
+    expect(await readdir(join(base, "root", "v")).catch(() => [])).toEqual([]);
+  });
+
+  test("an existing object is refused without overwrite and replaced with it; either way no temp file stays", async () => {
+    const sink = createDirectorySink(join(base, "root"));
+    await sink.put("v/seg.ts", "first");
+    await expect(
+      sink.put("v/seg.ts", chunkedStream(Buffer.from("second")), { expectedSize: 6 }),
+    ).rejects.toMatchObject({ name: "ObjectExistsError" });
+    expect(await readFile(join(base, "root", "v", "seg.ts"), "utf8")).toBe("first");
+    await sink.put("v/seg.ts", chunkedStream(Buffer.from("second")), { expectedSize: 6, overwrite: true });
+    expect(await readFile(join(base, "root", "v", "seg.ts"), "utf8")).toBe("second");
+    expect(await readdir(join(base, "root", "v"))).toEqual(["seg.ts"]);
   });
 });
