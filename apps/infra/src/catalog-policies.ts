@@ -3,7 +3,12 @@
  * its state machine, which runs a Distributed Map whose children start the per-asset state machine.
  */
 import { HARVEST_STATE_PREFIX } from "@vod-harvest/workflow";
-import { lambdaLogsAndTracing, type PolicyDocument, STATE_MACHINE_LOGS_AND_TRACING } from "./policies.js";
+import {
+  lambdaLogsAndTracing,
+  notifyStatements,
+  type PolicyDocument,
+  STATE_MACHINE_LOGS_AND_TRACING,
+} from "./policies.js";
 
 /** Where the catalogue keeps its item lists and Map Run results, in the destination bucket. */
 const CATALOG_STATE_PREFIX = `${HARVEST_STATE_PREFIX}catalog/`;
@@ -167,13 +172,7 @@ export function catalogStateMachinePolicy(ctx: CatalogPolicyContext): PolicyDocu
         Action: ["kms:GenerateDataKey", "kms:Decrypt"],
         Resource: ctx.bucketKeyArn,
       },
-      { Sid: "Notify", Effect: "Allow", Action: "sns:Publish", Resource: ctx.topicArn },
-      {
-        Sid: "UseKeyOfEncryptedTopic",
-        Effect: "Allow",
-        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-        Resource: ctx.keyArn,
-      },
+      ...notifyStatements(ctx.topicArn, ctx.keyArn),
       ...STATE_MACHINE_LOGS_AND_TRACING,
     ],
   };

@@ -7,7 +7,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index.js";
 import {
   buildCatalogStateMachine,
@@ -22,6 +22,7 @@ import {
   prepareCatalogPolicy,
   summarizeCatalogPolicy,
 } from "./catalog-policies.js";
+import { stackLambda } from "./lambda-function.js";
 import { assumeRolePolicy, type PolicyDocument } from "./policies.js";
 import { rawExpression, renderJson } from "./render.js";
 import type { StackVariables } from "./variables.js";
@@ -111,27 +112,16 @@ export function createCatalog(scope: Construct, inputs: CatalogInputs): SfnState
       role: role.id,
       policy: policyJson(policies[lambda]),
     });
-    const zip = `${inputs.distDir}/${lambda}.zip`;
-    functions[lambda] = new LambdaFunction(scope, `fn_${lambda}`, {
-      functionName: `${name}-${lambda}`,
-      role: role.arn,
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
-      handler: "index.handler",
-      filename: zip,
-      sourceCodeHash: Fn.filebase64sha256(zip),
+    functions[lambda] = stackLambda(scope, {
+      name,
+      lambda,
+      roleArn: role.arn,
+      distDir: inputs.distDir,
+      logGroup: logs[lambda],
       // Paging ListAssets over 10,000 assets, or reading every result file, takes well under 5 minutes.
       memorySize: 512,
       timeout: 300,
-      tracingConfig: { mode: "Active" },
-      loggingConfig: { logFormat: "JSON", logGroup: logs[lambda].name },
-      environment: {
-        variables: {
-          NODE_OPTIONS: "--enable-source-maps",
-          POWERTOOLS_SERVICE_NAME: "vod-harvest",
-          ...environments[lambda],
-        },
-      },
+      environment: environments[lambda],
       dependsOn: [logs[lambda], policy],
     });
   }

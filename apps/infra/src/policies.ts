@@ -93,6 +93,19 @@ export const STATE_MACHINE_LOGS_AND_TRACING: readonly PolicyStatement[] = [
   },
 ];
 
+/** Publishing to the stack's (KMS-encrypted) topic: both state machines notify. */
+export function notifyStatements(topicArn: string, keyArn: string): PolicyStatement[] {
+  return [
+    { Sid: "Notify", Effect: "Allow", Action: "sns:Publish", Resource: topicArn },
+    {
+      Sid: "UseKeyOfEncryptedTopic",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: keyArn,
+    },
+  ];
+}
+
 /** Step Functions may call exactly what its Tasks call, on the stack's resources. */
 export function stateMachinePolicy(ctx: PolicyContext): PolicyDocument {
   const mediaPackage = `arn:${ctx.partition}:mediapackage-vod:${ctx.region}:${ctx.accountId}`;
@@ -152,13 +165,7 @@ export function stateMachinePolicy(ctx: PolicyContext): PolicyDocument {
       Resource: ctx.mediaPackageRoleArn,
       Condition: { StringEquals: { "iam:PassedToService": "mediapackage.amazonaws.com" } },
     },
-    { Sid: "Notify", Effect: "Allow", Action: "sns:Publish", Resource: ctx.topicArn },
-    {
-      Sid: "UseKeyOfEncryptedTopic",
-      Effect: "Allow",
-      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-      Resource: ctx.keyArn,
-    },
+    ...notifyStatements(ctx.topicArn, ctx.keyArn),
     ...STATE_MACHINE_LOGS_AND_TRACING,
   );
 }

@@ -11,7 +11,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition/ind
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index.js";
 import { buildStateMachine, LAMBDA_NAMES, type LambdaName } from "@vod-harvest/workflow";
@@ -21,6 +21,7 @@ import { createExecutionAlerts } from "./alerts.js";
 import { applyStateBackend, type StateBackend } from "./backend.js";
 import { createCatalog } from "./catalog.js";
 import { createAlarms } from "./guardrails.js";
+import { stackLambda } from "./lambda-function.js";
 import {
   assumeRolePolicy,
   cdnSecretsPolicy,
@@ -154,35 +155,26 @@ export class VodHarvestStack extends TerraformStack {
         dependsOn.push(secrets);
       }
       const heavy = HEAVY.has(lambda);
-      const zip = `${distDir}/${lambda}.zip`;
-      functions[lambda] = new LambdaFunction(this, `fn_${lambda}`, {
-        functionName: `${name}-${lambda}`,
-        role: role.arn,
-        runtime: "nodejs22.x",
-        architectures: ["arm64"],
-        handler: "index.handler",
-        filename: zip,
-        sourceCodeHash: Fn.filebase64sha256(zip),
+      functions[lambda] = stackLambda(this, {
+        name,
+        lambda,
+        roleArn: role.arn,
+        distDir,
+        logGroup: logGroups[lambda],
+        memorySize: heavy ? vars.harvestMemoryMb.numberValue : 256,
+        timeout: heavy ? vars.harvestTimeoutSeconds.numberValue : 30,
+        environment: {
+          // Read by apps/lambdas/src/entry/harvest.ts; empty means the engine's and the handler's defaults.
+          ...(lambda === "harvest" ? harvestTuning : {}),
+          // Read by apps/lambdas/src/entry/prepare.ts: executions writing elsewhere are refused up front.
+          ...(lambda === "prepare" ? { DESTINATION_PREFIX: vars.destinationPrefix.stringValue } : {}),
+        },
+        dependsOn,
         // Bounds the origin's load across executions: at most this many harvests at once, each with
         // harvest_concurrency connections (-1: unreserved, no bound).
         ...(lambda === "harvest"
-          ? { reservedConcurrentExecutions: vars.harvestReservedConcurrency.numberValue }
+          ? { extra: { reservedConcurrentExecutions: vars.harvestReservedConcurrency.numberValue } }
           : {}),
-        memorySize: heavy ? vars.harvestMemoryMb.numberValue : 256,
-        timeout: heavy ? vars.harvestTimeoutSeconds.numberValue : 30,
-        tracingConfig: { mode: "Active" },
-        loggingConfig: { logFormat: "JSON", logGroup: logGroups[lambda].name },
-        environment: {
-          variables: {
-            NODE_OPTIONS: "--enable-source-maps",
-            POWERTOOLS_SERVICE_NAME: "vod-harvest",
-            // Read by apps/lambdas/src/entry/harvest.ts; empty means the engine's and the handler's defaults.
-            ...(lambda === "harvest" ? harvestTuning : {}),
-            // Read by apps/lambdas/src/entry/prepare.ts: executions writing elsewhere are refused up front.
-            ...(lambda === "prepare" ? { DESTINATION_PREFIX: vars.destinationPrefix.stringValue } : {}),
-          },
-        },
-        dependsOn,
       });
     }
 
