@@ -129,6 +129,7 @@ describe.skipIf(!HAVE_MOTO || !HAVE_FFMPEG)("catalogue on the local stack", () =
     // The Map Run as DescribeMapRun reports it, found through ListMapRuns, as the CLI follows it.
     const { mapRuns } = await stack.clients.sfn.send(new ListMapRunsCommand({ executionArn }));
     expect(mapRuns).toHaveLength(1);
+    expect(mapRuns?.[0]?.stateMachineArn).toBe(`${stack.catalogStateMachineArn}/HarvestCatalog`);
     const run = await stack.clients.sfn.send(
       new DescribeMapRunCommand({ mapRunArn: mapRuns?.[0]?.mapRunArn }),
     );

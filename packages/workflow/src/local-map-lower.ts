@@ -8,7 +8,7 @@ import type { DistributedMapState, PayloadTemplate, State, StateMachineFragment,
 
 /** The Resource of a lowered Distributed Map: never called, the local handler stands in for it. */
 export const LOCAL_DISTRIBUTED_MAP = "arn:aws:states:::vod-harvest:localDistributedMap";
-/** The error a Map Run fails with past its tolerated failures (Step Functions' own name). */
+/** Fields of a Distributed Map our definitions do not use: honoured (literals, count) or refused (ItemBatcher). */
 type DistributedMap = DistributedMapState & {
   readonly MaxConcurrency?: number;
   readonly ToleratedFailurePercentage?: number;

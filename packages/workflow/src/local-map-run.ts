@@ -21,6 +21,8 @@ export type ChildStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 export interface MapRunSnapshot {
   readonly mapRunArn: string;
   readonly executionArn: string;
+  /** What ListMapRuns names the run's state machine, and its children's: `…:stateMachine:<machine>/<state>`. */
+  readonly stateMachineArn: string;
   readonly status: MapRunStatus;
   readonly startDate: Date;
   readonly stopDate?: Date;
@@ -93,14 +95,18 @@ function itemsOf(body: string, where: string): unknown[] {
   });
 }
 
-/** `arn:aws:states:r:a:execution:<machine>:<name>` → the Map Run's ARN and its children's ARN prefix. */
-function mapRunNames(executionArn: string, stateName: string): { mapRunArn: string; childPrefix: string } {
+/** The ARNs of a Map Run of `executionArn` (`arn:aws:states:r:a:execution:<machine>:<name>`), as AWS forms them. */
+function mapRunNames(
+  executionArn: string,
+  stateName: string,
+): { mapRunArn: string; stateMachineArn: string; childPrefix: string } {
   const match = /^(arn:[^:]+:states:[^:]+:[^:]+):execution:([^:]+):(.+)$/.exec(executionArn);
   const [base, machine] = match ? [match[1], match[2]] : ["arn:aws:states:us-east-1:000000000000", "local"];
-  const id = randomUUID();
+  const label = `${machine}/${stateName}`;
   return {
-    mapRunArn: `${base}:mapRun:${machine}/${stateName}:${id}`,
-    childPrefix: `${base}:execution:${machine}/${stateName}:`,
+    mapRunArn: `${base}:mapRun:${label}:${randomUUID()}`,
+    stateMachineArn: `${base}:stateMachine:${label}`,
+    childPrefix: `${base}:execution:${label}:`,
   };
 }
 
@@ -148,7 +154,7 @@ async function runMapRun(options: DistributedMapHandlerOptions, input: LoweredIn
   const maxConcurrency = bounded(input.maxConcurrency, "MaxConcurrency", 10_000, 0);
   const toleratedPercentage = bounded(input.toleratedFailurePercentage, "ToleratedFailurePercentage", 100, 0);
   const toleratedCount = bounded(input.toleratedFailureCount, "ToleratedFailureCount", 100_000_000, 0);
-  const { mapRunArn, childPrefix } = mapRunNames(input.executionArn, stateName);
+  const { mapRunArn, stateMachineArn, childPrefix } = mapRunNames(input.executionArn, stateName);
   const runId = mapRunArn.slice(mapRunArn.lastIndexOf(":") + 1);
 
   const records: (ChildRecord | undefined)[] = items.map(() => undefined);
@@ -160,6 +166,7 @@ async function runMapRun(options: DistributedMapHandlerOptions, input: LoweredIn
     io.onMapRun?.({
       mapRunArn,
       executionArn: input.executionArn,
+      stateMachineArn,
       status,
       startDate,
       ...(status === "RUNNING" ? {} : { stopDate: new Date() }),
@@ -193,7 +200,12 @@ async function runMapRun(options: DistributedMapHandlerOptions, input: LoweredIn
       counts.pending -= 1;
       counts.running += 1;
       report();
-      const child = { index, item: items[index], executionArn: `${childPrefix}${randomUUID()}` };
+      const child = {
+        index,
+        item: items[index],
+        executionArn: `${childPrefix}${randomUUID()}`,
+        stateMachineArn,
+      };
       const record = await runChild(options, input.mapInput, child, stopChildren.signal);
       records[index] = record;
       counts.running -= 1;
@@ -278,7 +290,12 @@ async function pendingRecord(map: DistributedMapState, mapInput: unknown, item: 
 async function runChild(
   options: DistributedMapHandlerOptions,
   mapInput: unknown,
-  child: { readonly index: number; readonly item: unknown; readonly executionArn: string },
+  child: {
+    readonly index: number;
+    readonly item: unknown;
+    readonly executionArn: string;
+    readonly stateMachineArn: string;
+  },
   signal: AbortSignal,
 ): Promise<ChildRecord> {
   const { map, io } = options;
@@ -289,7 +306,7 @@ async function runChild(
     ExecutionArn: executionArn,
     Name: name,
     StartDate: startDate,
-    StateMachineArn: executionArn.replace(":execution:", ":stateMachine:").replace(/:[^:]+$/, ""),
+    StateMachineArn: child.stateMachineArn,
     InputDetails: { Included: true as const },
     RedriveCount: 0 as const,
     RedriveStatus: "NOT_REDRIVABLE" as const,

@@ -186,6 +186,14 @@ describe("a Map Run on this machine", () => {
     expect(JSON.parse(succeeded[0].Input)).toEqual({
       input: assetInput(JSON.parse(succeeded[0].Input).input.harvestRequest.Id),
     });
+    expect(succeeded[0].StateMachineArn).toBe(
+      `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:vod-harvest-catalog/HarvestCatalog`,
+    );
+    expect(succeeded[0].ExecutionArn).toMatch(
+      new RegExp(
+        `^arn:aws:states:us-east-1:${ACCOUNT}:execution:vod-harvest-catalog/HarvestCatalog:[0-9a-f-]{36}$`,
+      ),
+    );
     expect(JSON.parse(succeeded[0].Output)).toEqual({
       assetId: expect.any(String),
       results: [{ status: "COMPLETE", bytes: 10 }],

@@ -223,7 +223,7 @@ const listMapRuns: Operation = (machines, request) => {
   const runs = machines.mapRuns.ofExecution(record.executionArn).map((run) => ({
     executionArn: run.executionArn,
     mapRunArn: run.mapRunArn,
-    stateMachineArn: run.mapRunArn.replace(":mapRun:", ":stateMachine:").replace(/:[^:]+$/, ""),
+    stateMachineArn: run.stateMachineArn,
     startDate: run.startDate,
     stopDate: run.stopDate,
   }));
@@ -236,7 +236,9 @@ const describeMapRun: Operation = (machines, request) => {
   assertArn(arn, "mapRun");
   const run = machines.mapRuns.get(arn);
   if (run === undefined) throw new SfnApiError("ResourceNotFound", `Resource not found: '${arn}'`);
-  return { ...run, executionCounts: run.itemCounts, redriveCount: 0 };
+  // (DescribeMapRun names no state machine: ListMapRuns does)
+  const { stateMachineArn: _listed, ...described } = run;
+  return { ...described, executionCounts: run.itemCounts, redriveCount: 0 };
 };
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {

@@ -64,8 +64,6 @@ export function resultTable(results: readonly DemoResult[], motoEndpoint: string
   ]);
 }
 
-/** ffplay for what ffmpeg can demux (HLS, DASH); Smooth Streaming needs a Smooth Streaming player. */
-
 /** The catalogue demo's table: one row per asset and configuration (an asset that ran no endpoint: one row). */
 export function catalogResultTable(children: readonly ChildResult[]): string {
   const sorted = [...children].sort((a, b) => a.assetId.localeCompare(b.assetId));
@@ -75,8 +73,8 @@ export function catalogResultTable(children: readonly ChildResult[]): string {
           child.assetId,
           result.packagingConfigurationId,
           result.status,
-          String(result.objects ?? 0),
-          String(result.bytes ?? 0),
+          String(result.objects),
+          String(result.bytes),
         ])
       : [[child.assetId, "-", child.status, "0", "0"]],
   );

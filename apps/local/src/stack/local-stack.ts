@@ -195,6 +195,7 @@ async function start(options: LocalStackOptions, teardown: Teardown): Promise<Lo
 
   // The Lambdas see moto as their S3 through the same environment variables a Lambda would.
   const lambdaS3 = createS3ClientFromEnv({ forcePathStyle: true, env: moto.env });
+  const waitMs = options.waitMs ?? 250;
   const lambdaArns = functionArns(LAMBDA_NAMES);
   const definition = buildStateMachine({ lambdaArns, topicArn, shortWaits: true });
   const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${MACHINE_NAME}`;
@@ -205,7 +206,8 @@ async function start(options: LocalStackOptions, teardown: Teardown): Promise<Lo
       lambdas: createLocalLambdas({ s3: lambdaS3, secretsManager }),
       mediaPackage: mediaPackageFromClient(mediaPackage),
       sns: snsFromClient(sns),
-      waitMs: options.waitMs ?? 250,
+      waitMs,
+      stateMachineName: MACHINE_NAME,
     },
     stateMachineArn,
     region: REGION,
@@ -225,7 +227,7 @@ async function start(options: LocalStackOptions, teardown: Teardown): Promise<Lo
     },
     runTask: childExecutionTasks(executions),
     onMapRun: (snapshot) => mapRuns.record(snapshot),
-    retryIntervalMs: options.waitMs ?? 250,
+    retryIntervalMs: waitMs,
   };
   const catalogExecutions = new LocalExecutions({
     setup: {
@@ -243,8 +245,8 @@ async function start(options: LocalStackOptions, teardown: Teardown): Promise<Lo
       }),
       mediaPackage: mediaPackageFromClient(mediaPackage),
       sns: snsFromClient(sns),
-      waitMs: options.waitMs ?? 250,
-      retryIntervalMs: options.waitMs ?? 250,
+      waitMs,
+      retryIntervalMs: waitMs,
       stateMachineName: CATALOG_MACHINE_NAME,
       distributedMap,
     },

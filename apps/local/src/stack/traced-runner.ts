@@ -14,7 +14,7 @@ import {
   type TaskCall,
 } from "@vod-harvest/handlers/local";
 import { type MediaPackageAction, mediaPackageResource, SNS_PUBLISH } from "@vod-harvest/workflow";
-import type { MapRunSnapshot } from "@vod-harvest/workflow/local";
+import { EXCEED_TOLERATED_FAILURE_THRESHOLD, type MapRunSnapshot } from "@vod-harvest/workflow/local";
 import type { ExecutionHistory } from "./history.js";
 
 export type RunnerSetup = Omit<LocalRunnerOptions<string>, "onTask">;
@@ -138,7 +138,7 @@ function tracedMapRuns(setup: RunnerSetup, history: ExecutionHistory): RunnerSet
       } else if (before === "RUNNING" && snapshot.status !== "RUNNING") {
         history.add(snapshot.status === "ABORTED" ? "MapRunAborted" : "MapRunFailed", {
           ...(snapshot.status === "FAILED"
-            ? { mapRunFailedEventDetails: { error: "States.ExceedToleratedFailureThreshold" } }
+            ? { mapRunFailedEventDetails: { error: EXCEED_TOLERATED_FAILURE_THRESHOLD } }
             : {}),
         });
       }
