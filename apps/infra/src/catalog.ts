@@ -5,10 +5,8 @@
  * asset), each with a least-privilege role (catalog-policies.ts), a KMS-encrypted log group and tracing.
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
-import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index.js";
+import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index.js";
 import {
   buildCatalogStateMachine,
   CATALOG_LAMBDA_NAMES,
@@ -22,9 +20,9 @@ import {
   prepareCatalogPolicy,
   summarizeCatalogPolicy,
 } from "./catalog-policies.js";
-import { stackLambda } from "./lambda-function.js";
-import { assumeRolePolicy, type PolicyDocument } from "./policies.js";
+import type { PolicyDocument } from "./policies.js";
 import { rawExpression, renderJson } from "./render.js";
+import { stackLambda, stackRole, stackStateMachine } from "./resources.js";
 import type { StackVariables } from "./variables.js";
 
 export interface CatalogInputs {
@@ -46,16 +44,14 @@ export interface CatalogInputs {
 export function createCatalog(scope: Construct, inputs: CatalogInputs): SfnStateMachine {
   const { name, vars } = inputs;
   const catalogName = `${name}-catalog`;
-  const logGroup = (id: string, groupName: string) =>
-    new CloudwatchLogGroup(scope, id, {
-      name: groupName,
-      retentionInDays: vars.logRetentionDays.numberValue,
-      kmsKeyId: inputs.keyArn,
-    });
   const logs = Object.fromEntries(
     CATALOG_LAMBDA_NAMES.map((lambda) => [
       lambda,
-      logGroup(`log_${lambda}`, `/aws/lambda/${name}-${lambda}`),
+      new CloudwatchLogGroup(scope, `log_${lambda}`, {
+        name: `/aws/lambda/${name}-${lambda}`,
+        retentionInDays: vars.logRetentionDays.numberValue,
+        kmsKeyId: inputs.keyArn,
+      }),
     ]),
   ) as Record<CatalogLambdaName, CloudwatchLogGroup>;
   const functionArn = (lambda: CatalogLambdaName) =>
@@ -103,13 +99,10 @@ export function createCatalog(scope: Construct, inputs: CatalogInputs): SfnState
   };
   const functions = {} as Record<CatalogLambdaName, LambdaFunction>;
   for (const lambda of CATALOG_LAMBDA_NAMES) {
-    const role = new IamRole(scope, `role_${lambda}`, {
+    const { role, policy } = stackRole(scope, lambda, {
       name: inputs.roleName(lambda),
-      assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com", inputs.accountId)),
-    });
-    const policy = new IamRolePolicy(scope, `policy_${lambda}`, {
-      name: "least-privilege",
-      role: role.id,
+      service: "lambda.amazonaws.com",
+      accountId: inputs.accountId,
       policy: policyJson(policies[lambda]),
     });
     functions[lambda] = stackLambda(scope, {
@@ -126,16 +119,6 @@ export function createCatalog(scope: Construct, inputs: CatalogInputs): SfnState
     });
   }
 
-  const machineLogs = logGroup("log_catalog_state_machine", `/aws/vendedlogs/states/${catalogName}`);
-  const machineRole = new IamRole(scope, "role_catalog_state_machine", {
-    name: inputs.roleName("catalog-state-machine"),
-    assumeRolePolicy: JSON.stringify(assumeRolePolicy("states.amazonaws.com", inputs.accountId)),
-  });
-  const machinePolicy = new IamRolePolicy(scope, "policy_catalog_state_machine", {
-    name: "least-privilege",
-    role: machineRole.id,
-    policy: policyJson(catalogStateMachinePolicy(context)),
-  });
   const definition = buildCatalogStateMachine({
     lambdaArns: {
       "prepare-catalog": functions["prepare-catalog"].arn,
@@ -144,19 +127,15 @@ export function createCatalog(scope: Construct, inputs: CatalogInputs): SfnState
     childStateMachineArn: inputs.childStateMachine.arn,
     topicArn: inputs.topicArn,
   });
-  const machine = new SfnStateMachine(scope, "catalog_state_machine", {
+  const machine = stackStateMachine(scope, {
+    idPrefix: "catalog_",
     name: catalogName,
-    type: "STANDARD",
-    roleArn: machineRole.arn,
+    roleName: inputs.roleName("catalog-state-machine"),
+    accountId: inputs.accountId,
+    retentionInDays: vars.logRetentionDays.numberValue,
+    kmsKeyId: inputs.keyArn,
+    policy: policyJson(catalogStateMachinePolicy(context)),
     definition: JSON.stringify(definition),
-    // As the per-asset machine: execution data holds ARNs, ids and counts, never the CDN secret.
-    loggingConfiguration: {
-      level: "ALL",
-      includeExecutionData: true,
-      logDestination: `${machineLogs.arn}:*`,
-    },
-    tracingConfiguration: { enabled: true },
-    dependsOn: [machinePolicy],
   });
 
   new TerraformOutput(scope, "catalog_state_machine_arn", { value: machine.arn });

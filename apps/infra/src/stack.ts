@@ -9,11 +9,9 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity/index.js";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition/index.js";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
-import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index.js";
 import { buildStateMachine, LAMBDA_NAMES, type LambdaName } from "@vod-harvest/workflow";
 import { Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
@@ -21,15 +19,9 @@ import { createExecutionAlerts } from "./alerts.js";
 import { applyStateBackend, type StateBackend } from "./backend.js";
 import { createCatalog } from "./catalog.js";
 import { createAlarms } from "./guardrails.js";
-import { stackLambda } from "./lambda-function.js";
-import {
-  assumeRolePolicy,
-  cdnSecretsPolicy,
-  lambdaPolicy,
-  type PolicyContext,
-  stateMachinePolicy,
-} from "./policies.js";
+import { cdnSecretsPolicy, lambdaPolicy, type PolicyContext, stateMachinePolicy } from "./policies.js";
 import { rawExpression, renderJson } from "./render.js";
+import { stackLambda, stackRole, stackStateMachine } from "./resources.js";
 import { createStorage } from "./storage.js";
 import { declareVariables } from "./variables.js";
 
@@ -132,13 +124,10 @@ export class VodHarvestStack extends TerraformStack {
     };
     const functions = {} as Record<LambdaName, LambdaFunction>;
     for (const lambda of LAMBDA_NAMES) {
-      const role = new IamRole(this, `role_${lambda}`, {
+      const { role, policy } = stackRole(this, lambda, {
         name: roleName(lambda),
-        assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com", accountId)),
-      });
-      const policy = new IamRolePolicy(this, `policy_${lambda}`, {
-        name: "least-privilege",
-        role: role.id,
+        service: "lambda.amazonaws.com",
+        accountId,
         policy: JSON.stringify(lambdaPolicy(lambda, context)),
       });
       const dependsOn = [logGroups[lambda], policy];
@@ -178,21 +167,6 @@ export class VodHarvestStack extends TerraformStack {
       });
     }
 
-    const stateMachineLogs = new CloudwatchLogGroup(this, "log_state_machine", {
-      name: `/aws/vendedlogs/states/${name}`,
-      retentionInDays: vars.logRetentionDays.numberValue,
-      kmsKeyId: storage.key.arn,
-    });
-    const stateMachineRole = new IamRole(this, "role_state_machine", {
-      name: roleName("state-machine"),
-      assumeRolePolicy: JSON.stringify(assumeRolePolicy("states.amazonaws.com", accountId)),
-    });
-    const stateMachinePolicyResource = new IamRolePolicy(this, "policy_state_machine", {
-      name: "least-privilege",
-      role: stateMachineRole.id,
-      policy: JSON.stringify(stateMachinePolicy(context)),
-    });
-
     const definition = buildStateMachine({
       lambdaArns: Object.fromEntries(LAMBDA_NAMES.map((lambda) => [lambda, functions[lambda].arn])) as Record<
         LambdaName,
@@ -202,19 +176,15 @@ export class VodHarvestStack extends TerraformStack {
       // An unquoted number from var.map_concurrency, rendered below.
       mapConcurrency: rawExpression("map_concurrency"),
     });
-    const stateMachine = new SfnStateMachine(this, "state_machine", {
+    const stateMachine = stackStateMachine(this, {
+      idPrefix: "",
       name,
-      type: "STANDARD",
-      roleArn: stateMachineRole.arn,
+      roleName: roleName("state-machine"),
+      accountId,
+      retentionInDays: vars.logRetentionDays.numberValue,
+      kmsKeyId: storage.key.arn,
+      policy: JSON.stringify(stateMachinePolicy(context)),
       definition: renderJson(definition, { map_concurrency: "${var.map_concurrency}" }),
-      // Execution data holds no secret by design (only ARNs, URLs, counts), and makes failures diagnosable.
-      loggingConfiguration: {
-        level: "ALL",
-        includeExecutionData: true,
-        logDestination: `${stateMachineLogs.arn}:*`,
-      },
-      tracingConfiguration: { enabled: true },
-      dependsOn: [stateMachinePolicyResource],
     });
 
     createCatalog(this, {
