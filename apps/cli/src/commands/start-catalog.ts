@@ -1,11 +1,9 @@
 /**
- * `vod-harvest start --catalog --follow`: a catalogue execution followed through its Map Run (ListMapRuns,
- * DescribeMapRun: the same calls against AWS and the local stack) as one progress bar over assets, then the
- * summary the execution wrote. The line and summary formatting are pure and exported for tests.
+ * `vod-harvest start --catalog --follow`: a catalogue execution's progress read from its Map Run (ListMapRuns,
+ * DescribeMapRun: the same calls against AWS and the local stack) as one progress bar over assets, and the summary
+ * the execution wrote. The line and summary formatting are pure and exported for tests.
  */
 import {
-  DescribeExecutionCommand,
-  type DescribeExecutionCommandOutput,
   DescribeMapRunCommand,
   ListMapRunsCommand,
   type MapRunItemCounts,
@@ -14,6 +12,7 @@ import {
 import cliProgress from "cli-progress";
 import type { CliIo } from "../io.js";
 import { formatBytes } from "../progress.js";
+import type { ExecutionProgress } from "./start-progress.js";
 
 /** The Map Run's item counts, as far as the follower needs them. */
 export interface AssetCounts {
@@ -124,26 +123,14 @@ async function mapRunCounts(client: SFNClient, executionArn: string): Promise<As
   return assetCountsOf(run.itemCounts);
 }
 
-/** Polls until the execution ends (undefined when the signal stopped the following first). */
-export async function followCatalog(
-  client: SFNClient,
-  executionArn: string,
-  pollMs: number,
-  io: CliIo,
-  signal: AbortSignal,
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>,
-): Promise<DescribeExecutionCommandOutput | undefined> {
+/** What the follower shows after each poll of a catalogue execution: its Map Run's counts, on one bar. */
+export function catalogProgress(client: SFNClient, executionArn: string, io: CliIo): ExecutionProgress {
   const renderer = assetRenderer(io);
-  try {
-    while (!signal.aborted) {
-      const description = await client.send(new DescribeExecutionCommand({ executionArn }));
+  return {
+    async poll() {
       const counts = await mapRunCounts(client, executionArn);
       if (counts !== undefined) renderer.update(counts);
-      if (description.status !== "RUNNING" && description.status !== "PENDING_REDRIVE") return description;
-      await sleep(pollMs, signal);
-    }
-    return undefined;
-  } finally {
-    renderer.stop();
-  }
+    },
+    stop: () => renderer.stop(),
+  };
 }

@@ -9,6 +9,12 @@ import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { formatTable } from "@vod-harvest/harvest/text-table";
 import { formatBytes } from "../progress.js";
 
+/** Progress shown while an execution is followed: `poll` after each DescribeExecution, `stop` at the end. */
+export interface ExecutionProgress {
+  poll(): Promise<void>;
+  stop(): void;
+}
+
 type Json = Record<string, unknown>;
 
 function parseObject(text: string | undefined): Json | undefined {

@@ -15,8 +15,14 @@ import {
 import { ExitCode, type ExitCodeValue, UsageError } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { formatDuration } from "../progress.js";
-import { catalogSummaryLines, followCatalog, summaryOf } from "./start-catalog.js";
-import { HistoryReader, resultsOf, resultTable, succeeded } from "./start-progress.js";
+import { catalogProgress, catalogSummaryLines, summaryOf } from "./start-catalog.js";
+import {
+  type ExecutionProgress,
+  HistoryReader,
+  resultsOf,
+  resultTable,
+  succeeded,
+} from "./start-progress.js";
 
 export interface StartArguments {
   readonly stateMachineArn: string;
@@ -144,28 +150,40 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** What the follower shows after each poll of a per-asset execution: its new history events, as lines. */
+function historyProgress(client: SFNClient, executionArn: string, io: CliIo): ExecutionProgress {
+  const reader = new HistoryReader();
+  let lastSeenId = 0;
+  return {
+    async poll() {
+      for (const event of await newEvents(client, executionArn, lastSeenId)) {
+        lastSeenId = Math.max(lastSeenId, event.id ?? 0);
+        for (const line of reader.read(event)) io.err(`${line}\n`);
+      }
+    },
+    stop() {},
+  };
+}
+
+/** Describes the execution every pollMs, showing progress, until it ends (undefined when the signal came first). */
 async function follow(
   client: SFNClient,
   executionArn: string,
-  args: StartArguments,
-  io: CliIo,
+  pollMs: number,
+  progress: ExecutionProgress,
   signal: AbortSignal,
 ): Promise<DescribeExecutionCommandOutput | undefined> {
-  const reader = new HistoryReader();
-  let lastSeenId = 0;
-  const readNew = async () => {
-    for (const event of await newEvents(client, executionArn, lastSeenId)) {
-      lastSeenId = Math.max(lastSeenId, event.id ?? 0);
-      for (const line of reader.read(event)) io.err(`${line}\n`);
+  try {
+    while (!signal.aborted) {
+      const description = await client.send(new DescribeExecutionCommand({ executionArn }));
+      await progress.poll();
+      if (description.status !== "RUNNING" && description.status !== "PENDING_REDRIVE") return description;
+      await sleep(pollMs, signal);
     }
-  };
-  while (!signal.aborted) {
-    const description = await client.send(new DescribeExecutionCommand({ executionArn }));
-    await readNew();
-    if (description.status !== "RUNNING" && description.status !== "PENDING_REDRIVE") return description;
-    await sleep(args.pollMs, signal);
+    return undefined;
+  } finally {
+    progress.stop();
   }
-  return undefined;
 }
 
 function took(description: DescribeExecutionCommandOutput): string {
@@ -227,9 +245,10 @@ export async function runStart(args: StartArguments, io: CliIo, signal: AbortSig
       return ExitCode.Ok;
     }
     io.err(`started ${executionArn}\n`);
-    const description = args.catalog
-      ? await followCatalog(client, executionArn, args.pollMs, io, signal, sleep)
-      : await follow(client, executionArn, args, io, signal);
+    const progress = args.catalog
+      ? catalogProgress(client, executionArn, io)
+      : historyProgress(client, executionArn, io);
+    const description = await follow(client, executionArn, args.pollMs, progress, signal);
     if (description === undefined) {
       io.err(`stopped following; the execution goes on: ${executionArn}\n`);
       return ExitCode.Interrupted;
