@@ -1,22 +1,11 @@
-import {
-  close,
-  closeSync,
-  constants,
-  fsync,
-  linkSync,
-  open,
-  openSync,
-  renameSync,
-  unlinkSync,
-  writev,
-  writevSync,
-} from "node:fs";
+import { close, constants, fsync, open, writev } from "node:fs";
 import { statfs } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { type Checksum, ChecksumHasher, checksumOf } from "./checksum.js";
 import { mapFsError } from "./directory-paths.js";
 import { BodyStreamError, SinkError, SizeMismatchError } from "./errors.js";
+import { fileWriterThread } from "./file-writer-thread.js";
 
 // The callback API on a bare fd: a FileHandle per put costs an object, a finalizer and more main-thread work.
 const openFd = promisify(open);
@@ -84,12 +73,12 @@ async function writeBuffered(fd: number, body: Buffer, spec: NewFileSpec): Promi
 }
 
 /**
- * Objects up to this size are gathered in memory, then stored with synchronous calls on the main thread (open,
- * writev, close, link, unlink) when the destination is a local file system. Measured against nginx + curl (4,005 ×
- * 64 KiB, docs/benchmarks.md): creating files from libuv's four thread-pool threads at once, in the same
- * directories, costs several times the system CPU of the same calls made one at a time (the threads contend for
- * each directory's lock), and each call's round trip costs main-thread CPU too. Memory: at most this much per put
- * in flight.
+ * Objects up to this size are gathered in memory, then stored by the file writer thread (file-writer-thread.ts)
+ * when the destination is a local file system. Measured against nginx + curl (4,005 × 64 KiB, docs/benchmarks.md):
+ * creating files from libuv's four thread-pool threads at once, in the same directories, costs several times the
+ * system CPU of the same calls made one at a time (the threads contend for each directory's lock), and each call's
+ * round trip costs main-thread CPU too; made synchronously on the main thread, every wait of the file system for
+ * its journal stalls all transfers. Memory: at most this much per put in flight.
  */
 export const SMALL_OBJECT_BYTES = 1024 * 1024;
 
@@ -114,11 +103,11 @@ export async function isLocalFileSystem(dir: string): Promise<boolean> {
 }
 
 /**
- * Stores a small body under `finalPath` through a new temp file: the body is read first (counted, size-checked,
- * checksummed), then written and linked in one synchronous run, so the file appears under its final name complete
- * or not at all, and a kill leaves at most the temp file. Without `overwrite`, an existing final file is left
- * alone ("exists"). The temp file is gone afterwards whatever happened, unless creating it failed with EEXIST
- * (another writer's name).
+ * Stores a small body under `finalPath` through a new temp file: the body is read first into one buffer (counted,
+ * size-checked, checksummed), then the writer thread writes and links it in one synchronous run, so the file
+ * appears under its final name complete or not at all, and a kill leaves at most the temp file. Without
+ * `overwrite`, an existing final file is left alone ("exists"). The temp file is gone afterwards whatever happened,
+ * unless creating it failed with EEXIST (another writer's name).
  */
 export async function storeSmallFile(
   tempPath: string,
@@ -126,43 +115,29 @@ export async function storeSmallFile(
   body: Readable | Buffer,
   spec: NewFileSpec & { readonly overwrite: boolean },
 ): Promise<WrittenFile | "exists"> {
+  const writer = fileWriterThread();
   let written: WrittenFile;
-  let chunks: Buffer[];
+  let data: Buffer;
   if (Buffer.isBuffer(body)) {
     written = { size: body.length, checksum: checksumOf(body) };
-    chunks = [body];
+    data = body; // copied into the message: the caller keeps its buffer
   } else {
-    const gathered: Buffer[] = [];
+    data = writer.allocate(spec.expectedSize ?? 0);
+    let filled = 0;
     written = await consume(body, spec, (chunk) => {
-      gathered.push(chunk);
+      if (filled + chunk.length > data.length) {
+        // A body without a declared size: a larger buffer, the bytes so far moved over.
+        const larger = writer.allocate(Math.max(filled + chunk.length, data.length * 2));
+        data.copy(larger, 0, 0, filled);
+        data = larger;
+      }
+      chunk.copy(data, filled);
+      filled += chunk.length;
     });
-    chunks = gathered;
+    data = data.subarray(0, filled);
   }
-  const fd = openSync(tempPath, NEW_FILE, 0o666);
-  try {
-    let pending = chunks.filter((chunk) => chunk.length > 0);
-    while (pending.length > 0) pending = afterWritten(pending, writevSync(fd, pending));
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(tempPath);
-    throw error;
-  }
-  closeSync(fd);
-  try {
-    if (spec.overwrite) {
-      renameSync(tempPath, finalPath);
-      return written;
-    }
-    // link, not rename: it fails when the final name exists, atomically (Node has no RENAME_NOREPLACE).
-    linkSync(tempPath, finalPath);
-    return written;
-  } catch (error) {
-    if (!spec.overwrite && (error as NodeJS.ErrnoException).code === "EEXIST") return "exists";
-    if (spec.overwrite) unlinkSync(tempPath);
-    throw error;
-  } finally {
-    if (!spec.overwrite) unlinkSync(tempPath);
-  }
+  const outcome = await writer.store({ tempPath, finalPath, data, overwrite: spec.overwrite });
+  return outcome === "exists" ? "exists" : written;
 }
 
 async function writeStreamed(fd: number, source: Readable, spec: NewFileSpec): Promise<WrittenFile> {

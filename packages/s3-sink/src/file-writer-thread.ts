@@ -1,0 +1,196 @@
+import { Worker } from "node:worker_threads";
+
+/**
+ * One small object to store: its bytes written to a new temp file, which is then linked to the final name (or
+ * renamed over it, with overwrite) and removed.
+ */
+export interface StoreFileJob {
+  readonly tempPath: string;
+  readonly finalPath: string;
+  /** Bytes in a buffer from `allocate` move to the thread (detached here until it is lent again); others are copied. */
+  readonly data: Uint8Array;
+  readonly overwrite: boolean;
+}
+
+/** "exists": not overwriting, and the final name was taken (link's EEXIST); nothing of ours is left. */
+export type StoreFileOutcome = "stored" | "exists";
+
+interface ErrnoFields {
+  readonly message: string;
+  readonly code?: string;
+  readonly errno?: number;
+  readonly syscall?: string;
+  readonly path?: string;
+}
+
+type Reply = { readonly id: number; readonly returned?: ArrayBuffer } & (
+  | { readonly outcome: StoreFileOutcome }
+  | { readonly error: ErrnoFields }
+);
+
+/**
+ * The writer thread's whole program. It runs from its source text (so it cannot use anything of this module): the
+ * same synchronous calls as a plain copy, one file at a time, in the order the jobs come.
+ */
+function writerThreadMain(): void {
+  // Not `require` or `import`: the text runs as CommonJS or as a module, as the process's flags decide.
+  const fs = process.getBuiltinModule("node:fs");
+  const { parentPort } = process.getBuiltinModule("node:worker_threads");
+  const port = parentPort as NonNullable<typeof parentPort>;
+  // O_EXCL: a temp file is always new; never write into something that is already there.
+  const newFile = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
+  const store = (job: StoreFileJob & { id: number }): StoreFileOutcome => {
+    const fd = fs.openSync(job.tempPath, newFile, 0o666);
+    try {
+      for (let offset = 0; offset < job.data.length; ) {
+        offset += fs.writeSync(fd, job.data, offset);
+      }
+    } catch (error) {
+      fs.closeSync(fd);
+      fs.unlinkSync(job.tempPath);
+      throw error;
+    }
+    fs.closeSync(fd);
+    if (job.overwrite) {
+      try {
+        fs.renameSync(job.tempPath, job.finalPath);
+      } catch (error) {
+        fs.unlinkSync(job.tempPath);
+        throw error;
+      }
+      return "stored";
+    }
+    try {
+      // link, not rename: it fails when the final name exists, atomically (Node has no RENAME_NOREPLACE).
+      fs.linkSync(job.tempPath, job.finalPath);
+      return "stored";
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") return "exists";
+      throw error;
+    } finally {
+      fs.unlinkSync(job.tempPath);
+    }
+  };
+  port.on("message", (job: StoreFileJob & { id: number; moved: boolean }) => {
+    // A moved buffer goes back to be filled again (see BufferPool).
+    const returned = job.moved ? { returned: job.data.buffer } : {};
+    const transfer = job.moved ? [job.data.buffer as ArrayBuffer] : [];
+    try {
+      port.postMessage({ id: job.id, outcome: store(job), ...returned }, transfer);
+    } catch (thrown) {
+      const { message, code, errno, syscall, path } = thrown as NodeJS.ErrnoException;
+      port.postMessage({ id: job.id, error: { message, code, errno, syscall, path }, ...returned }, transfer);
+    }
+  });
+}
+
+/** The fs error the thread met, rebuilt with the fields error mapping reads (code, errno, syscall, path). */
+function errnoError(fields: ErrnoFields): NodeJS.ErrnoException {
+  return Object.assign(new Error(fields.message), fields);
+}
+
+export interface FileWriterThread {
+  /**
+   * `size` bytes to fill and pass to `store`, in memory this thread lends: moved to the writer and back, then
+   * lent again. Fresh memory for every object cost a page fault per 4 KiB and drove garbage collection.
+   */
+  allocate(size: number): Buffer;
+  store(job: StoreFileJob): Promise<StoreFileOutcome>;
+}
+
+/** Granularity of lent buffers: one class per 64 KiB of size. */
+const CLASS_BYTES = 64 * 1024;
+/** Most memory kept for lending between stores. */
+const POOL_BYTES = 32 * 1024 * 1024;
+
+/** ArrayBuffers returned by the writer, by size class, kept for the next objects of that class. */
+class BufferPool {
+  readonly #free = new Map<number, ArrayBuffer[]>();
+  readonly #lent = new WeakSet<ArrayBuffer>();
+  #pooledBytes = 0;
+
+  allocate(size: number): Buffer {
+    const capacity = Math.max(CLASS_BYTES, Math.ceil(size / CLASS_BYTES) * CLASS_BYTES);
+    let buffer = this.#free.get(capacity)?.pop();
+    if (buffer === undefined) buffer = new ArrayBuffer(capacity);
+    else this.#pooledBytes -= capacity;
+    this.#lent.add(buffer);
+    return Buffer.from(buffer, 0, size);
+  }
+
+  /** Whether `data` lies in a buffer this pool lent (so it may be moved to the writer and come back). */
+  lent(data: Uint8Array): boolean {
+    return data.buffer instanceof ArrayBuffer && this.#lent.has(data.buffer);
+  }
+
+  release(buffer: ArrayBuffer): void {
+    if (this.#pooledBytes + buffer.byteLength > POOL_BYTES) return;
+    const list = this.#free.get(buffer.byteLength) ?? [];
+    list.push(buffer);
+    this.#free.set(buffer.byteLength, list);
+    this.#pooledBytes += buffer.byteLength;
+    this.#lent.add(buffer);
+  }
+}
+
+/**
+ * Stores small files on a thread of their own. Creating a file waits on the file system (ext4's journal, the
+ * directory's lock) for hundreds of microseconds under load; on the main thread that wait stalled every transfer,
+ * and from libuv's four pool threads at once the creates contended for the same directories (docs/benchmarks.md).
+ * One thread creating files one at a time, beside a main thread that only fetches and checksums, overlaps the two.
+ * The thread keeps the process alive only while a job is pending.
+ */
+function startWriterThread(onGone: () => void): FileWriterThread {
+  // esbuild's keepNames (tsx, vitest) wraps functions in __name(): the program's text may call it.
+  const program = `var __name = (target) => target;\n(${writerThreadMain.toString()})();`;
+  const worker = new Worker(program, { eval: true });
+  worker.unref();
+  const pending = new Map<
+    number,
+    { resolve: (outcome: StoreFileOutcome) => void; reject: (error: Error) => void }
+  >();
+  let nextId = 0;
+  let gone: Error | undefined;
+  const pool = new BufferPool();
+  worker.on("message", (reply: Reply) => {
+    if (reply.returned !== undefined) pool.release(reply.returned);
+    const job = pending.get(reply.id);
+    if (job === undefined) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if ("error" in reply) job.reject(errnoError(reply.error));
+    else job.resolve(reply.outcome);
+  });
+  const fail = (error: Error) => {
+    gone ??= error;
+    onGone();
+    for (const job of pending.values()) job.reject(error);
+    pending.clear();
+  };
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`the file writer thread exited (code ${code})`)));
+  return {
+    allocate: (size) => pool.allocate(size),
+    store(job) {
+      if (gone !== undefined) return Promise.reject(gone);
+      const id = nextId++;
+      return new Promise<StoreFileOutcome>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        if (pending.size === 1) worker.ref();
+        // Lent memory moves (no copy); any other bytes are copied into the message.
+        const moved = pool.lent(job.data);
+        worker.postMessage({ ...job, id, moved }, moved ? [job.data.buffer as ArrayBuffer] : []);
+      });
+    },
+  };
+}
+
+let shared: FileWriterThread | undefined;
+
+/** The process's file writer thread, started on first use (and again if it ever died). */
+export function fileWriterThread(): FileWriterThread {
+  shared ??= startWriterThread(() => {
+    shared = undefined;
+  });
+  return shared;
+}

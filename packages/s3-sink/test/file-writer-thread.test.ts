@@ -1,0 +1,131 @@
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { fileWriterThread } from "../src/file-writer-thread.js";
+
+/** Bytes in memory the writer lends, as the sink fills them. */
+function owned(text: string): Buffer {
+  const bytes = fileWriterThread().allocate(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
+describe("file writer thread", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "writer-thread-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("stores the bytes under the final name and leaves no temp file; the buffer moves to the thread", async () => {
+    const data = owned("segment bytes");
+    const outcome = await fileWriterThread().store({
+      tempPath: join(dir, ".a.tmp"),
+      finalPath: join(dir, "a.ts"),
+      data,
+      overwrite: false,
+    });
+    expect(outcome).toBe("stored");
+    expect(await readFile(join(dir, "a.ts"), "utf8")).toBe("segment bytes");
+    expect(await readdir(dir)).toEqual(["a.ts"]);
+    expect(data.buffer.byteLength).toBe(0); // detached: moved, not copied
+    // Back from the writer and lent again (fresh memory would be zeros).
+    expect(fileWriterThread().allocate(13).toString()).toBe("segment bytes");
+  });
+
+  test("bytes the writer did not lend are copied: the caller's buffer stays usable", async () => {
+    const whole = Buffer.from("xxhelloxx");
+    const outcome = await fileWriterThread().store({
+      tempPath: join(dir, ".b.tmp"),
+      finalPath: join(dir, "b.ts"),
+      data: whole.subarray(2, 7),
+      overwrite: false,
+    });
+    expect(outcome).toBe("stored");
+    expect(await readFile(join(dir, "b.ts"), "utf8")).toBe("hello");
+    expect(whole.toString()).toBe("xxhelloxx");
+  });
+
+  test("an existing final name: 'exists' without overwrite (the file untouched), replaced with it", async () => {
+    await writeFile(join(dir, "c.ts"), "earlier");
+    const job = (overwrite: boolean) => ({
+      tempPath: join(dir, ".c.tmp"),
+      finalPath: join(dir, "c.ts"),
+      data: owned("later"),
+      overwrite,
+    });
+    expect(await fileWriterThread().store(job(false))).toBe("exists");
+    expect(await readFile(join(dir, "c.ts"), "utf8")).toBe("earlier");
+    expect(await readdir(dir)).toEqual(["c.ts"]);
+    expect(await fileWriterThread().store(job(true))).toBe("stored");
+    expect(await readFile(join(dir, "c.ts"), "utf8")).toBe("later");
+    expect(await readdir(dir)).toEqual(["c.ts"]);
+  });
+
+  test("a failed call comes back as the fs error (code, syscall, path), and the thread goes on", async () => {
+    const tempPath = join(dir, "missing", ".d.tmp");
+    const failed = fileWriterThread().store({
+      tempPath,
+      finalPath: join(dir, "missing", "d.ts"),
+      data: owned("x"),
+      overwrite: false,
+    });
+    await expect(failed).rejects.toMatchObject({ code: "ENOENT", syscall: "open", path: tempPath });
+    // A directory under the final name: link fails (EEXIST is "exists"), rename over it fails with EISDIR.
+    await mkdir(join(dir, "e.ts"));
+    const overDirectory = fileWriterThread().store({
+      tempPath: join(dir, ".e.tmp"),
+      finalPath: join(dir, "e.ts"),
+      data: owned("x"),
+      overwrite: true,
+    });
+    await expect(overDirectory).rejects.toMatchObject({ code: "EISDIR", syscall: "rename" });
+    expect((await readdir(dir)).sort()).toEqual(["e.ts"]);
+    const after = await fileWriterThread().store({
+      tempPath: join(dir, ".f.tmp"),
+      finalPath: join(dir, "f.ts"),
+      data: owned("still working"),
+      overwrite: false,
+    });
+    expect(after).toBe("stored");
+  });
+
+  test("many stores at once all land, each with its own bytes", async () => {
+    const names = Array.from({ length: 200 }, (_, index) => `seg${index}.ts`);
+    const outcomes = await Promise.all(
+      names.map((name) =>
+        fileWriterThread().store({
+          tempPath: join(dir, `.${name}.tmp`),
+          finalPath: join(dir, name),
+          data: owned(name.repeat(100)),
+          overwrite: false,
+        }),
+      ),
+    );
+    expect(outcomes.every((outcome) => outcome === "stored")).toBe(true);
+    expect((await readdir(dir)).length).toBe(200);
+    for (const name of names) expect(await readFile(join(dir, name), "utf8")).toBe(name.repeat(100));
+  });
+
+  test("an idle thread does not keep the process alive; a pending store does", () => {
+    const module = fileURLToPath(new URL("../src/file-writer-thread.ts", import.meta.url));
+    const script = `
+      const { fileWriterThread } = await import(${JSON.stringify(module)});
+      const path = ${JSON.stringify(join(dir, "g.ts"))};
+      fileWriterThread().store({ tempPath: path + ".tmp", finalPath: path, data: Buffer.from("kept"), overwrite: false })
+        .then((outcome) => console.log(outcome));
+    `;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(child.stderr).toBe("");
+    expect(child.status).toBe(0); // exited by itself once the store was done (a ref'd idle worker would hang)
+    expect(child.stdout.trim()).toBe("stored");
+  });
+});
