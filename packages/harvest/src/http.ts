@@ -6,7 +6,7 @@ import {
   type OriginPolicy,
   UnsafeReferenceError,
 } from "@vod-harvest/manifest";
-import { Agent, request } from "undici";
+import { Agent } from "undici";
 import { contentEncodings, decodeBody } from "./decode.js";
 import { safeLookup } from "./dns.js";
 import {
@@ -20,6 +20,7 @@ import {
   TooManyRedirectsError,
   TruncatedBodyError,
 } from "./errors.js";
+import { dispatchGet, drain, type OriginExchange } from "./origin-get.js";
 import { RateLimiter } from "./rate.js";
 import {
   abortError,
@@ -179,16 +180,16 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
     for (let hop = 0; ; hop++) {
       checkReference(current, policy);
       await limiter?.take(signal);
-      let response: Awaited<ReturnType<typeof request>>;
+      let response: OriginExchange;
       try {
-        response = await request(current, { dispatcher: agent, method: "GET", headers, signal });
+        response = await dispatchGet(agent, current, headers, signal);
       } catch (error) {
         throw networkError(current.href, error, signal);
       }
       const { statusCode, headers: responseHeaders, body } = response;
       const location = headerValue(responseHeaders.location);
       if (REDIRECT_STATUSES.has(statusCode) && location !== undefined) {
-        await body.dump().catch(() => {}); // the redirect's own body is of no use
+        await drain(body); // the redirect's own body is of no use
         if (hop >= maxRedirects) throw new TooManyRedirectsError(url.href, maxRedirects);
         try {
           current = new URL(location, current); // checked at the top of the loop before anything is sent
@@ -198,7 +199,7 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
         continue;
       }
       if (statusCode !== 200) {
-        await body.dump().catch(() => {});
+        await drain(body);
         const retryAfter = parseRetryAfter(headerValue(responseHeaders["retry-after"]));
         throw new OriginHttpError(current.href, statusCode, "200", retryAfter);
       }

@@ -1,0 +1,167 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent } from "undici";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { dispatchGet, drain } from "../src/origin-get.js";
+
+type Route = (request: IncomingMessage, response: ServerResponse) => void;
+
+async function readAll(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe("dispatchGet: one GET through undici's dispatch API", () => {
+  let server: Server;
+  let agent: Agent;
+  let base: string;
+  let route: Route;
+  /** Remote ports of the connections requests came on, in order. */
+  let ports: number[];
+  /** Resolves when a response's connection closes before the response finished. */
+  let cutOff: Promise<void>;
+  let markCutOff: () => void;
+
+  beforeEach(async () => {
+    ports = [];
+    cutOff = new Promise((resolve) => {
+      markCutOff = resolve;
+    });
+    server = createServer((request, response) => {
+      ports.push(request.socket.remotePort ?? -1);
+      response.on("close", () => {
+        if (!response.writableFinished) markCutOff();
+      });
+      route(request, response);
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    agent = new Agent({ connections: 1 });
+  });
+  afterEach(async () => {
+    await agent.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  test("status, headers (lower-case names), the path with its query, and every byte of a large body", async () => {
+    const payload = Buffer.alloc(8 * 1024 * 1024);
+    for (let index = 0; index < payload.length; index++) payload[index] = index % 251;
+    let asked = "";
+    route = (request, response) => {
+      asked = `${request.url} ${request.headers["x-test"]}`;
+      response.writeHead(200, { "Content-Type": "video/mp2t", "Content-Length": payload.length });
+      response.end(payload);
+    };
+    const exchange = await dispatchGet(
+      agent,
+      new URL(`${base}/a%20b/seg.ts?token=1#frag`),
+      { "x-test": "yes" },
+      undefined,
+    );
+    expect(exchange.statusCode).toBe(200);
+    expect(exchange.headers["content-type"]).toBe("video/mp2t");
+    expect(asked).toBe("/a%20b/seg.ts?token=1 yes");
+    // Read slowly: the body pauses the connection instead of buffering 8 MiB, and resumes when read.
+    await sleep(50);
+    expect(exchange.body.readableLength).toBeLessThanOrEqual(
+      exchange.body.readableHighWaterMark + 1024 * 1024,
+    );
+    expect((await readAll(exchange.body)).equals(payload)).toBe(true);
+  });
+
+  test("aborted before the response: rejects with the signal's reason, and the request is cut", async () => {
+    route = () => {}; // never answers
+    const controller = new AbortController();
+    const pending = dispatchGet(agent, new URL(`${base}/slow`), {}, controller.signal);
+    while (ports.length === 0) await sleep(5);
+    const reason = new Error("stop now");
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    await cutOff;
+  });
+
+  test("already aborted: rejects at once, nothing sent", async () => {
+    route = (_request, response) => response.end("x");
+    const reason = new Error("stopped before");
+    await expect(dispatchGet(agent, new URL(`${base}/x`), {}, AbortSignal.abort(reason))).rejects.toBe(
+      reason,
+    );
+    expect(ports).toEqual([]);
+  });
+
+  test("aborted within the body: the body errors with the reason and the connection is cut", async () => {
+    route = (_request, response) => {
+      response.writeHead(200, { "Content-Length": 1_000_000 });
+      response.write(Buffer.alloc(1000));
+    };
+    const controller = new AbortController();
+    const { body } = await dispatchGet(agent, new URL(`${base}/part`), {}, controller.signal);
+    const reason = new Error("budget over");
+    const reading = readAll(body);
+    controller.abort(reason);
+    await expect(reading).rejects.toBe(reason);
+    await cutOff;
+  });
+
+  test("a body destroyed before its end aborts the exchange", async () => {
+    route = (_request, response) => {
+      response.writeHead(200, { "Content-Length": 1_000_000 });
+      response.write(Buffer.alloc(1000));
+    };
+    const { body } = await dispatchGet(agent, new URL(`${base}/part`), {}, undefined);
+    body.destroy();
+    await cutOff;
+  });
+
+  test("a connection reset within the body errors the body", async () => {
+    route = (request, response) => {
+      response.writeHead(200, { "Content-Length": 10_000 });
+      response.write(Buffer.alloc(100), () => request.socket.resetAndDestroy());
+    };
+    const { body } = await dispatchGet(agent, new URL(`${base}/reset`), {}, undefined);
+    await expect(readAll(body)).rejects.toThrow();
+  });
+
+  test("a refused connection rejects", async () => {
+    const port = (server.address() as AddressInfo).port;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    server = createServer().listen(0, "127.0.0.1"); // for afterEach
+    await expect(
+      dispatchGet(agent, new URL(`http://127.0.0.1:${port}/x`), {}, undefined),
+    ).rejects.toMatchObject({
+      code: "ECONNREFUSED",
+    });
+  });
+
+  test("drain: a small unwanted body is read so the connection serves the next request", async () => {
+    route = (request, response) => {
+      if (request.url === "/missing") {
+        response.writeHead(404, { "Content-Length": 9 });
+        response.end("not found");
+      } else response.end("ok");
+    };
+    const missing = await dispatchGet(agent, new URL(`${base}/missing`), {}, undefined);
+    expect(missing.statusCode).toBe(404);
+    await drain(missing.body);
+    const next = await dispatchGet(agent, new URL(`${base}/next`), {}, undefined);
+    expect((await readAll(next.body)).toString()).toBe("ok");
+    expect(new Set(ports).size).toBe(1); // one connection for both
+  });
+
+  test("drain: a large unwanted body is cut, not read to its end", async () => {
+    route = (_request, response) => {
+      response.writeHead(503, { "Content-Length": 50_000_000 });
+      response.write(Buffer.alloc(256 * 1024));
+    };
+    const refused = await dispatchGet(agent, new URL(`${base}/busy`), {}, undefined);
+    await drain(refused.body);
+    await cutOff;
+  });
+});
