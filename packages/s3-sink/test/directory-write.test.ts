@@ -105,6 +105,28 @@ describe("small objects on a local file system: gathered, then stored in one syn
     expect(await readdir(join(base, "root", "v")).catch(() => [])).toEqual([]);
   });
 
+  test.each([
+    ["failed", new Error("connection reset")],
+    ["destroyed", undefined],
+  ])(
+    "a body already %s when the put begins fails the put (it does not wait for events long gone)",
+    async (_how, error) => {
+      const sink = createDirectorySink(join(base, "root"));
+      const data = patternBuffer(50_000, 4);
+      for (const size of [data.length, 5_000_000]) {
+        const body = chunkedStream(data);
+        body.on("error", () => {});
+        body.destroy(error);
+        await new Promise((resolve) => setImmediate(resolve)); // its 'error' and 'close' are emitted
+        await expect(sink.put(`v/${size}.ts`, body, { expectedSize: size })).rejects.toMatchObject({
+          name: "BodyStreamError",
+          ...(error ? { cause: error } : {}),
+        });
+      }
+      expect(await readdir(join(base, "root", "v")).catch(() => [])).toEqual([]);
+    },
+  );
+
   test("an existing object is refused without overwrite and replaced with it; either way no temp file stays", async () => {
     const sink = createDirectorySink(join(base, "root"));
     await sink.put("v/seg.ts", "first");
