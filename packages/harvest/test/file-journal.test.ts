@@ -1,4 +1,5 @@
 // The command line's checksum journal: a local JSON-lines file per (destination, source), appended per object.
+import { existsSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
@@ -105,13 +106,15 @@ describe("createFileProgressStore", () => {
     source: header.source,
   });
 
-  test("no file: empty; appended entries are on disk at once and load back", async () => {
+  test("no file: empty; appended entries are on disk by the next turn of the event loop and load back", async () => {
     const store = createFileProgressStore(options());
     expect([...(await store.load())]).toEqual([]);
     store.append({ key: "a", size: 1, checksum: hash("a") });
     store.append({ key: "b/c", size: 2, checksum: hash("b") });
-    // Read before close: each entry is written when appended, so a killed process keeps it.
-    const text = await readFile(options().path, "utf8");
+    // The turn's lines go down together at its end: not yet, then (before close) both, so a killed process keeps them.
+    expect(existsSync(options().path)).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = readFileSync(options().path, "utf8");
     expect(text.split("\n").filter(Boolean)).toHaveLength(3);
     store.close();
     const again = createFileProgressStore(options());
@@ -154,10 +157,17 @@ describe("createFileProgressStore", () => {
     await expect(createFileProgressStore(options()).load()).rejects.toMatchObject({ code: "ENOTDIR" });
   });
 
-  test("a state directory that cannot be created: append throws (the run then fails at its end)", async () => {
+  test("a state directory that cannot be created: save throws, and so does the next append (the run then fails at its end)", async () => {
     const store = createFileProgressStore(options());
     await store.load();
     await writeFile(join(dir.path, "state"), "a file where the directory should be");
-    expect(() => store.append({ key: "a", size: 1, checksum: hash("a") })).toThrow(/ENOTDIR|EEXIST/);
+    store.append({ key: "a", size: 1, checksum: hash("a") });
+    await expect(store.save([])).rejects.toThrow(/ENOTDIR|EEXIST/);
+    // Written at the end of the turn instead: the failure waits for the next append, not an uncaught exception.
+    const later = createFileProgressStore(options());
+    later.append({ key: "b", size: 1, checksum: hash("b") });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(() => later.append({ key: "c", size: 1, checksum: hash("c") })).toThrow(/ENOTDIR|EEXIST/);
+    await expect(later.save([])).rejects.toThrow(/ENOTDIR|EEXIST/);
   });
 });
