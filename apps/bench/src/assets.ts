@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { link, mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { BenchProfile } from "./profiles.js";
+import type { BenchProfile, WireShape } from "./profiles.js";
 
 /** One file of an asset as the raw baseline copies it: its path under the served root and its key in the copy. */
 interface AssetFile {
@@ -24,6 +24,8 @@ export interface GeneratedAssets {
   readonly dash: Asset;
   readonly big: Asset;
   readonly scaling: readonly Asset[];
+  /** The profile's wire shapes, in its order. */
+  readonly wire: readonly Asset[];
   /** Planned only: its segments are not on disk. */
   readonly planning: Asset;
 }
@@ -114,23 +116,32 @@ async function writeLargeFile(path: string, size: number): Promise<void> {
   }
 }
 
-async function generateHls(root: string, profile: BenchProfile, filler: Buffer): Promise<Asset> {
+/** An HLS asset under `root/name`: `renditions` media playlists of `segmentsPerRendition` distinct segments. */
+async function generateHlsShape(root: string, name: string, shape: WireShape): Promise<Asset> {
   const files: AssetFile[] = [];
-  await mkdir(join(root, "hls"), { recursive: true });
-  for (let rendition = 0; rendition < profile.renditions; rendition++) {
-    const dir = `hls/${renditionDir(rendition)}`;
+  const filler = randomBytes(shape.segmentBytes);
+  await mkdir(join(root, name), { recursive: true });
+  for (let rendition = 0; rendition < shape.renditions; rendition++) {
+    const dir = `${name}/${renditionDir(rendition)}`;
     await mkdir(join(root, dir), { recursive: true });
-    for (let index = 0; index < profile.segmentsPerRendition; index++) {
+    for (let index = 0; index < shape.segmentsPerRendition; index++) {
       const path = `${dir}/${segmentName(index)}`;
       await writeFile(join(root, path), segmentBytes(filler, rendition * 1_000_000 + index));
-      files.push({ path, key: path.slice(4) });
+      files.push({ path, key: path.slice(name.length + 1) });
     }
     files.push(
-      await writeText(root, `${dir}/index.m3u8`, mediaPlaylist(profile.segmentsPerRendition, segmentName)),
+      await writeText(root, `${dir}/index.m3u8`, mediaPlaylist(shape.segmentsPerRendition, segmentName)),
     );
   }
-  files.push(await writeText(root, "hls/index.m3u8", multivariantPlaylist(profile.renditions)));
-  return assetOf("hls", "hls/index.m3u8", files, profile);
+  files.push(await writeText(root, `${name}/index.m3u8`, multivariantPlaylist(shape.renditions)));
+  const segmentCount = shape.renditions * shape.segmentsPerRendition;
+  return { name, entryPath: `${name}/index.m3u8`, files, bytes: segmentCount * shape.segmentBytes };
+}
+
+/** A wire shape's asset name, e.g. `hls 4×1000×64KiB`. */
+function wireName(shape: WireShape): string {
+  const size = shape.segmentBytes % 1024 === 0 ? `${shape.segmentBytes / 1024}KiB` : `${shape.segmentBytes}B`;
+  return `hls ${shape.renditions}×${shape.segmentsPerRendition}×${size}`;
 }
 
 /** The DASH asset has the HLS asset's shape; its segments are hard links to the HLS segments (no extra disk). */
@@ -178,15 +189,19 @@ function assetOf(name: string, entryPath: string, files: AssetFile[], profile: B
  * with the same profile reuse the assets, since writing 2 GB takes a while.
  */
 export async function generateAssets(root: string, profile: BenchProfile): Promise<GeneratedAssets> {
-  const marker = join(root, `.complete-${profile.name}-v1`);
+  const marker = join(root, `.complete-${profile.name}-v2`);
   const reuse = existsSync(marker);
   if (!reuse) {
     await rm(root, { recursive: true, force: true });
     await mkdir(root, { recursive: true });
   }
-  const filler = randomBytes(profile.segmentBytes);
   const generate = async (): Promise<GeneratedAssets> => {
-    const hls = await generateHls(root, profile, filler);
+    const hls = await generateHlsShape(root, "hls", profile);
+    const wire: Asset[] = [];
+    for (const [index, shape] of profile.wire.entries()) {
+      const asset = await generateHlsShape(root, `wire${index}`, shape);
+      wire.push({ ...asset, name: wireName(shape) });
+    }
     const dash = await generateDash(root, profile);
     const scaling: Asset[] = [];
     for (const segments of profile.scalingCopies)
@@ -209,7 +224,7 @@ export async function generateAssets(root: string, profile: BenchProfile): Promi
       ],
       bytes: profile.bigBytes,
     };
-    return { root, hls, dash, big, scaling, planning };
+    return { root, hls, dash, big, scaling, wire, planning };
   };
   if (!reuse) {
     const assets = await generate();

@@ -245,6 +245,10 @@ async function runCases(context: Context, cases: readonly CaseName[], sinks: rea
       const asset = assets[name];
       const label = name === "big" ? `single ${(asset.bytes / 2 ** 20).toFixed(0)} MiB byte-range` : name;
       for (const sink of copySinks) rows.push(await compare(context, asset, sink, label));
+      // The per-object cost against curl: into a directory only (curl cannot PUT a tree).
+      if (name === "hls" && sinks.includes("directory")) {
+        for (const wire of assets.wire) rows.push(await compare(context, wire, "directory"));
+      }
     } else if (name === "scaling") {
       for (const asset of assets.scaling) {
         rows.push(await engineOnly(context, asset, "engine", `scaling ${asset.files.length - 1} segments`));
@@ -275,6 +279,9 @@ function directoryBytesNeeded(
       if (cases.includes(name) && asset.files.length >= KEEP_OUTPUTS_FROM_FILES)
         bytes += copies * asset.bytes;
     }
+  }
+  if (sinks.includes("directory") && cases.includes("hls")) {
+    for (const asset of assets.wire) if (asset.files.length >= KEEP_OUTPUTS_FROM_FILES) bytes += copies * asset.bytes;
   }
   if (cases.includes("scaling")) {
     for (const asset of assets.scaling)

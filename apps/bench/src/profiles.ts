@@ -1,3 +1,10 @@
+/** An HLS asset of many equal segments, copied into a directory beside curl (issue 11's shapes). */
+export interface WireShape {
+  readonly renditions: number;
+  readonly segmentsPerRendition: number;
+  readonly segmentBytes: number;
+}
+
 /** How big each part of the benchmark is: `full` is what issue 6 asks for, `tiny` is the CI smoke run. */
 export interface BenchProfile {
   readonly name: "full" | "tiny";
@@ -7,6 +14,8 @@ export interface BenchProfile {
   readonly segmentBytes: number;
   /** The single large byte-range object. */
   readonly bigBytes: number;
+  /** Run with the `hls` case, into a directory only: the per-object cost against curl (issue 11). */
+  readonly wire: readonly WireShape[];
   /** Segment counts copied end to end (one rendition) to show how cost grows. */
   readonly scalingCopies: readonly number[];
   /** Segment count planned only (no copy). */
@@ -19,6 +28,7 @@ export interface BenchProfile {
 }
 
 const KB = 1000;
+const KiB = 1024;
 const MiB = 1024 * 1024;
 
 export const PROFILES: Readonly<Record<BenchProfile["name"], BenchProfile>> = {
@@ -28,6 +38,10 @@ export const PROFILES: Readonly<Record<BenchProfile["name"], BenchProfile>> = {
     segmentsPerRendition: 1_000,
     segmentBytes: 100 * KB,
     bigBytes: 2048 * MiB,
+    wire: [
+      { renditions: 4, segmentsPerRendition: 1_000, segmentBytes: 64 * KiB },
+      { renditions: 4, segmentsPerRendition: 4_000, segmentBytes: 16 * KiB },
+    ],
     scalingCopies: [1_000, 10_000],
     planningSegments: 100_000,
     runs: 3,
@@ -40,6 +54,7 @@ export const PROFILES: Readonly<Record<BenchProfile["name"], BenchProfile>> = {
     segmentsPerRendition: 20,
     segmentBytes: 10 * KB,
     bigBytes: 8 * MiB,
+    wire: [{ renditions: 2, segmentsPerRendition: 30, segmentBytes: 16 * KiB }],
     scalingCopies: [20, 200],
     planningSegments: 2_000,
     runs: 1,

@@ -118,7 +118,8 @@ class BufferPool {
   allocate(size: number): Buffer {
     const capacity = Math.max(CLASS_BYTES, Math.ceil(size / CLASS_BYTES) * CLASS_BYTES);
     let buffer = this.#free.get(capacity)?.pop();
-    if (buffer === undefined) buffer = new ArrayBuffer(capacity);
+    // Not zeroed: every byte lent is written before it is stored.
+    if (buffer === undefined) buffer = Buffer.allocUnsafeSlow(capacity).buffer as ArrayBuffer;
     else this.#pooledBytes -= capacity;
     this.#lent.add(buffer);
     return Buffer.from(buffer, 0, size);

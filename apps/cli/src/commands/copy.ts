@@ -48,7 +48,7 @@ export async function createSink(
   destination: Destination,
   pathStyle: boolean,
   sync: DirectorySyncMode = "none",
-): Promise<ObjectSink & Partial<Pick<DirectorySink, "cleanupPartials">>> {
+): Promise<ObjectSink & Partial<Pick<DirectorySink, "cleanupPartials" | "prepareWrites">>> {
   if (destination.kind === "directory") return createDirectorySink(destination.path, { sync });
   const { createS3Destination } = await import("../s3-destination.js");
   return createS3Destination(destination, pathStyle);
@@ -131,6 +131,8 @@ export async function runCopy(args: CopyArguments, io: CliIo, signal: AbortSigna
     await sink.check?.();
     // A killed run leaves temp files (never a final name); the destination must hold only the asset and its record.
     await sink.cleanupPartials?.({ signal });
+    // The file writer thread starts while the asset is planned, not when the first segment arrives.
+    sink.prepareWrites?.();
     // Overwrite means "copy again from the origin": nothing an earlier run wrote is kept.
     if (args.overwrite) await journal.remove();
     result = await harvest(request, sink, {
