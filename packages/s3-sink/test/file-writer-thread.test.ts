@@ -95,6 +95,24 @@ describe("file writer thread", () => {
     expect(after).toBe("stored");
   });
 
+  test("a batch the message cannot carry fails its jobs, not the process; the thread goes on", async () => {
+    const data = owned("twice");
+    const job = (name: string) => ({
+      tempPath: join(dir, `.${name}.tmp`),
+      finalPath: join(dir, name),
+      data,
+      overwrite: false,
+    });
+    // The same lent buffer in two jobs of one turn: it cannot be moved twice (DataCloneError).
+    const results = await Promise.allSettled([
+      fileWriterThread().store(job("x.ts")),
+      fileWriterThread().store(job("y.ts")),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
+    expect(await readdir(dir)).toEqual([]);
+    expect(await fileWriterThread().store({ ...job("z.ts"), data: owned("later") })).toBe("stored");
+  });
+
   test("many stores at once all land, each with its own bytes", async () => {
     const names = Array.from({ length: 200 }, (_, index) => `seg${index}.ts`);
     const outcomes = await Promise.all(
