@@ -281,7 +281,8 @@ function directoryBytesNeeded(
     }
   }
   if (sinks.includes("directory") && cases.includes("hls")) {
-    for (const asset of assets.wire) if (asset.files.length >= KEEP_OUTPUTS_FROM_FILES) bytes += copies * asset.bytes;
+    for (const asset of assets.wire)
+      if (asset.files.length >= KEEP_OUTPUTS_FROM_FILES) bytes += copies * asset.bytes;
   }
   if (cases.includes("scaling")) {
     for (const asset of assets.scaling)
