@@ -2,8 +2,8 @@
  * A checksum journal in a local file (the command line's `ProgressStore`): one JSON line per written object,
  * appended once the object is stored (the lines of one turn of the event loop in one write), so a run killed at
  * any point leaves a journal that vouches only for what it wrote; a kill loses at most the last turn's lines, whose
- * objects a rerun fetches again. It lives in a state directory, never in the destination: the content prefix holds only the
- * asset's files and its completion record. One file per (destination, source) pair, so another asset copied into
+ * objects a rerun fetches again. It lives in a state directory, never in the destination: the content prefix holds
+ * only the asset's files and its completion record. One file per (destination, source) pair, so another asset copied into
  * the same destination trusts nothing of this one.
  */
 import { createHash } from "node:crypto";
@@ -117,7 +117,9 @@ export function createFileProgressStore(options: {
     }
   };
   const close = () => {
-    writeLines();
+    // The run's outcome is settled by now (save threw any earlier failure): lines that cannot be written here only
+    // mean objects a rerun fetches again, so close never masks the error the caller is handling.
+    writeLater();
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
   };
