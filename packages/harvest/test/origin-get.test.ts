@@ -86,6 +86,23 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
     await cutOff;
   });
 
+  test("aborted while waiting for a connection: rejects at once, and never sends it", async () => {
+    route = (request, response) => {
+      response.writeHead(200, { "Content-Length": 1_000_000 });
+      response.write(Buffer.alloc(1000)); // holds the agent's one connection
+    };
+    const first = await dispatchGet(agent, new URL(`${base}/busy`), {}, undefined);
+    const controller = new AbortController();
+    const queued = dispatchGet(agent, new URL(`${base}/queued`), {}, controller.signal);
+    const reason = new Error("not waiting any longer");
+    controller.abort(reason);
+    await expect(queued).rejects.toBe(reason);
+    first.body.destroy(); // frees the connection: the aborted request must not go out on it
+    await cutOff;
+    await sleep(50);
+    expect(ports).toHaveLength(1);
+  });
+
   test("already aborted: rejects at once, nothing sent", async () => {
     route = (_request, response) => response.end("x");
     const reason = new Error("stopped before");
