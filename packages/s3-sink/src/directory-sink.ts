@@ -232,7 +232,11 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
       ) {
         const storing = tempPath;
         tempPath = undefined; // storeSmallFile removes its temp file whatever happens
-        const stored = await storeSmallFile(storing, finalPath, source, { ...spec, overwrite });
+        const stored = await storeSmallFile(storing, finalPath, source, {
+          ...spec,
+          expectedSize: knownSize,
+          overwrite,
+        });
         if (stored === "exists") throw new ObjectExistsError(key, `${target} already exists`);
         if (syncMode === "flush") pending.add(finalPath, place.dir);
         return { key, size: stored.size, checksum: stored.checksum };

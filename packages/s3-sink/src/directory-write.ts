@@ -103,8 +103,8 @@ export async function isLocalFileSystem(dir: string): Promise<boolean> {
 }
 
 /**
- * Stores a small body under `finalPath` through a new temp file: the body is read first into one buffer (counted,
- * size-checked, checksummed), then the writer thread writes and links it in one synchronous run, so the file
+ * Stores a small body of a known size (`expectedSize`) under `finalPath` through a new temp file: the body is read
+ * first into one buffer (counted, size-checked, checksummed), then the writer thread writes and links it in one synchronous run, so the file
  * appears under its final name complete or not at all, and a kill leaves at most the temp file. Without
  * `overwrite`, an existing final file is left alone ("exists"). The temp file is gone afterwards whatever happened,
  * unless creating it failed with EEXIST (another writer's name).
@@ -113,7 +113,7 @@ export async function storeSmallFile(
   tempPath: string,
   finalPath: string,
   body: Readable | Buffer,
-  spec: NewFileSpec & { readonly overwrite: boolean },
+  spec: NewFileSpec & { readonly expectedSize: number; readonly overwrite: boolean },
 ): Promise<WrittenFile | "exists"> {
   const writer = fileWriterThread();
   let written: WrittenFile;
@@ -122,19 +122,14 @@ export async function storeSmallFile(
     written = { size: body.length, checksum: checksumOf(body) };
     data = body; // copied into the message: the caller keeps its buffer
   } else {
-    data = writer.allocate(spec.expectedSize ?? 0);
+    // consume lets no more than the expected size through, and fails a body that ends short.
+    const gathered = writer.allocate(spec.expectedSize);
     let filled = 0;
     written = await consume(body, spec, (chunk) => {
-      if (filled + chunk.length > data.length) {
-        // A body without a declared size: a larger buffer, the bytes so far moved over.
-        const larger = writer.allocate(Math.max(filled + chunk.length, data.length * 2));
-        data.copy(larger, 0, 0, filled);
-        data = larger;
-      }
-      chunk.copy(data, filled);
+      chunk.copy(gathered, filled);
       filled += chunk.length;
     });
-    data = data.subarray(0, filled);
+    data = gathered;
   }
   const outcome = await writer.store({ tempPath, finalPath, data, overwrite: spec.overwrite });
   return outcome === "exists" ? "exists" : written;
@@ -171,7 +166,6 @@ function consume(
   return new Promise<WrittenFile>((resolve, reject) => {
     let bytes = 0;
     let settled = false;
-    let ended = false;
     /** The asynchronous onChunk running, if any: 'end' can come while it does and must wait for it. */
     let inFlight: Promise<void> | undefined;
     const hasher = new ChecksumHasher();
@@ -224,7 +218,6 @@ function consume(
       );
     }
     function onEnd() {
-      ended = true;
       const short = expectedSize !== undefined && bytes !== expectedSize;
       const end = () => settle(short ? new SizeMismatchError(key, expectedSize, bytes) : undefined);
       if (inFlight === undefined) end();
@@ -235,7 +228,7 @@ function consume(
     }
     function onClose() {
       // Closed without 'end' or 'error': destroyed from outside (an abort without a reason).
-      if (!ended) settle(new Error("the body closed before its end"));
+      if (!source.readableEnded) settle(new Error("the body closed before its end"));
     }
     // Destroying the source ends the pass; the caller sees its signal aborted and reports the abort.
     function onAbort() {

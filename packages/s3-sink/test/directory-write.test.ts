@@ -61,7 +61,7 @@ describe("directory sink: cached directories and batched writes", () => {
   });
 });
 
-describe("small objects on a local file system: gathered, then stored in one synchronous run", () => {
+describe("small objects on a local file system: gathered, then stored by the file writer thread", () => {
   let base: string;
   beforeEach(async () => {
     base = await mkdtemp(join(tmpdir(), "dir-small-"));
