@@ -9,6 +9,12 @@ import { dispatchGet, drain } from "../src/origin-get.js";
 
 type Route = (request: IncomingMessage, response: ServerResponse) => void;
 
+/** A body that starts (1,000 of 1,000,000 bytes) and then neither ends nor fails: its connection stays taken. */
+const stalledBody: Route = (_request, response) => {
+  response.writeHead(200, { "Content-Length": 1_000_000 });
+  response.write(Buffer.alloc(1000));
+};
+
 async function readAll(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(chunk as Buffer);
@@ -87,10 +93,7 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
   });
 
   test("aborted while waiting for a connection: rejects at once, and never sends it", async () => {
-    route = (request, response) => {
-      response.writeHead(200, { "Content-Length": 1_000_000 });
-      response.write(Buffer.alloc(1000)); // holds the agent's one connection
-    };
+    route = stalledBody; // holds the agent's one connection
     const first = await dispatchGet(agent, new URL(`${base}/busy`), {}, undefined);
     const controller = new AbortController();
     const queued = dispatchGet(agent, new URL(`${base}/queued`), {}, controller.signal);
@@ -113,10 +116,7 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
   });
 
   test("aborted within the body: the body errors with the reason and the connection is cut", async () => {
-    route = (_request, response) => {
-      response.writeHead(200, { "Content-Length": 1_000_000 });
-      response.write(Buffer.alloc(1000));
-    };
+    route = stalledBody;
     const controller = new AbortController();
     const { body } = await dispatchGet(agent, new URL(`${base}/part`), {}, controller.signal);
     const reason = new Error("budget over");
@@ -127,10 +127,7 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
   });
 
   test("a body destroyed before its end aborts the exchange", async () => {
-    route = (_request, response) => {
-      response.writeHead(200, { "Content-Length": 1_000_000 });
-      response.write(Buffer.alloc(1000));
-    };
+    route = stalledBody;
     const { body } = await dispatchGet(agent, new URL(`${base}/part`), {}, undefined);
     body.destroy();
     await cutOff;

@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createTempNamer, isTempName } from "../src/directory-paths.js";
 import { createDirectorySink } from "../src/directory-sink.js";
 import { afterWritten, isLocalFileSystem, SMALL_OBJECT_BYTES } from "../src/directory-write.js";
 import { chunkedStream, failingStream, patternBuffer } from "./helpers/streams.js";
+import { tempDirEach } from "./helpers/temp-dir.js";
 
 const b = (text: string) => Buffer.from(text);
 
@@ -32,16 +32,10 @@ describe("createTempNamer", () => {
 });
 
 describe("directory sink: cached directories and batched writes", () => {
-  let base: string;
-  beforeEach(async () => {
-    base = await mkdtemp(join(tmpdir(), "dir-write-"));
-  });
-  afterEach(async () => {
-    await rm(base, { recursive: true, force: true });
-  });
+  const base = tempDirEach("dir-write-");
 
   test("a directory removed behind the sink's back fails one put, and the next put walks and creates it again", async () => {
-    const root = join(base, "root");
+    const root = join(base.path, "root");
     const sink = createDirectorySink(root);
     await sink.put("v/1.ts", "one");
     await rm(join(root, "v"), { recursive: true });
@@ -54,26 +48,20 @@ describe("directory sink: cached directories and batched writes", () => {
     ["many small chunks (batched into few writes)", 3 * 1024 * 1024 + 17, 1_000],
     ["chunks larger than a batch", 5 * 1024 * 1024 + 3, 3 * 1024 * 1024],
   ])("a stream of %s arrives intact", async (_what, size, chunk) => {
-    const sink = createDirectorySink(join(base, "root"));
+    const sink = createDirectorySink(join(base.path, "root"));
     const data = patternBuffer(size, 9);
     await sink.put("big.mp4", chunkedStream(data, chunk), { expectedSize: size });
-    expect((await readFile(join(base, "root", "big.mp4"))).equals(data)).toBe(true);
+    expect((await readFile(join(base.path, "root", "big.mp4"))).equals(data)).toBe(true);
   });
 });
 
 describe("small objects on a local file system: gathered, then stored by the file writer thread", () => {
-  let base: string;
-  beforeEach(async () => {
-    base = await mkdtemp(join(tmpdir(), "dir-small-"));
-  });
-  afterEach(async () => {
-    await rm(base, { recursive: true, force: true });
-  });
+  const base = tempDirEach("dir-small-");
 
   test("the test directory is on a local file system (so these tests take that path), /proc is not", async () => {
-    expect(await isLocalFileSystem(base)).toBe(true);
+    expect(await isLocalFileSystem(base.path)).toBe(true);
     expect(await isLocalFileSystem("/proc")).toBe(false);
-    expect(await isLocalFileSystem(join(base, "missing"))).toBe(false);
+    expect(await isLocalFileSystem(join(base.path, "missing"))).toBe(false);
   });
 
   test.each([
@@ -81,18 +69,18 @@ describe("small objects on a local file system: gathered, then stored by the fil
     ["a stream one byte over it (the streamed path)", SMALL_OBJECT_BYTES + 1, 64 * 1024],
     ["a stream of one-byte chunks", 3_000, 1],
   ])("%s arrives intact, with its size and checksum, and no temp file left", async (_what, size, chunk) => {
-    const sink = createDirectorySink(join(base, "root"));
+    const sink = createDirectorySink(join(base.path, "root"));
     const data = patternBuffer(size, 5);
     const stored = await sink.put("v/seg.ts", chunkedStream(data, chunk), { expectedSize: size });
     expect(stored.size).toBe(size);
     const again = await sink.put("v/copy.ts", data);
     expect(again.checksum).toEqual(stored.checksum);
-    expect((await readFile(join(base, "root", "v", "seg.ts"))).equals(data)).toBe(true);
-    expect((await readdir(join(base, "root", "v"))).sort()).toEqual(["copy.ts", "seg.ts"]);
+    expect((await readFile(join(base.path, "root", "v", "seg.ts"))).equals(data)).toBe(true);
+    expect((await readdir(join(base.path, "root", "v"))).sort()).toEqual(["copy.ts", "seg.ts"]);
   });
 
   test("a body that breaks off, or is shorter than announced: nothing under the final name, no temp file", async () => {
-    const sink = createDirectorySink(join(base, "root"));
+    const sink = createDirectorySink(join(base.path, "root"));
     const data = patternBuffer(200_000, 3);
     await expect(
       sink.put("v/a.ts", failingStream(data), { expectedSize: data.length }),
@@ -102,7 +90,7 @@ describe("small objects on a local file system: gathered, then stored by the fil
     await expect(
       sink.put("v/b.ts", chunkedStream(data.subarray(0, 1000)), { expectedSize: data.length }),
     ).rejects.toMatchObject({ name: "SizeMismatchError" });
-    expect(await readdir(join(base, "root", "v")).catch(() => [])).toEqual([]);
+    expect(await readdir(join(base.path, "root", "v")).catch(() => [])).toEqual([]);
   });
 
   test.each([
@@ -111,7 +99,7 @@ describe("small objects on a local file system: gathered, then stored by the fil
   ])(
     "a body already %s when the put begins fails the put (it does not wait for events long gone)",
     async (_how, error) => {
-      const sink = createDirectorySink(join(base, "root"));
+      const sink = createDirectorySink(join(base.path, "root"));
       const data = patternBuffer(50_000, 4);
       for (const size of [data.length, 5_000_000]) {
         const body = chunkedStream(data);
@@ -123,19 +111,19 @@ describe("small objects on a local file system: gathered, then stored by the fil
           ...(error ? { cause: error } : {}),
         });
       }
-      expect(await readdir(join(base, "root", "v")).catch(() => [])).toEqual([]);
+      expect(await readdir(join(base.path, "root", "v")).catch(() => [])).toEqual([]);
     },
   );
 
   test("an existing object is refused without overwrite and replaced with it; either way no temp file stays", async () => {
-    const sink = createDirectorySink(join(base, "root"));
+    const sink = createDirectorySink(join(base.path, "root"));
     await sink.put("v/seg.ts", "first");
     await expect(
       sink.put("v/seg.ts", chunkedStream(Buffer.from("second")), { expectedSize: 6 }),
     ).rejects.toMatchObject({ name: "ObjectExistsError" });
-    expect(await readFile(join(base, "root", "v", "seg.ts"), "utf8")).toBe("first");
+    expect(await readFile(join(base.path, "root", "v", "seg.ts"), "utf8")).toBe("first");
     await sink.put("v/seg.ts", chunkedStream(Buffer.from("second")), { expectedSize: 6, overwrite: true });
-    expect(await readFile(join(base, "root", "v", "seg.ts"), "utf8")).toBe("second");
-    expect(await readdir(join(base, "root", "v"))).toEqual(["seg.ts"]);
+    expect(await readFile(join(base.path, "root", "v", "seg.ts"), "utf8")).toBe("second");
+    expect(await readdir(join(base.path, "root", "v"))).toEqual(["seg.ts"]);
   });
 });

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { fileWriterThread } from "../src/file-writer-thread.js";
+import { tempDirEach } from "./helpers/temp-dir.js";
 
 /** Bytes in memory the writer lends, as the sink fills them. */
 function owned(text: string): Buffer {
@@ -14,25 +14,19 @@ function owned(text: string): Buffer {
 }
 
 describe("file writer thread", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "writer-thread-"));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirEach("writer-thread-");
 
   test("stores the bytes under the final name and leaves no temp file; the buffer moves to the thread", async () => {
     const data = owned("segment bytes");
     const outcome = await fileWriterThread().store({
-      tempPath: join(dir, ".a.tmp"),
-      finalPath: join(dir, "a.ts"),
+      tempPath: join(dir.path, ".a.tmp"),
+      finalPath: join(dir.path, "a.ts"),
       data,
       overwrite: false,
     });
     expect(outcome).toBe("stored");
-    expect(await readFile(join(dir, "a.ts"), "utf8")).toBe("segment bytes");
-    expect(await readdir(dir)).toEqual(["a.ts"]);
+    expect(await readFile(join(dir.path, "a.ts"), "utf8")).toBe("segment bytes");
+    expect(await readdir(dir.path)).toEqual(["a.ts"]);
     expect(data.buffer.byteLength).toBe(0); // detached: moved, not copied
     // Back from the writer and lent again (fresh memory would be zeros).
     expect(fileWriterThread().allocate(13).toString()).toBe("segment bytes");
@@ -41,54 +35,54 @@ describe("file writer thread", () => {
   test("bytes the writer did not lend are copied: the caller's buffer stays usable", async () => {
     const whole = Buffer.from("xxhelloxx");
     const outcome = await fileWriterThread().store({
-      tempPath: join(dir, ".b.tmp"),
-      finalPath: join(dir, "b.ts"),
+      tempPath: join(dir.path, ".b.tmp"),
+      finalPath: join(dir.path, "b.ts"),
       data: whole.subarray(2, 7),
       overwrite: false,
     });
     expect(outcome).toBe("stored");
-    expect(await readFile(join(dir, "b.ts"), "utf8")).toBe("hello");
+    expect(await readFile(join(dir.path, "b.ts"), "utf8")).toBe("hello");
     expect(whole.toString()).toBe("xxhelloxx");
   });
 
   test("an existing final name: 'exists' without overwrite (the file untouched), replaced with it", async () => {
-    await writeFile(join(dir, "c.ts"), "earlier");
+    await writeFile(join(dir.path, "c.ts"), "earlier");
     const job = (overwrite: boolean) => ({
-      tempPath: join(dir, ".c.tmp"),
-      finalPath: join(dir, "c.ts"),
+      tempPath: join(dir.path, ".c.tmp"),
+      finalPath: join(dir.path, "c.ts"),
       data: owned("later"),
       overwrite,
     });
     expect(await fileWriterThread().store(job(false))).toBe("exists");
-    expect(await readFile(join(dir, "c.ts"), "utf8")).toBe("earlier");
-    expect(await readdir(dir)).toEqual(["c.ts"]);
+    expect(await readFile(join(dir.path, "c.ts"), "utf8")).toBe("earlier");
+    expect(await readdir(dir.path)).toEqual(["c.ts"]);
     expect(await fileWriterThread().store(job(true))).toBe("stored");
-    expect(await readFile(join(dir, "c.ts"), "utf8")).toBe("later");
-    expect(await readdir(dir)).toEqual(["c.ts"]);
+    expect(await readFile(join(dir.path, "c.ts"), "utf8")).toBe("later");
+    expect(await readdir(dir.path)).toEqual(["c.ts"]);
   });
 
   test("a failed call comes back as the fs error (code, syscall, path), and the thread goes on", async () => {
-    const tempPath = join(dir, "missing", ".d.tmp");
+    const tempPath = join(dir.path, "missing", ".d.tmp");
     const failed = fileWriterThread().store({
       tempPath,
-      finalPath: join(dir, "missing", "d.ts"),
+      finalPath: join(dir.path, "missing", "d.ts"),
       data: owned("x"),
       overwrite: false,
     });
     await expect(failed).rejects.toMatchObject({ code: "ENOENT", syscall: "open", path: tempPath });
     // A directory under the final name: link fails (EEXIST is "exists"), rename over it fails with EISDIR.
-    await mkdir(join(dir, "e.ts"));
+    await mkdir(join(dir.path, "e.ts"));
     const overDirectory = fileWriterThread().store({
-      tempPath: join(dir, ".e.tmp"),
-      finalPath: join(dir, "e.ts"),
+      tempPath: join(dir.path, ".e.tmp"),
+      finalPath: join(dir.path, "e.ts"),
       data: owned("x"),
       overwrite: true,
     });
     await expect(overDirectory).rejects.toMatchObject({ code: "EISDIR", syscall: "rename" });
-    expect((await readdir(dir)).sort()).toEqual(["e.ts"]);
+    expect((await readdir(dir.path)).sort()).toEqual(["e.ts"]);
     const after = await fileWriterThread().store({
-      tempPath: join(dir, ".f.tmp"),
-      finalPath: join(dir, "f.ts"),
+      tempPath: join(dir.path, ".f.tmp"),
+      finalPath: join(dir.path, "f.ts"),
       data: owned("still working"),
       overwrite: false,
     });
@@ -98,8 +92,8 @@ describe("file writer thread", () => {
   test("a batch the message cannot carry fails its jobs, not the process; the thread goes on", async () => {
     const data = owned("twice");
     const job = (name: string) => ({
-      tempPath: join(dir, `.${name}.tmp`),
-      finalPath: join(dir, name),
+      tempPath: join(dir.path, `.${name}.tmp`),
+      finalPath: join(dir.path, name),
       data,
       overwrite: false,
     });
@@ -109,7 +103,7 @@ describe("file writer thread", () => {
       fileWriterThread().store(job("y.ts")),
     ]);
     expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(dir.path)).toEqual([]);
     expect(await fileWriterThread().store({ ...job("z.ts"), data: owned("later") })).toBe("stored");
   });
 
@@ -118,23 +112,23 @@ describe("file writer thread", () => {
     const outcomes = await Promise.all(
       names.map((name) =>
         fileWriterThread().store({
-          tempPath: join(dir, `.${name}.tmp`),
-          finalPath: join(dir, name),
+          tempPath: join(dir.path, `.${name}.tmp`),
+          finalPath: join(dir.path, name),
           data: owned(name.repeat(100)),
           overwrite: false,
         }),
       ),
     );
     expect(outcomes.every((outcome) => outcome === "stored")).toBe(true);
-    expect((await readdir(dir)).length).toBe(200);
-    for (const name of names) expect(await readFile(join(dir, name), "utf8")).toBe(name.repeat(100));
+    expect((await readdir(dir.path)).length).toBe(200);
+    for (const name of names) expect(await readFile(join(dir.path, name), "utf8")).toBe(name.repeat(100));
   });
 
   test("an idle thread does not keep the process alive; a pending store does", () => {
     const module = fileURLToPath(new URL("../src/file-writer-thread.ts", import.meta.url));
     const script = `
       const { fileWriterThread } = await import(${JSON.stringify(module)});
-      const path = ${JSON.stringify(join(dir, "g.ts"))};
+      const path = ${JSON.stringify(join(dir.path, "g.ts"))};
       fileWriterThread().store({ tempPath: path + ".tmp", finalPath: path, data: Buffer.from("kept"), overwrite: false })
         .then((outcome) => console.log(outcome));
     `;
