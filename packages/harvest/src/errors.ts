@@ -263,3 +263,23 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+export type HttpConnectionErrorCode =
+  | "BAD_RESPONSE"
+  | "CONNECTION_CLOSED"
+  | "HEADERS_TIMEOUT"
+  | "BODY_TIMEOUT"
+  | "UNEXPECTED_DATA";
+
+/**
+ * A fault of one exchange on the origin client's own HTTP/1.1 connections (src/h1): a malformed response, a
+ * connection closed early, a timeout. Always reaches callers as the cause of an OriginNetworkError (retryable).
+ */
+export class HttpConnectionError extends Error {
+  readonly code: HttpConnectionErrorCode;
+  constructor(code: HttpConnectionErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "HttpConnectionError";
+    this.code = code;
+  }
+}

@@ -6,7 +6,6 @@ import {
   type OriginPolicy,
   UnsafeReferenceError,
 } from "@vod-harvest/manifest";
-import { Agent } from "undici";
 import { contentEncodings, decodeBody } from "./decode.js";
 import { safeLookup } from "./dns.js";
 import {
@@ -20,7 +19,9 @@ import {
   TooManyRedirectsError,
   TruncatedBodyError,
 } from "./errors.js";
-import { dispatchGet, drain, type OriginExchange } from "./origin-get.js";
+import { createH1Transport } from "./h1/transport.js";
+import type { OriginExchange, OriginTransport } from "./origin-exchange.js";
+import { drain, lazyUndiciTransport } from "./origin-get.js";
 import { RateLimiter } from "./rate.js";
 import {
   abortError,
@@ -47,6 +48,11 @@ export interface OriginClientOptions {
   readonly bodyTimeoutMs?: number;
   /** Called before each retry wait, with the failed URL; errors never carry header values. */
   readonly onRetry?: (url: string, attempt: number, error: unknown) => void;
+  /**
+   * Who speaks HTTP: the client's own HTTP/1.1 connections (`h1`, the default: half the CPU per request) or
+   * undici's Agent (`undici`).
+   */
+  readonly transport?: "h1" | "undici";
 }
 
 /** A response with status 200, its body not yet read. The caller must consume or destroy `body`. */
@@ -71,6 +77,8 @@ export interface OriginClient {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** How long an unused connection to an origin is kept. */
+const KEEP_ALIVE_MS = 10_000;
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -167,13 +175,24 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
       : new RateLimiter(positive("ratePerSecond", options.ratePerSecond, 1));
   // Stored objects must be what a player decodes: ask for no encoding (a body still encoded is decoded below).
   const headers = { ...options.headers, "accept-encoding": "identity" };
-  const agent = new Agent({
-    connections,
-    keepAliveTimeout: 10_000,
-    headersTimeout: options.headersTimeoutMs ?? 30_000,
-    bodyTimeout: options.bodyTimeoutMs ?? 30_000,
-    connect: { lookup: safeLookup },
-  });
+  const headersTimeoutMs = positive("headersTimeoutMs", options.headersTimeoutMs, 30_000);
+  const bodyTimeoutMs = positive("bodyTimeoutMs", options.bodyTimeoutMs, 30_000);
+  const transport: OriginTransport =
+    options.transport === "undici"
+      ? lazyUndiciTransport({
+          connections,
+          keepAliveTimeout: KEEP_ALIVE_MS,
+          headersTimeout: headersTimeoutMs,
+          bodyTimeout: bodyTimeoutMs,
+          connect: { lookup: safeLookup },
+        })
+      : createH1Transport({
+          connections,
+          headersTimeoutMs,
+          bodyTimeoutMs,
+          idleTimeoutMs: KEEP_ALIVE_MS,
+          lookup: safeLookup,
+        });
 
   async function get(url: URL, policy: OriginPolicy, signal?: AbortSignal) {
     let current = url;
@@ -182,7 +201,7 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
       await limiter?.take(signal);
       let response: OriginExchange;
       try {
-        response = await dispatchGet(agent, current, headers, signal);
+        response = await transport.get(current, headers, signal);
       } catch (error) {
         throw networkError(current.href, error, signal);
       }
@@ -227,6 +246,6 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
     getText: (url, policy, signal) =>
       retryUrl(url, async () => readText(await get(url, policy, signal), maxManifestBytes), signal),
     retry,
-    close: () => agent.close(),
+    close: () => transport.close(),
   };
 }

@@ -1,13 +1,7 @@
 import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
-import type { Dispatcher } from "undici";
-
-/** The response to one GET: status, headers (lower-case names) and the body, not yet read. */
-export interface OriginExchange {
-  readonly statusCode: number;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: Readable;
-}
+import type { Agent, Dispatcher } from "undici";
+import type { OriginExchange, OriginTransport } from "./origin-exchange.js";
 
 /**
  * A response body fed by the dispatcher: pushes what arrives, pauses the connection when the reader falls behind
@@ -122,7 +116,7 @@ class GetHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-export function dispatchGet(
+function dispatchGet(
   dispatcher: Dispatcher,
   url: URL,
   headers: Readonly<Record<string, string>>,
@@ -153,4 +147,27 @@ export async function drain(body: Readable): Promise<void> {
     if (bytes > DRAIN_BYTES) body.destroy();
   });
   await finished(body).catch(() => {});
+}
+
+/** An undici dispatcher as an origin transport. */
+export function undiciTransport(agent: Dispatcher): OriginTransport {
+  return {
+    get: (url, headers, signal) => dispatchGet(agent, url, headers, signal),
+    close: () => agent.close(),
+  };
+}
+
+/** undici's Agent as the client's transport (`transport: "undici"`), loaded on first use: the default never pays for it. */
+export function lazyUndiciTransport(options: Agent.Options): OriginTransport {
+  let agent: Promise<Agent> | undefined;
+  const load = () => {
+    agent ??= import("undici").then(({ Agent }) => new Agent(options));
+    return agent;
+  };
+  return {
+    get: async (url, headers, signal) => dispatchGet(await load(), url, headers, signal),
+    close: async () => {
+      if (agent !== undefined) await (await agent).close();
+    },
+  };
 }

@@ -24,19 +24,25 @@ beforeEach(async () => {
       "/r/loop": "/r/loop",
     },
   });
-  client = createOriginClient({
-    headers: { Authorization: "Bearer x" },
-    retry: { baseDelayMs: 1, maxDelayMs: 5, attempts: 3 },
-    maxManifestBytes: 1000,
-  });
 });
 
 afterEach(async () => {
-  await client.close();
   await origin.close();
 });
 
-describe("origin client", () => {
+describe.each(["h1", "undici"] as const)("origin client over %s", (transport) => {
+  beforeEach(() => {
+    client = createOriginClient({
+      headers: { Authorization: "Bearer x" },
+      retry: { baseDelayMs: 1, maxDelayMs: 5, attempts: 3 },
+      maxManifestBytes: 1000,
+      transport,
+    });
+  });
+  afterEach(async () => {
+    await client.close();
+  });
+
   test("sends the headers, follows a redirect within the origin", async () => {
     expect(await client.getText(new URL(origin.urlOf("/r/same")), policy())).toBe("#EXTM3U\n");
     expect(origin.requests.map((request) => request.path)).toEqual(["/r/same", "/a/index.m3u8"]);

@@ -5,7 +5,9 @@ import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent } from "undici";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { dispatchGet, drain } from "../src/origin-get.js";
+import { createH1Transport } from "../src/h1/transport.js";
+import type { OriginTransport } from "../src/origin-exchange.js";
+import { drain, undiciTransport } from "../src/origin-get.js";
 
 type Route = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -21,9 +23,24 @@ async function readAll(body: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-describe("dispatchGet: one GET through undici's dispatch API", () => {
+/** The same behaviour from both transports the origin client can use, each with one connection. */
+const TRANSPORTS: { name: string; make: () => OriginTransport }[] = [
+  { name: "undici's dispatch API", make: () => undiciTransport(new Agent({ connections: 1 })) },
+  {
+    name: "the client's own HTTP/1.1 connections",
+    make: () =>
+      createH1Transport({
+        connections: 1,
+        headersTimeoutMs: 30_000,
+        bodyTimeoutMs: 30_000,
+        idleTimeoutMs: 10_000,
+      }),
+  },
+];
+
+describe.each(TRANSPORTS)("one GET through $name", ({ make }) => {
   let server: Server;
-  let agent: Agent;
+  let transport: OriginTransport;
   let base: string;
   let route: Route;
   /** Remote ports of the connections requests came on, in order. */
@@ -47,10 +64,10 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    agent = new Agent({ connections: 1 });
+    transport = make();
   });
   afterEach(async () => {
-    await agent.close();
+    await transport.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
@@ -64,8 +81,7 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
       response.writeHead(200, { "Content-Type": "video/mp2t", "Content-Length": payload.length });
       response.end(payload);
     };
-    const exchange = await dispatchGet(
-      agent,
+    const exchange = await transport.get(
       new URL(`${base}/a%20b/seg.ts?token=1#frag`),
       { "x-test": "yes" },
       undefined,
@@ -84,7 +100,7 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
   test("aborted before the response: rejects with the signal's reason, and the request is cut", async () => {
     route = () => {}; // never answers
     const controller = new AbortController();
-    const pending = dispatchGet(agent, new URL(`${base}/slow`), {}, controller.signal);
+    const pending = transport.get(new URL(`${base}/slow`), {}, controller.signal);
     while (ports.length === 0) await sleep(5);
     const reason = new Error("stop now");
     controller.abort(reason);
@@ -93,10 +109,10 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
   });
 
   test("aborted while waiting for a connection: rejects at once, and never sends it", async () => {
-    route = stalledBody; // holds the agent's one connection
-    const first = await dispatchGet(agent, new URL(`${base}/busy`), {}, undefined);
+    route = stalledBody; // holds the transport's one connection
+    const first = await transport.get(new URL(`${base}/busy`), {}, undefined);
     const controller = new AbortController();
-    const queued = dispatchGet(agent, new URL(`${base}/queued`), {}, controller.signal);
+    const queued = transport.get(new URL(`${base}/queued`), {}, controller.signal);
     const reason = new Error("not waiting any longer");
     controller.abort(reason);
     await expect(queued).rejects.toBe(reason);
@@ -109,16 +125,14 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
   test("already aborted: rejects at once, nothing sent", async () => {
     route = (_request, response) => response.end("x");
     const reason = new Error("stopped before");
-    await expect(dispatchGet(agent, new URL(`${base}/x`), {}, AbortSignal.abort(reason))).rejects.toBe(
-      reason,
-    );
+    await expect(transport.get(new URL(`${base}/x`), {}, AbortSignal.abort(reason))).rejects.toBe(reason);
     expect(ports).toEqual([]);
   });
 
   test("aborted within the body: the body errors with the reason and the connection is cut", async () => {
     route = stalledBody;
     const controller = new AbortController();
-    const { body } = await dispatchGet(agent, new URL(`${base}/part`), {}, controller.signal);
+    const { body } = await transport.get(new URL(`${base}/part`), {}, controller.signal);
     const reason = new Error("budget over");
     const reading = readAll(body);
     controller.abort(reason);
@@ -128,7 +142,7 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
 
   test("a body destroyed before its end aborts the exchange", async () => {
     route = stalledBody;
-    const { body } = await dispatchGet(agent, new URL(`${base}/part`), {}, undefined);
+    const { body } = await transport.get(new URL(`${base}/part`), {}, undefined);
     body.destroy();
     await cutOff;
   });
@@ -138,7 +152,7 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
       response.writeHead(200, { "Content-Length": 10_000 });
       response.write(Buffer.alloc(100), () => request.socket.resetAndDestroy());
     };
-    const { body } = await dispatchGet(agent, new URL(`${base}/reset`), {}, undefined);
+    const { body } = await transport.get(new URL(`${base}/reset`), {}, undefined);
     await expect(readAll(body)).rejects.toThrow();
   });
 
@@ -147,9 +161,7 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     server = createServer().listen(0, "127.0.0.1"); // for afterEach
-    await expect(
-      dispatchGet(agent, new URL(`http://127.0.0.1:${port}/x`), {}, undefined),
-    ).rejects.toMatchObject({
+    await expect(transport.get(new URL(`http://127.0.0.1:${port}/x`), {}, undefined)).rejects.toMatchObject({
       code: "ECONNREFUSED",
     });
   });
@@ -161,10 +173,10 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
         response.end("not found");
       } else response.end("ok");
     };
-    const missing = await dispatchGet(agent, new URL(`${base}/missing`), {}, undefined);
+    const missing = await transport.get(new URL(`${base}/missing`), {}, undefined);
     expect(missing.statusCode).toBe(404);
     await drain(missing.body);
-    const next = await dispatchGet(agent, new URL(`${base}/next`), {}, undefined);
+    const next = await transport.get(new URL(`${base}/next`), {}, undefined);
     expect((await readAll(next.body)).toString()).toBe("ok");
     expect(new Set(ports).size).toBe(1); // one connection for both
   });
@@ -174,7 +186,7 @@ describe("dispatchGet: one GET through undici's dispatch API", () => {
       response.writeHead(503, { "Content-Length": 50_000_000 });
       response.write(Buffer.alloc(256 * 1024));
     };
-    const refused = await dispatchGet(agent, new URL(`${base}/busy`), {}, undefined);
+    const refused = await transport.get(new URL(`${base}/busy`), {}, undefined);
     await drain(refused.body);
     await cutOff;
   });

@@ -1,6 +1,6 @@
 // Everything of the sink package that does not load the AWS SDK: the interface, keys, errors, `s3://` parsing and
 // the directory sink. For code that must start fast (the command line loads the SDK only for an S3 destination).
-export type { PutBody } from "./body.js";
+export { type FillableBody, type FilledBody, fillBuffer, isFillable, type PutBody } from "./body.js";
 export { ChecksumHasher, checksumOf, checksumStream, encodeChecksum } from "./checksum.js";
 export { CHECKSUM_ALGORITHM, type Checksum, type ChecksumAlgorithm, isChecksum } from "./checksum-shape.js";
 export { contentTypeFor, FALLBACK_CONTENT_TYPE, preferredContentType } from "./content-type.js";

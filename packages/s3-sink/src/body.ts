@@ -51,3 +51,26 @@ export class ByteCounter extends Transform {
     callback();
   }
 }
+
+/** How reading a body straight into memory went: the body's size, and what stopped it if it failed. */
+export interface FilledBody {
+  /** Bytes the body had: more than the target holds when it was too long (the excess is not written). */
+  readonly bytes: number;
+  readonly error?: unknown;
+}
+
+/**
+ * The method of a body that can copy itself straight into memory its reader provides, instead of handing over chunks
+ * (the origin client's bodies can: receiving then allocates nothing). Keyed by a registered symbol so a body from
+ * any copy of the package is recognised.
+ */
+export const fillBuffer: unique symbol = Symbol.for("vod-harvest.fill-buffer");
+
+export interface FillableBody {
+  /** Copies the rest of the body into `target` from its start; resolves (never rejects) when the body ends or fails. */
+  [fillBuffer](target: Buffer): Promise<FilledBody>;
+}
+
+export function isFillable(body: Readable): body is Readable & FillableBody {
+  return typeof (body as Partial<FillableBody>)[fillBuffer] === "function";
+}

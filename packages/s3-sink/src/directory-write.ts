@@ -2,6 +2,7 @@ import { close, constants, fsync, open, writev } from "node:fs";
 import { statfs } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { promisify } from "node:util";
+import { type FillableBody, fillBuffer, isFillable } from "./body.js";
 import { type Checksum, ChecksumHasher, checksumOf } from "./checksum.js";
 import { mapFsError } from "./directory-paths.js";
 import { BodyStreamError, SinkError, SizeMismatchError } from "./errors.js";
@@ -121,6 +122,9 @@ export async function storeSmallFile(
   if (Buffer.isBuffer(body)) {
     written = { size: body.length, checksum: checksumOf(body) };
     data = body; // copied into the message: the caller keeps its buffer
+  } else if (isFillable(body)) {
+    data = writer.allocate(spec.expectedSize);
+    written = await fill(body, data, spec);
   } else {
     // consume lets no more than the expected size through, and fails a body that ends short.
     const gathered = writer.allocate(spec.expectedSize);
@@ -133,6 +137,23 @@ export async function storeSmallFile(
   }
   const outcome = await writer.store({ tempPath, finalPath, data, overwrite: spec.overwrite });
   return outcome === "exists" ? "exists" : written;
+}
+
+/** Reads a fillable body straight into `target` (its expected size), with consume's checks and errors. */
+async function fill(body: Readable & FillableBody, target: Buffer, spec: NewFileSpec): Promise<WrittenFile> {
+  const { signal } = spec;
+  const onAbort = () => body.destroy(signal?.reason instanceof Error ? signal.reason : undefined);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  const { bytes, error } = await body[fillBuffer](target).finally(() =>
+    signal?.removeEventListener("abort", onAbort),
+  );
+  if (error !== undefined) {
+    if (signal?.aborted) throw error;
+    throw new BodyStreamError(spec.target, Math.min(bytes, target.length), { cause: error });
+  }
+  if (bytes !== target.length) throw new SizeMismatchError(spec.key, target.length, bytes);
+  return { size: bytes, checksum: checksumOf(target) };
 }
 
 async function writeStreamed(fd: number, source: Readable, spec: NewFileSpec): Promise<WrittenFile> {
