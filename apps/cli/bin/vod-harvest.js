@@ -6,6 +6,10 @@ if (major < 22 || (major === 22 && minor < 19)) {
   process.stderr.write(`error: vod-harvest needs Node.js 22.19 or later; this is ${process.version}\n`);
   process.exit(2);
 }
+// V8's compiled code for our modules, kept between runs (in the OS temp directory; NODE_DISABLE_COMPILE_CACHE=1
+// turns it off): each start then skips compiling what it ran before.
+const { enableCompileCache } = await import("node:module");
+enableCompileCache?.();
 let main;
 try {
   main = await import("../dist/vod-harvest.mjs");

@@ -4,10 +4,16 @@ import type { Checksum } from "./checksum-shape.js";
 // The shape lives apart (no native code); re-exported for the modules that also compute checksums.
 export { CHECKSUM_ALGORITHM, type Checksum, isChecksum } from "./checksum-shape.js";
 
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** The CRC's four bytes, big-endian, in base64 (as S3 gives it). By hand: a Buffer per object showed in profiles. */
 export function encodeChecksum(crc: number): Checksum {
-  const bytes = Buffer.allocUnsafe(4);
-  bytes.writeUInt32BE(crc >>> 0);
-  return bytes.toString("base64");
+  const value = crc >>> 0;
+  const b0 = value >>> 24;
+  const b1 = (value >>> 16) & 0xff;
+  const b2 = (value >>> 8) & 0xff;
+  const b3 = value & 0xff;
+  return `${BASE64[b0 >> 2]}${BASE64[((b0 & 3) << 4) | (b1 >> 4)]}${BASE64[((b1 & 15) << 2) | (b2 >> 6)]}${BASE64[b2 & 63]}${BASE64[b3 >> 2]}${BASE64[(b3 & 3) << 4]}==`;
 }
 
 /** Incremental CRC32C (native): feed chunks in order, read the value at the end. */

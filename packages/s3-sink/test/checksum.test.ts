@@ -9,6 +9,21 @@ describe("CRC32C", () => {
     expect(encodeChecksum(0xe3069283)).toBe("4waSgw==");
   });
 
+  test("encodeChecksum is the four big-endian bytes in base64, for every bit pattern", () => {
+    const values = [0, 1, 0xff, 0x100, 0xffffffff, 0x80000000, 0x7fffffff, -1];
+    for (let bit = 0; bit < 32; bit++) values.push(2 ** bit, 2 ** 32 - 1 - 2 ** bit);
+    // A fixed pseudo-random walk (an LCG), the same every run.
+    for (let index = 0, next = 12345; index < 2000; index++) {
+      next = (Math.imul(next, 1664525) + 1013904223) >>> 0;
+      values.push(next);
+    }
+    for (const value of values) {
+      const bytes = Buffer.alloc(4);
+      bytes.writeUInt32BE(value >>> 0);
+      expect(encodeChecksum(value)).toBe(bytes.toString("base64"));
+    }
+  });
+
   test.each([0, 1, 3, 4095, 65_536, 1_000_003])(
     "%i bytes: as the AWS SDK computes it, whole or in chunks",
     (size) => {

@@ -83,6 +83,10 @@ export function parseHeadText(text: string): {
 
 function listOf(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
+  if (typeof value === "string" && !value.includes(",")) {
+    const item = value.trim().toLowerCase(); // the common case, without the split and its arrays
+    return item === "" ? [] : [item];
+  }
   return (Array.isArray(value) ? value : [value]).flatMap((item) =>
     item
       .split(",")

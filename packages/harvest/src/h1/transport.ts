@@ -56,9 +56,9 @@ interface Waiting {
   started: boolean;
   /** Takes it out of the queue and rejects it with the signal's reason. */
   readonly dequeue: () => void;
-  /** Removes the signal's listener. */
+  /** Stops watching the signal for this request. */
   readonly detach: () => void;
-  /** The signal's listener: `dequeue` while queued, the exchange's own once started (one listener, swapped). */
+  /** What the signal's abort does to it: `dequeue` while queued, the exchange's own once started. */
   onAbort: () => void;
 }
 
@@ -80,6 +80,28 @@ export function createH1Transport(options: H1TransportOptions): OriginTransport 
   );
   let sweeper: NodeJS.Timeout | undefined;
   let closed = false;
+  /**
+   * Requests in flight by their signal. One listener per signal (a run passes the same one to every request),
+   * not one added and removed per request: that showed in profiles.
+   */
+  const watched = new WeakMap<AbortSignal, Set<Waiting>>();
+  function watch(signal: AbortSignal, waiting: Waiting): void {
+    let waitings = watched.get(signal);
+    if (waitings === undefined) {
+      const set = new Set<Waiting>();
+      waitings = set;
+      watched.set(signal, set);
+      signal.addEventListener(
+        "abort",
+        () => {
+          for (const each of [...set]) each.onAbort();
+          set.clear();
+        },
+        { once: true },
+      );
+    }
+    waitings.add(waiting);
+  }
   /** The caller passes the same header object on every request: checked and written out once. */
   const fieldsCache = new WeakMap<object, string>();
 
@@ -195,9 +217,9 @@ export function createH1Transport(options: H1TransportOptions): OriginTransport 
           if (at >= 0) pool.queue.splice(at, 1);
           reject(signal?.reason);
         };
-        // One listener for the request's whole life, calling whatever stage it is in.
-        const listener = () => waiting.onAbort();
-        const detach = () => signal?.removeEventListener("abort", listener);
+        const detach = () => {
+          if (signal !== undefined) watched.get(signal)?.delete(waiting);
+        };
         const waiting: Waiting = {
           url,
           fields,
@@ -210,7 +232,7 @@ export function createH1Transport(options: H1TransportOptions): OriginTransport 
           detach,
           onAbort: dequeue,
         };
-        signal?.addEventListener("abort", listener, { once: true });
+        if (signal !== undefined) watch(signal, waiting);
         pool.queue.push(waiting);
         serve(pool);
       });
