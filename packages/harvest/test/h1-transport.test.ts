@@ -1,5 +1,7 @@
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import {
   type AddressInfo,
   createServer as createNetServer,
@@ -12,6 +14,10 @@ import { fillBuffer, isFillable } from "@vod-harvest/s3-sink/base";
 import { afterEach, describe, expect, test } from "vitest";
 import { createH1Transport, headerFieldsText } from "../src/h1/transport.js";
 import type { OriginTransport } from "../src/origin-exchange.js";
+
+/** A self-signed certificate for localhost and 127.0.0.1, valid until 2126 (test/fixtures). */
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
+const CERT = await readFile(fixture("localhost-cert.pem"));
 
 const OPTIONS = { connections: 2, headersTimeoutMs: 30_000, bodyTimeoutMs: 30_000, idleTimeoutMs: 10_000 };
 
@@ -226,6 +232,40 @@ describe("the client's own HTTP/1.1 transport", () => {
     clock += 1001;
     await expect(pending).rejects.toMatchObject({ name: "HttpConnectionError", code });
   });
+
+  test.each([
+    ["localhost", "a name: checked against the certificate's DNS name (SNI)"],
+    ["127.0.0.1", "an address: checked against its IP entry"],
+  ])(
+    "https to %s, %s: streamed and filled; refused without the certificate's issuer trusted",
+    async (host) => {
+      const payload = patterned(200_000);
+      const server = createHttpsServer(
+        { key: await readFile(fixture("localhost-key.pem")), cert: CERT },
+        (_request, response) => response.end(payload),
+      );
+      server.listen(0, "127.0.0.1");
+      await once(server, "listening");
+      closers.push(async () => {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      });
+      const url = new URL(`https://${host}:${(server.address() as AddressInfo).port}/seg.ts`);
+      transport = createH1Transport({ ...OPTIONS, ca: CERT });
+      const streamed = await transport.get(url, {}, undefined);
+      expect((await readAll(streamed.body)).equals(payload)).toBe(true);
+      const filled = await transport.get(url, {}, undefined);
+      if (!isFillable(filled.body)) throw new Error("not fillable");
+      const target = Buffer.alloc(payload.length);
+      expect(await filled.body[fillBuffer](target)).toEqual({ bytes: payload.length });
+      expect(target.equals(payload)).toBe(true);
+      const untrusting = createH1Transport(OPTIONS);
+      closers.push(() => untrusting.close());
+      await expect(untrusting.get(url, {}, undefined)).rejects.toMatchObject({
+        code: "DEPTH_ZERO_SELF_SIGNED_CERT",
+      });
+    },
+  );
 
   test("header fields: written once, and a value with a line break refused without showing it", () => {
     expect(headerFieldsText({ Authorization: "Bearer x", "X-A": "1" })).toBe(

@@ -18,6 +18,8 @@ export interface ConnectionTarget {
   readonly hostname: string;
   readonly port: number;
   readonly lookup: LookupFunction | undefined;
+  /** Certificates to trust instead of Node's bundled ones (https). */
+  readonly ca: string | Buffer | undefined;
 }
 
 /** A request handed to a connection. */
@@ -74,6 +76,7 @@ export class H1Connection {
           ...common,
           ...lookup,
           ...(isIP(target.hostname) === 0 ? { servername: target.hostname } : {}),
+          ...(target.ca === undefined ? {} : { ca: target.ca }),
           ALPNProtocols: ["http/1.1"],
         })
       : connectTcp({ ...common, ...lookup });

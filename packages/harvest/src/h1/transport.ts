@@ -18,6 +18,8 @@ export interface H1TransportOptions {
   /** How long an unused connection is kept. */
   readonly idleTimeoutMs: number;
   readonly lookup?: LookupFunction;
+  /** Certificates to trust instead of Node's bundled ones, for https origins. */
+  readonly ca?: string | Buffer;
   /** The clock the deadlines are read from (milliseconds). */
   readonly now?: () => number;
 }
@@ -125,7 +127,7 @@ export function createH1Transport(options: H1TransportOptions): OriginTransport 
     let pool = pools.get(key);
     if (pool === undefined) {
       const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-      pool = new OriginPool({ secure, hostname, port, lookup: options.lookup });
+      pool = new OriginPool({ secure, hostname, port, lookup: options.lookup, ca: options.ca });
       pools.set(key, pool);
     }
     return pool;
