@@ -202,6 +202,30 @@ describe("the client's own HTTP/1.1 transport", () => {
     expect(server.connections()).toBe(2);
   });
 
+  test("stray bytes in the same read as a response: the waiting request goes on a new connection, not that one", async () => {
+    const server = await rawServer((request, socket, connection) => {
+      const path = request.split(" ")[1] ?? "";
+      // The first connection follows an empty answer with a response nobody asked for, in the same packet.
+      if (connection === 1)
+        socket.write("HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray");
+      else socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`);
+    });
+    closers.push(server.close);
+    transport = createH1Transport({ ...OPTIONS, connections: 1 });
+    const [first, second] = await Promise.all(
+      ["/first", "/second"].map(async (path) => {
+        const { body } = await (transport as OriginTransport).get(
+          new URL(`${server.base}${path}`),
+          {},
+          undefined,
+        );
+        return (await readAll(body)).toString();
+      }),
+    );
+    expect([first, second]).toEqual(["", "/second"]);
+    expect(server.connections()).toBe(2);
+  });
+
   test.each([
     ["headers", "HEADERS_TIMEOUT", "HTTP/1.1 200 OK\r\nContent-Le"],
     ["body", "BODY_TIMEOUT", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"],

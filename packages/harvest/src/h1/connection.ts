@@ -64,6 +64,9 @@ export class H1Connection {
   #spill: Buffer | undefined;
   /** The response ended but its body still holds the spare buffer: the next request waits for its release. */
   #held = false;
+  /** A read is being parsed: a response that ends in it frees the connection only once the rest is checked. */
+  #feeding = false;
+  #endedInFeed = false;
 
   constructor(target: ConnectionTarget, events: ConnectionEvents, now: () => number) {
     this.#events = events;
@@ -139,17 +142,23 @@ export class H1Connection {
     }
     this.#since = this.#now();
     let stop: number;
+    this.#feeding = true;
     try {
       stop = parser.feed(buffer, 0, bytes);
     } catch (error) {
       this.fail(error as Error);
       return false;
+    } finally {
+      this.#feeding = false;
     }
+    const ended = this.#endedInFeed;
+    this.#endedInFeed = false;
     if (stop < bytes) {
       // Bytes after a complete response: whatever they are, they are not an answer to anything we sent.
       this.#destroy();
       return false;
     }
+    if (ended && !this.#held) this.#afterResponse();
     if (this.#paused) this.#stopped = true;
     return !this.#paused;
   };
@@ -191,7 +200,9 @@ export class H1Connection {
     this.#idleSince = this.#now();
     this.#paused = false; // the body holds the rest; the connection is free of its reader
     this.#held = body?.complete() ?? false;
-    if (!this.#held) this.#afterResponse();
+    if (this.#feeding)
+      this.#endedInFeed = true; // #onRead frees it once the rest of the read is checked
+    else if (!this.#held) this.#afterResponse();
   }
 
   #afterResponse(): void {
