@@ -112,7 +112,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-/** Drops a body we will not read. Destroying an undici body emits an abort error: keep it from going uncaught. */
+/** Drops a body we will not read. Destroying a body may emit an abort error: keep it from going uncaught. */
 export function discard(body: Readable): void {
   body.on("error", () => {});
   body.destroy();
@@ -155,8 +155,8 @@ async function readText(response: OriginResponse, maxBytes: number): Promise<str
 }
 
 /**
- * The origin client: one undici Agent (keep-alive, a pool sized to the concurrency) whose DNS answers are
- * re-checked against the forbidden addresses, the caller's headers on every request, redirects followed by hand
+ * The origin client: keep-alive connections (a pool per origin sized to the concurrency; src/h1) whose DNS answers
+ * are re-checked against the forbidden addresses, the caller's headers on every request, redirects followed by hand
  * and only to URLs the asset's origin policy accepts, status and Content-Length checked, retries with backoff.
  */
 export function createOriginClient(options: OriginClientOptions = {}): OriginClient {
