@@ -19,7 +19,7 @@ import {
   TooManyRedirectsError,
   TruncatedBodyError,
 } from "./errors.js";
-import { createH1Transport } from "./h1/transport.js";
+import { createH1Transport, headerFieldsText } from "./h1/transport.js";
 import type { OriginExchange, OriginTransport } from "./origin-exchange.js";
 import { drain, lazyUndiciTransport } from "./origin-get.js";
 import { RateLimiter } from "./rate.js";
@@ -175,6 +175,7 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
       : new RateLimiter(positive("ratePerSecond", options.ratePerSecond, 1));
   // Stored objects must be what a player decodes: ask for no encoding (a body still encoded is decoded below).
   const headers = { ...options.headers, "accept-encoding": "identity" };
+  headerFieldsText(headers); // a name or value HTTP cannot carry is refused now, naming the header, not on each GET
   const headersTimeoutMs = positive("headersTimeoutMs", options.headersTimeoutMs, 30_000);
   const bodyTimeoutMs = positive("bodyTimeoutMs", options.bodyTimeoutMs, 30_000);
   const transport: OriginTransport =

@@ -2,7 +2,12 @@ import { createOriginPolicy, UnsafeReferenceError } from "@vod-harvest/manifest"
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { isForbiddenAddress, safeLookup } from "../src/dns.js";
-import { ManifestEncodingError, OriginHttpError, TooManyRedirectsError } from "../src/errors.js";
+import {
+  InvalidHarvestOptionsError,
+  ManifestEncodingError,
+  OriginHttpError,
+  TooManyRedirectsError,
+} from "../src/errors.js";
 import { createOriginClient, type OriginClient } from "../src/http.js";
 
 let origin: TestOrigin;
@@ -94,6 +99,13 @@ describe.each(["h1", "undici"] as const)("origin client over %s", (transport) =>
     expect(error).toBeInstanceOf(OriginHttpError);
     expect((error as OriginHttpError).status).toBe(status);
     expect(origin.count("/a/index.m3u8")).toBe(tries);
+  });
+
+  test("a header value HTTP cannot carry is refused when the client is made, naming the header only", () => {
+    const make = () => createOriginClient({ headers: { "X-Token": "secret\r\nHost: elsewhere" }, transport });
+    expect(make).toThrow(InvalidHarvestOptionsError);
+    expect(make).toThrow(/X-Token/);
+    expect(make).not.toThrow(/secret/);
   });
 
   test("errors never carry header values", async () => {

@@ -209,7 +209,11 @@ export function createH1Transport(options: H1TransportOptions): OriginTransport 
       if (closed) return Promise.reject(new Error("the origin client is closed"));
       let fields = fieldsCache.get(headers);
       if (fields === undefined) {
-        fields = headerFieldsText(headers);
+        try {
+          fields = headerFieldsText(headers);
+        } catch (error) {
+          return Promise.reject(error);
+        }
         fieldsCache.set(headers, fields);
       }
       return new Promise<OriginExchange>((resolve, reject) => {
