@@ -170,26 +170,14 @@ export class ResponseParser {
         case State.Head:
           offset = this.#head(buffer, offset, end);
           break;
-        case State.Length: {
-          const stop = Math.min(end, offset + this.#remaining);
-          this.#events.onBody(buffer, offset, stop);
-          this.#remaining -= stop - offset;
-          offset = stop;
-          if (this.#remaining === 0) this.#finish();
+        case State.Length:
+        case State.ChunkData:
+          offset = this.#counted(buffer, offset, end);
           break;
-        }
         case State.Close:
           this.#events.onBody(buffer, offset, end);
           offset = end;
           break;
-        case State.ChunkData: {
-          const stop = Math.min(end, offset + this.#remaining);
-          this.#events.onBody(buffer, offset, stop);
-          this.#remaining -= stop - offset;
-          offset = stop;
-          if (this.#remaining === 0) this.#state = State.ChunkDataEnd;
-          break;
-        }
         case State.ChunkSize:
         case State.ChunkDataEnd:
         case State.Trailer:
@@ -211,6 +199,18 @@ export class ResponseParser {
     if (this.#state === State.Done) return;
     const what = this.#state === State.Head ? "before the response head ended" : "before the body ended";
     throw new HttpConnectionError("CONNECTION_CLOSED", `the server closed the connection ${what}`);
+  }
+
+  /** Body bytes of a known count (a Content-Length body, or one chunk's data). */
+  #counted(buffer: Buffer, start: number, end: number): number {
+    const stop = Math.min(end, start + this.#remaining);
+    this.#events.onBody(buffer, start, stop);
+    this.#remaining -= stop - start;
+    if (this.#remaining === 0) {
+      if (this.#state === State.Length) this.#finish();
+      else this.#state = State.ChunkDataEnd;
+    }
+    return stop;
   }
 
   #finish(): void {
