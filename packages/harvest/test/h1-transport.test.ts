@@ -10,6 +10,7 @@ import {
 } from "node:net";
 import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
+import { UnsafeReferenceError } from "@vod-harvest/manifest";
 import { fillBuffer, isFillable } from "@vod-harvest/s3-sink/base";
 import { afterEach, describe, expect, test } from "vitest";
 import { createH1Transport, headerFieldsText } from "../src/h1/transport.js";
@@ -292,6 +293,27 @@ describe("the client's own HTTP/1.1 transport", () => {
       });
     },
   );
+
+  test("the lookup decides where a name connects: its refusal rejects the GET, unchanged, and nothing is sent", async () => {
+    let requests = 0;
+    const server = await rawServer((_request, socket) => {
+      requests++;
+      socket.write("HTTP/1.1 204 No Content\r\n\r\n");
+    });
+    closers.push(server.close);
+    const refusal = new UnsafeReferenceError(
+      "FORBIDDEN_ADDRESS",
+      "origin.test",
+      "refusing origin.test: metadata",
+    );
+    transport = createH1Transport({
+      ...OPTIONS,
+      lookup: (_hostname, _options, callback) => callback(refusal as NodeJS.ErrnoException, "", 4),
+    });
+    const port = new URL(server.base).port;
+    await expect(transport.get(new URL(`http://origin.test:${port}/x`), {}, undefined)).rejects.toBe(refusal);
+    expect(requests).toBe(0);
+  });
 
   test("header fields: written once, and a value with a line break refused without showing it", () => {
     expect(headerFieldsText({ Authorization: "Bearer x", "X-A": "1" })).toBe(
