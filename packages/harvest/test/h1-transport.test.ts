@@ -1,69 +1,12 @@
 import { once } from "node:events";
-import { readFile } from "node:fs/promises";
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import {
-  type AddressInfo,
-  createServer as createNetServer,
-  type Server as NetServer,
-  type Socket,
-} from "node:net";
-import type { Readable } from "node:stream";
+import type { AddressInfo } from "node:net";
 import { finished } from "node:stream/promises";
-import { UnsafeReferenceError } from "@vod-harvest/manifest";
 import { fillBuffer, isFillable } from "@vod-harvest/s3-sink/base";
 import { afterEach, describe, expect, test } from "vitest";
 import { createH1Transport, headerFieldsText } from "../src/h1/transport.js";
 import type { OriginTransport } from "../src/origin-exchange.js";
-
-/** A self-signed certificate for localhost and 127.0.0.1, valid until 2126 (test/fixtures). */
-const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
-const CERT = await readFile(fixture("localhost-cert.pem"));
-
-const OPTIONS = { connections: 2, headersTimeoutMs: 30_000, bodyTimeoutMs: 30_000, idleTimeoutMs: 10_000 };
-
-async function readAll(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function patterned(size: number): Buffer {
-  const bytes = Buffer.alloc(size);
-  for (let index = 0; index < size; index++) bytes[index] = (index * 7) % 251;
-  return bytes;
-}
-
-/** A server on raw sockets: `answer` gets each request's head text and the socket, and writes what it likes. */
-async function rawServer(answer: (request: string, socket: Socket, connection: number) => void) {
-  let connections = 0;
-  const sockets = new Set<Socket>();
-  const server: NetServer = createNetServer((socket) => {
-    const connection = ++connections;
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => {});
-    let text = "";
-    socket.on("data", (chunk) => {
-      text += chunk.toString("latin1");
-      for (let end = text.indexOf("\r\n\r\n"); end >= 0; end = text.indexOf("\r\n\r\n")) {
-        const request = text.slice(0, end);
-        text = text.slice(end + 4);
-        answer(request, socket, connection);
-      }
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    connections: () => connections,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+import { OPTIONS, patterned, rawServer, readAll } from "./h1-support.js";
 
 describe("the client's own HTTP/1.1 transport", () => {
   let transport: OriginTransport | undefined;
@@ -256,63 +199,6 @@ describe("the client's own HTTP/1.1 transport", () => {
     expect(settled).toBe(false);
     clock += 1001;
     await expect(pending).rejects.toMatchObject({ name: "HttpConnectionError", code });
-  });
-
-  test.each([
-    ["localhost", "a name: checked against the certificate's DNS name (SNI)"],
-    ["127.0.0.1", "an address: checked against its IP entry"],
-  ])(
-    "https to %s, %s: streamed and filled; refused without the certificate's issuer trusted",
-    async (host) => {
-      const payload = patterned(2_000_000);
-      const server = createHttpsServer(
-        { key: await readFile(fixture("localhost-key.pem")), cert: CERT },
-        (_request, response) => response.end(payload),
-      );
-      server.listen(0, "127.0.0.1");
-      await once(server, "listening");
-      closers.push(async () => {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      });
-      const url = new URL(`https://${host}:${(server.address() as AddressInfo).port}/seg.ts`);
-      transport = createH1Transport({ ...OPTIONS, ca: CERT });
-      const streamed = await transport.get(url, {}, undefined);
-      expect((await readAll(streamed.body)).equals(payload)).toBe(true);
-      const filled = await transport.get(url, {}, undefined);
-      if (!isFillable(filled.body)) throw new Error("not fillable");
-      // A reader that comes late: TLS has more records ready by then; the first read's bytes must wait intact.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const target = Buffer.alloc(payload.length);
-      expect(await filled.body[fillBuffer](target)).toEqual({ bytes: payload.length });
-      expect(target.equals(payload)).toBe(true);
-      const untrusting = createH1Transport(OPTIONS);
-      closers.push(() => untrusting.close());
-      await expect(untrusting.get(url, {}, undefined)).rejects.toMatchObject({
-        code: "DEPTH_ZERO_SELF_SIGNED_CERT",
-      });
-    },
-  );
-
-  test("the lookup decides where a name connects: its refusal rejects the GET, unchanged, and nothing is sent", async () => {
-    let requests = 0;
-    const server = await rawServer((_request, socket) => {
-      requests++;
-      socket.write("HTTP/1.1 204 No Content\r\n\r\n");
-    });
-    closers.push(server.close);
-    const refusal = new UnsafeReferenceError(
-      "FORBIDDEN_ADDRESS",
-      "origin.test",
-      "refusing origin.test: metadata",
-    );
-    transport = createH1Transport({
-      ...OPTIONS,
-      lookup: (_hostname, _options, callback) => callback(refusal as NodeJS.ErrnoException, "", 4),
-    });
-    const port = new URL(server.base).port;
-    await expect(transport.get(new URL(`http://origin.test:${port}/x`), {}, undefined)).rejects.toBe(refusal);
-    expect(requests).toBe(0);
   });
 
   test("header fields: written once, and a value with a line break refused without showing it", () => {
