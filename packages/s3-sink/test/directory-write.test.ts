@@ -1,6 +1,8 @@
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { describe, expect, test } from "vitest";
+import { fillBuffer } from "../src/body.js";
 import { createTempNamer, isTempName } from "../src/directory-paths.js";
 import { createDirectorySink } from "../src/directory-sink.js";
 import { afterWritten, isLocalFileSystem, SMALL_OBJECT_BYTES } from "../src/directory-write.js";
@@ -114,6 +116,67 @@ describe("small objects on a local file system: gathered, then stored by the fil
       expect(await readdir(join(base.path, "root", "v")).catch(() => [])).toEqual([]);
     },
   );
+
+  /** A body that fills the sink's memory itself (as the origin client's do), ending as told. */
+  function fillable(data: Buffer, outcome: { bytes: number; error?: Error }) {
+    const body = Object.assign(new Readable({ read() {} }), {
+      [fillBuffer]: async (target: Buffer) => {
+        data.copy(target, 0, 0, Math.min(outcome.bytes, target.length, data.length));
+        await new Promise((resolve) => setImmediate(resolve));
+        return outcome;
+      },
+    });
+    return body;
+  }
+
+  test.each([
+    ["the whole body", 40_000, undefined, undefined],
+    ["a body shorter than announced", 1_000, undefined, "SizeMismatchError"],
+    ["a body longer than announced", 50_000, undefined, "SizeMismatchError"],
+    ["a body that broke off", 1_000, new Error("connection reset"), "BodyStreamError"],
+  ])("a fillable body: %s", async (_what, bytes, error, failure) => {
+    const sink = createDirectorySink(join(base.path, "root"));
+    const data = patternBuffer(50_000, 6);
+    const put = sink.put("v/seg.ts", fillable(data, error ? { bytes, error } : { bytes }), {
+      expectedSize: 40_000,
+    });
+    if (failure === undefined) {
+      const stored = await put;
+      const direct = await sink.put("v/copy.ts", data.subarray(0, 40_000));
+      expect({ size: stored.size, checksum: stored.checksum }).toEqual({
+        size: direct.size,
+        checksum: direct.checksum,
+      });
+      expect((await readFile(join(base.path, "root", "v", "seg.ts"))).equals(data.subarray(0, 40_000))).toBe(
+        true,
+      );
+      return;
+    }
+    await expect(put).rejects.toMatchObject({
+      name: failure,
+      ...(error ? { bytesRead: bytes, cause: error } : {}),
+    });
+    expect(await readdir(join(base.path, "root", "v")).catch(() => [])).toEqual([]);
+  });
+
+  test("a fillable body: the put's signal destroys it, and the put fails with the abort", async () => {
+    const sink = createDirectorySink(join(base.path, "root"));
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    let settle: (outcome: { bytes: number; error?: unknown }) => void = () => {};
+    const body = Object.assign(new Readable({ read() {} }), {
+      [fillBuffer]: () => new Promise<{ bytes: number; error?: unknown }>((resolve) => (settle = resolve)),
+    });
+    body.on("error", () => {});
+    body.on("close", () => settle({ bytes: 0, error: body.errored ?? new Error("destroyed") }));
+    const put = sink.put("v/seg.ts", body, { expectedSize: 1000, signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(reason);
+    await expect(put).rejects.toMatchObject({ name: "SinkAbortedError" });
+    expect(body.destroyed).toBe(true);
+    expect(body.errored).toBe(reason);
+    expect(await readdir(join(base.path, "root", "v")).catch(() => [])).toEqual([]);
+  });
 
   test("an existing object is refused without overwrite and replaced with it; either way no temp file stays", async () => {
     const sink = createDirectorySink(join(base.path, "root"));
