@@ -190,6 +190,15 @@ describe("ResponseParser", () => {
     expect(parsed.stoppedAt).toBe(first.length);
   });
 
+  test("fields named like Object's own properties are fields like any other", () => {
+    const parsed = parse(
+      crlf("HTTP/1.1 200 OK", "Constructor: a", "__proto__: b", "toString: c", "Content-Length: 0", "", ""),
+    );
+    const headers = parsed.headers[0] ?? {};
+    expect(Object.keys(headers)).toEqual(["constructor", "__proto__", "tostring", "content-length"]);
+    expect(Object.values(headers)).toEqual(["a", "b", "c", "0"]);
+  });
+
   test("header names lower-case, repeated fields kept in order, folded lines joined", () => {
     const parsed = parse(
       crlf(

@@ -55,7 +55,8 @@ export function parseHeadText(text: string): {
   const status = STATUS_LINE.exec(lines[0] ?? "");
   if (status === null)
     throw protocolError(`not an HTTP/1.x status line: ${JSON.stringify((lines[0] ?? "").slice(0, 64))}`);
-  const headers: Record<string, string | string[]> = {};
+  // No prototype: a field named `constructor` or `__proto__` is a field like any other.
+  const headers: Record<string, string | string[]> = Object.create(null);
   let last: string | undefined;
   for (let index = 1; index < lines.length; index++) {
     const line = lines[index] as string;
