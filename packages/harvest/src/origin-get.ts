@@ -159,15 +159,15 @@ export function undiciTransport(agent: Dispatcher): OriginTransport {
 
 /** undici's Agent as the client's transport (`transport: "undici"`), loaded on first use: the default never pays for it. */
 export function lazyUndiciTransport(options: Agent.Options): OriginTransport {
-  let agent: Promise<Agent> | undefined;
+  let loaded: Promise<OriginTransport> | undefined;
   const load = () => {
-    agent ??= import("undici").then(({ Agent }) => new Agent(options));
-    return agent;
+    loaded ??= import("undici").then(({ Agent }) => undiciTransport(new Agent(options)));
+    return loaded;
   };
   return {
-    get: async (url, headers, signal) => dispatchGet(await load(), url, headers, signal),
+    get: async (url, headers, signal) => (await load()).get(url, headers, signal),
     close: async () => {
-      if (agent !== undefined) await (await agent).close();
+      if (loaded !== undefined) await (await loaded).close();
     },
   };
 }
