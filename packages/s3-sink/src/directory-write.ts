@@ -148,10 +148,7 @@ async function fill(body: Readable & FillableBody, target: Buffer, spec: NewFile
   const { bytes, error } = await body[fillBuffer](target).finally(() =>
     signal?.removeEventListener("abort", onAbort),
   );
-  if (error !== undefined) {
-    if (signal?.aborted) throw error;
-    throw new BodyStreamError(spec.target, Math.min(bytes, target.length), { cause: error });
-  }
+  if (error !== undefined) throw bodyFailure(error, spec, Math.min(bytes, target.length));
   if (bytes !== target.length) throw new SizeMismatchError(spec.key, target.length, bytes);
   return { size: bytes, checksum: checksumOf(target) };
 }
@@ -183,7 +180,7 @@ function consume(
   spec: NewFileSpec,
   onChunk: (chunk: Buffer) => void | Promise<void>,
 ): Promise<WrittenFile> {
-  const { key, expectedSize, target, signal } = spec;
+  const { key, expectedSize, signal } = spec;
   return new Promise<WrittenFile>((resolve, reject) => {
     let bytes = 0;
     let settled = false;
@@ -203,12 +200,7 @@ function consume(
         return;
       }
       if (!source.destroyed) source.destroy();
-      // Anything that is neither ours (size, fs) nor the abort came from the body stream.
-      reject(
-        error instanceof SinkError || signal?.aborted
-          ? error
-          : new BodyStreamError(target, bytes, { cause: error }),
-      );
+      reject(bodyFailure(error, spec, bytes));
     };
     function onData(data: Buffer | string) {
       const chunk = typeof data === "string" ? Buffer.from(data) : data;
@@ -267,6 +259,13 @@ function consume(
     source.once("close", onClose);
     if (signal?.aborted) onAbort();
   });
+}
+
+/** What a failed read of a body becomes: ours (size, fs) and the abort as they are, anything else the body's fault. */
+function bodyFailure(error: unknown, spec: NewFileSpec, bytesRead: number): unknown {
+  return error instanceof SinkError || spec.signal?.aborted
+    ? error
+    : new BodyStreamError(spec.target, bytesRead, { cause: error });
 }
 
 /** writev until every byte is down (a write may be partial). */
