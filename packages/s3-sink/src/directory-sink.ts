@@ -14,7 +14,15 @@ import {
   syncDirectory,
   throwIfAborted,
 } from "./directory-paths.js";
-import { type FileEntry, LIST_BATCH, sizedFiles, walkFiles } from "./directory-walk.js";
+import {
+  type FileEntry,
+  LIST_BATCH,
+  lstatSizes,
+  type SizeReader,
+  sizedFiles,
+  THREAD_LIST_BATCH,
+  walkFiles,
+} from "./directory-walk.js";
 import { isLocalFileSystem, SMALL_OBJECT_BYTES, storeSmallFile, writeNewFile } from "./directory-write.js";
 import {
   InvalidDestinationError,
@@ -169,6 +177,12 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     }
   }
 
+  /**
+   * Whether small puts and listings go to the file writer thread (directory-write.ts), asked once, of the first
+   * put's or listing's directory.
+   */
+  let localFileSystem: Promise<boolean> | undefined;
+
   async function* list(prefix = "", signal?: AbortSignal): AsyncIterable<ObjectInfo> {
     validateListPrefix(prefix);
     const dirSegments = prefix.split("/").slice(0, -1);
@@ -182,22 +196,27 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     if (start === undefined) return;
     const startKey = dirSegments.length === 0 ? "" : `${dirSegments.join("/")}/`;
     try {
+      // Many files on a local file system: sized by the file writer thread, a large batch per message.
+      localFileSystem ??= isLocalFileSystem(start);
+      const local = await localFileSystem;
+      const batchSize = local ? THREAD_LIST_BATCH : LIST_BATCH;
+      const sizesOf = (batch: readonly FileEntry[]) => {
+        const reader: SizeReader = local && batch.length > LIST_BATCH ? fileWriterThread().sizes : lstatSizes;
+        return sizedFiles(batch, reader);
+      };
       let batch: FileEntry[] = [];
       for await (const entry of walkFiles(start, startKey, signal)) {
         if (isTempName(entry.name) || !entry.key.startsWith(prefix) || !isValidKey(entry.key)) continue;
         batch.push(entry);
-        if (batch.length < LIST_BATCH) continue;
-        for (const object of await sizedFiles(batch)) if (object !== undefined) yield object;
+        if (batch.length < batchSize) continue;
+        for (const object of await sizesOf(batch)) if (object !== undefined) yield object;
         batch = [];
       }
-      for (const object of await sizedFiles(batch)) if (object !== undefined) yield object;
+      for (const object of await sizesOf(batch)) if (object !== undefined) yield object;
     } catch (error) {
       throw toSinkError(error, false, `list ${location}${prefix}`);
     }
   }
-
-  /** Whether small puts go to the file writer thread (directory-write.ts), asked once, of the first put's directory. */
-  let localFileSystem: Promise<boolean> | undefined;
 
   async function put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
     const { overwrite = false, expectedSize, signal } = options;

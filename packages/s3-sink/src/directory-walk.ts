@@ -3,8 +3,13 @@ import { join } from "node:path";
 import { errnoOf, throwIfAborted } from "./directory-paths.js";
 import type { ObjectInfo } from "./types.js";
 
-/** Files sized at once while listing. */
+/** Files sized at once while listing, one lstat each through the thread pool. */
 export const LIST_BATCH = 32;
+/** Files sized at once while listing, by the file writer thread (local file systems, more than LIST_BATCH files). */
+export const THREAD_LIST_BATCH = 2048;
+
+/** The size of each path that is a regular file, else -1 (missing, a link, a directory, unreadable). */
+export type SizeReader = (paths: readonly string[]) => Promise<readonly number[]>;
 
 /** A regular file met while walking a sink's directory: its key, its path, its name. */
 export interface FileEntry {
@@ -37,14 +42,25 @@ export async function* walkFiles(
 }
 
 /**
- * The size of each entry that is still a regular file (undefined for one deleted or replaced meanwhile), the batch
- * at once: one at a time, each waits a thread-pool round trip (6,000 files: 0.35 s → 0.1 s).
+ * One lstat per path, the batch at once: one at a time, each waits a thread-pool round trip (6,000 files: 0.35 s →
+ * 0.1 s).
  */
-export function sizedFiles(entries: readonly FileEntry[]): Promise<(ObjectInfo | undefined)[]> {
-  return Promise.all(
-    entries.map(async (entry) => {
-      const stats = await lstat(entry.path).catch(() => undefined);
-      return stats?.isFile() ? { key: entry.key, size: stats.size } : undefined;
+export const lstatSizes: SizeReader = (paths) =>
+  Promise.all(
+    paths.map(async (path) => {
+      const stats = await lstat(path).catch(() => undefined);
+      return stats?.isFile() ? stats.size : -1;
     }),
   );
+
+/** The size of each entry that is still a regular file (undefined for one deleted or replaced meanwhile). */
+export async function sizedFiles(
+  entries: readonly FileEntry[],
+  readSizes: SizeReader = lstatSizes,
+): Promise<(ObjectInfo | undefined)[]> {
+  const sizes = await readSizes(entries.map((entry) => entry.path));
+  return entries.map((entry, index) => {
+    const size = sizes[index] ?? -1;
+    return size >= 0 ? { key: entry.key, size } : undefined;
+  });
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createDirectorySink, type DirectorySink } from "../src/directory-sink.js";
+import { THREAD_LIST_BATCH } from "../src/directory-walk.js";
 import type { ObjectInfo } from "../src/types.js";
 import { chunkedStream, failingStream, patternBuffer, sha256, stallingStream } from "./helpers/streams.js";
 
@@ -108,6 +109,19 @@ describe("directory sink: put, head, list, delete", () => {
     expect(await collect(sink.list("v1"))).toEqual(sizes(["v1/a.ts", "v1/b.ts", "v10/a.ts"]));
     expect(await collect(sink.list("v2/deep/"))).toEqual(sizes(["v2/deep/x.m4s"]));
     expect(await collect(sink.list("nothing/"))).toEqual([]);
+  });
+
+  test("a listing of many files (sized by the file writer thread, in batches) has every file with its size", async () => {
+    // More than one batch of THREAD_LIST_BATCH, spread over directories, beside a temp file and a symbolic link.
+    const keys = Array.from({ length: THREAD_LIST_BATCH + 40 }, (_, index) => `v${index % 3}/s${index}.ts`);
+    for (const dir of ["v0", "v1", "v2"]) await mkdir(join(root, dir), { recursive: true });
+    await Promise.all(keys.map((key) => writeFile(join(root, key), "x".repeat(key.length))));
+    await writeFile(join(root, "v1", ".s1.ts.0123456789abcdef.partial"), "half");
+    await symlink(join(root, "v0", "s0.ts"), join(root, "v0", "link.ts"));
+    const listed = await collect(sink.list());
+    expect(listed).toEqual(
+      keys.map((key) => ({ key, size: key.length })).sort((a, b) => a.key.localeCompare(b.key)),
+    );
   });
 
   test("delete removes the object; deleting a missing key is not an error", async () => {

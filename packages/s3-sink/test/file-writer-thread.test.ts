@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
@@ -122,6 +122,18 @@ describe("file writer thread", () => {
     expect(outcomes.every((outcome) => outcome === "stored")).toBe(true);
     expect((await readdir(dir.path)).length).toBe(200);
     for (const name of names) expect(await readFile(join(dir.path, name), "utf8")).toBe(name.repeat(100));
+  });
+
+  test("sizes: a regular file's size; -1 for a missing path, a symbolic link, a directory, a path through a file", async () => {
+    await writeFile(join(dir.path, "a.ts"), "12345");
+    await writeFile(join(dir.path, "empty.ts"), "");
+    await symlink(join(dir.path, "a.ts"), join(dir.path, "link.ts"));
+    await mkdir(join(dir.path, "sub"));
+    const paths = ["a.ts", "empty.ts", "missing.ts", "link.ts", "sub", "a.ts/below"].map((name) =>
+      join(dir.path, name),
+    );
+    expect(await fileWriterThread().sizes(paths)).toEqual([5, 0, -1, -1, -1, -1]);
+    expect(await fileWriterThread().sizes([])).toEqual([]);
   });
 
   test("an idle thread does not keep the process alive; a pending store does", () => {
