@@ -3,7 +3,7 @@ import { statfs } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { type FillableBody, fillBuffer, isFillable } from "./body.js";
-import { type Checksum, ChecksumHasher, checksumOf } from "./checksum.js";
+import { type Checksum, ChecksumHasher, checksumOf, encodeChecksum } from "./checksum.js";
 import { mapFsError } from "./directory-paths.js";
 import { BodyStreamError, SinkError, SizeMismatchError } from "./errors.js";
 import { fileWriterThread } from "./file-writer-thread.js";
@@ -117,30 +117,30 @@ export async function storeSmallFile(
   spec: NewFileSpec & { readonly expectedSize: number; readonly overwrite: boolean },
 ): Promise<WrittenFile | "exists"> {
   const writer = fileWriterThread();
-  let written: WrittenFile;
   let data: Buffer;
   if (Buffer.isBuffer(body)) {
-    written = { size: body.length, checksum: checksumOf(body) };
     data = body; // copied into the message: the caller keeps its buffer
   } else if (isFillable(body)) {
     data = writer.allocate(spec.expectedSize);
-    written = await fill(body, data, spec);
+    await fill(body, data, spec);
   } else {
     // consume lets no more than the expected size through, and fails a body that ends short.
     const gathered = writer.allocate(spec.expectedSize);
     let filled = 0;
-    written = await consume(body, spec, (chunk) => {
+    await consume(body, spec, (chunk) => {
       chunk.copy(gathered, filled);
       filled += chunk.length;
     });
     data = gathered;
   }
-  const outcome = await writer.store({ tempPath, finalPath, data, overwrite: spec.overwrite });
-  return outcome === "exists" ? "exists" : written;
+  const size = data.length; // lent memory is detached here once it moves to the thread
+  // The thread checksums the bytes it writes.
+  const { outcome, crc32c } = await writer.store({ tempPath, finalPath, data, overwrite: spec.overwrite });
+  return outcome === "exists" ? "exists" : { size, checksum: encodeChecksum(crc32c) };
 }
 
 /** Reads a fillable body straight into `target` (its expected size), with consume's checks and errors. */
-async function fill(body: Readable & FillableBody, target: Buffer, spec: NewFileSpec): Promise<WrittenFile> {
+async function fill(body: Readable & FillableBody, target: Buffer, spec: NewFileSpec): Promise<void> {
   const { signal } = spec;
   const onAbort = () => body.destroy(signal?.reason instanceof Error ? signal.reason : undefined);
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -150,7 +150,6 @@ async function fill(body: Readable & FillableBody, target: Buffer, spec: NewFile
   );
   if (error !== undefined) throw bodyFailure(error, spec, Math.min(bytes, target.length));
   if (bytes !== target.length) throw new SizeMismatchError(spec.key, target.length, bytes);
-  return { size: bytes, checksum: checksumOf(target) };
 }
 
 async function writeStreamed(fd: number, source: Readable, spec: NewFileSpec): Promise<WrittenFile> {

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
 /**
@@ -12,8 +13,14 @@ export interface StoreFileJob {
   readonly overwrite: boolean;
 }
 
-/** "exists": not overwriting, and the final name was taken (link's EEXIST); nothing of ours is left. */
-export type StoreFileOutcome = "stored" | "exists";
+/**
+ * "exists": not overwriting, and the final name was taken (link's EEXIST); nothing of ours is left. `crc32c`: of the
+ * bytes the job carried, computed on the thread (it has time to spare; the main thread has not).
+ */
+export interface StoreFileOutcome {
+  readonly outcome: "stored" | "exists";
+  readonly crc32c: number;
+}
 
 interface ErrnoFields {
   readonly message: string;
@@ -31,7 +38,7 @@ type Job = { readonly id: number } & (
 
 /** One job's outcome; the thread answers a batch of jobs with one message of these. */
 type Reply = { readonly id: number; readonly returned?: ArrayBuffer } & (
-  | { readonly outcome: StoreFileOutcome }
+  | StoreFileOutcome
   | { readonly sizes: readonly number[] }
   | { readonly error: ErrnoFields }
 );
@@ -43,11 +50,16 @@ type Reply = { readonly id: number; readonly returned?: ArrayBuffer } & (
 function writerThreadMain(): void {
   // Not `require` or `import`: the text runs as CommonJS or as a module, as the process's flags decide.
   const fs = process.getBuiltinModule("node:fs");
-  const { parentPort } = process.getBuiltinModule("node:worker_threads");
+  const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
   const port = parentPort as NonNullable<typeof parentPort>;
+  // The native CRC32C the main thread uses, from the path it resolved (this text has no module of its own).
+  const crcModule = (workerData as { crc32Module: string }).crc32Module;
+  const { crc32c } = process.getBuiltinModule("node:module").createRequire(crcModule)(crcModule) as {
+    crc32c: (data: Uint8Array) => number;
+  };
   // O_EXCL: a temp file is always new; never write into something that is already there.
   const newFile = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
-  const store = (job: StoreFileJob & { id: number }): StoreFileOutcome => {
+  const store = (job: StoreFileJob & { id: number }): StoreFileOutcome["outcome"] => {
     const fd = fs.openSync(job.tempPath, newFile, 0o666);
     try {
       for (let offset = 0; offset < job.data.length; ) {
@@ -100,7 +112,8 @@ function writerThreadMain(): void {
       const returned = job.moved ? { returned: job.data.buffer as ArrayBuffer } : {};
       if (job.moved) transfer.push(job.data.buffer as ArrayBuffer);
       try {
-        replies.push({ id: job.id, outcome: store(job), ...returned });
+        const crc = crc32c(job.data);
+        replies.push({ id: job.id, outcome: store(job), crc32c: crc, ...returned });
       } catch (thrown) {
         const { message, code, errno, syscall, path } = thrown as NodeJS.ErrnoException;
         replies.push({ id: job.id, error: { message, code, errno, syscall, path }, ...returned });
@@ -175,7 +188,8 @@ class BufferPool {
 function startWriterThread(onGone: () => void): FileWriterThread {
   // esbuild's keepNames (tsx, vitest) wraps functions in __name(): the program's text may call it.
   const program = `var __name = (target) => target;\n(${writerThreadMain.toString()})();`;
-  const worker = new Worker(program, { eval: true });
+  const crc32Module = createRequire(import.meta.url).resolve("@node-rs/crc32");
+  const worker = new Worker(program, { eval: true, workerData: { crc32Module } });
   worker.unref();
   // biome-ignore lint/suspicious/noExplicitAny: each job's promise takes its own kind of answer (see `send`).
   const pending = new Map<number, { resolve: (answer: any) => void; reject: (error: Error) => void }>();
@@ -189,7 +203,7 @@ function startWriterThread(onGone: () => void): FileWriterThread {
       if (job === undefined) continue;
       pending.delete(reply.id);
       if ("error" in reply) job.reject(errnoError(reply.error));
-      else job.resolve("sizes" in reply ? reply.sizes : reply.outcome);
+      else job.resolve("sizes" in reply ? reply.sizes : { outcome: reply.outcome, crc32c: reply.crc32c });
     }
     if (pending.size === 0) worker.unref();
   });

@@ -2,9 +2,15 @@ import { spawnSync } from "node:child_process";
 import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { crc32cBase64 } from "@vod-harvest/vitest-config/crc32c";
 import { describe, expect, test } from "vitest";
 import { fileWriterThread } from "../src/file-writer-thread.js";
 import { tempDirEach } from "./helpers/temp-dir.js";
+
+/** The CRC32C of `text` as a number, from the test's own implementation (not the native one the thread uses). */
+function crc32cValue(text: string): number {
+  return Buffer.from(crc32cBase64(Buffer.from(text)), "base64").readUInt32BE(0);
+}
 
 /** Bytes in memory the writer lends, as the sink fills them. */
 function owned(text: string): Buffer {
@@ -24,7 +30,8 @@ describe("file writer thread", () => {
       data,
       overwrite: false,
     });
-    expect(outcome).toBe("stored");
+    // The thread checksums what it writes: the CRC32C of the bytes, as S3 would give it.
+    expect(outcome).toEqual({ outcome: "stored", crc32c: crc32cValue("segment bytes") });
     expect(await readFile(join(dir.path, "a.ts"), "utf8")).toBe("segment bytes");
     expect(await readdir(dir.path)).toEqual(["a.ts"]);
     expect(data.buffer.byteLength).toBe(0); // detached: moved, not copied
@@ -40,7 +47,7 @@ describe("file writer thread", () => {
       data: whole.subarray(2, 7),
       overwrite: false,
     });
-    expect(outcome).toBe("stored");
+    expect(outcome).toEqual({ outcome: "stored", crc32c: crc32cValue("hello") });
     expect(await readFile(join(dir.path, "b.ts"), "utf8")).toBe("hello");
     expect(whole.toString()).toBe("xxhelloxx");
   });
@@ -53,10 +60,10 @@ describe("file writer thread", () => {
       data: owned("later"),
       overwrite,
     });
-    expect(await fileWriterThread().store(job(false))).toBe("exists");
+    expect((await fileWriterThread().store(job(false))).outcome).toBe("exists");
     expect(await readFile(join(dir.path, "c.ts"), "utf8")).toBe("earlier");
     expect(await readdir(dir.path)).toEqual(["c.ts"]);
-    expect(await fileWriterThread().store(job(true))).toBe("stored");
+    expect((await fileWriterThread().store(job(true))).outcome).toBe("stored");
     expect(await readFile(join(dir.path, "c.ts"), "utf8")).toBe("later");
     expect(await readdir(dir.path)).toEqual(["c.ts"]);
   });
@@ -86,7 +93,7 @@ describe("file writer thread", () => {
       data: owned("still working"),
       overwrite: false,
     });
-    expect(after).toBe("stored");
+    expect(after.outcome).toBe("stored");
   });
 
   test("a batch the message cannot carry fails its jobs, not the process; the thread goes on", async () => {
@@ -104,7 +111,7 @@ describe("file writer thread", () => {
     ]);
     expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
     expect(await readdir(dir.path)).toEqual([]);
-    expect(await fileWriterThread().store({ ...job("z.ts"), data: owned("later") })).toBe("stored");
+    expect((await fileWriterThread().store({ ...job("z.ts"), data: owned("later") })).outcome).toBe("stored");
   });
 
   test("many stores at once all land, each with its own bytes", async () => {
@@ -119,7 +126,9 @@ describe("file writer thread", () => {
         }),
       ),
     );
-    expect(outcomes.every((outcome) => outcome === "stored")).toBe(true);
+    expect(outcomes).toEqual(
+      names.map((name) => ({ outcome: "stored", crc32c: crc32cValue(name.repeat(100)) })),
+    );
     expect((await readdir(dir.path)).length).toBe(200);
     for (const name of names) expect(await readFile(join(dir.path, name), "utf8")).toBe(name.repeat(100));
   });
@@ -142,7 +151,7 @@ describe("file writer thread", () => {
       const { fileWriterThread } = await import(${JSON.stringify(module)});
       const path = ${JSON.stringify(join(dir.path, "g.ts"))};
       fileWriterThread().store({ tempPath: path + ".tmp", finalPath: path, data: Buffer.from("kept"), overwrite: false })
-        .then((outcome) => console.log(outcome));
+        .then(({ outcome }) => console.log(outcome));
     `;
     const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
       encoding: "utf8",
