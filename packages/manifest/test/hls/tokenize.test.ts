@@ -12,6 +12,18 @@ describe("tokenizeHls", () => {
     ["a URI line, trimmed", "#EXTM3U\n  seg 1.ts \r\n", [{ type: "uri", line: 2, uri: "seg 1.ts" }]],
     ["comments and blank lines give nothing", "#EXTM3U\n\n# comment\n   \n#not a tag\n", []],
     [
+      "EXTINF, with or without a title (one with a U+2028, which m3u8-parser's pattern does not take), then URIs",
+      "#EXTM3U\n#EXTINF:4.0,\na.ts\n #EXTINF:4,title, with comma \r\nb.ts\n#EXTINF:4,odd\u2028title\nc.ts\n",
+      [
+        { type: "tag", line: 2, name: "EXTINF", attributes: {} },
+        { type: "uri", line: 3, uri: "a.ts" },
+        { type: "tag", line: 4, name: "EXTINF", attributes: {} },
+        { type: "uri", line: 5, uri: "b.ts" },
+        { type: "tag", line: 6, name: "EXTINF", attributes: {} },
+        { type: "uri", line: 7, uri: "c.ts" },
+      ],
+    ],
+    [
       "an unknown tag keeps its name only",
       "#EXTM3U\n#EXT-X-FOO:A=1\n",
       [{ type: "tag", line: 2, name: "EXT-X-FOO", attributes: {} }],
