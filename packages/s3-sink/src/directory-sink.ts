@@ -33,7 +33,7 @@ import {
   SizeMismatchError,
 } from "./errors.js";
 import { fileWriterThread } from "./file-writer-thread.js";
-import { isValidKey, keySegments, validateKey, validateListPrefix } from "./keys.js";
+import { isValidKey, keySegments, validateListPrefix } from "./keys.js";
 import type { ObjectInfo, ObjectRange, ObjectSink, PutOptions, PutResult } from "./types.js";
 
 export interface DirectorySink extends ObjectSink {
@@ -74,6 +74,11 @@ export type DirectorySyncMode = "none" | "flush" | "put";
 
 export interface DirectorySinkOptions {
   readonly sync?: DirectorySyncMode;
+}
+
+/** `name` (one checked key segment) in the directory `dir` (an absolute, normalized path). */
+function childPath(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
 /**
@@ -127,14 +132,18 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     readonly dirKey: string;
   }
 
-  async function locate(key: string, create: boolean): Promise<Place | undefined> {
-    const segments = keySegments(key);
+  async function locate(
+    key: string,
+    create: boolean,
+    segments: readonly string[] = keySegments(key),
+  ): Promise<Place | undefined> {
     const name = segments.at(-1) as string;
     if (isTempName(name)) throw new InvalidKeyError(key, "the name of a temp file of this sink");
-    const dirSegments = segments.slice(0, -1);
-    const dirKey = dirSegments.join("/");
+    // The directory part of the key as written (the key is valid: segments joined by single slashes).
+    const dirKey = key.slice(0, Math.max(0, key.length - name.length - 1));
     const known = directories.get(dirKey);
     if (known !== undefined) return { dir: known, name, dirKey };
+    const dirSegments = segments.slice(0, -1);
     const base = create ? await ready() : await existingRoot();
     if (base === undefined) return undefined;
     const dir = await resolveDirectory(base, dirSegments, key, create);
@@ -220,7 +229,7 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
 
   async function put(key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
     const { overwrite = false, expectedSize, signal } = options;
-    validateKey(key);
+    const segments = keySegments(key);
     if (expectedSize !== undefined && !(Number.isSafeInteger(expectedSize) && expectedSize >= 0)) {
       throw new InvalidDestinationError(
         `${key}: expectedSize must be a non-negative integer, got ${expectedSize}`,
@@ -236,10 +245,11 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     let tempPath: string | undefined;
     let place: Place | undefined;
     try {
-      place = await locate(key, true);
+      place = await locate(key, true, segments);
       if (place === undefined) throw new InvalidKeyError(key, "its directory cannot be created");
-      const finalPath = join(place.dir, place.name);
-      tempPath = join(place.dir, nextTempName(place.name));
+      // A real directory path and a checked name: joined without join's normalizing pass (a put's hot path).
+      const finalPath = childPath(place.dir, place.name);
+      tempPath = childPath(place.dir, nextTempName(place.name));
       const spec = { key, target, expectedSize, sync: syncEachPut, signal };
       const knownSize = buffered?.length ?? expectedSize;
       localFileSystem ??= isLocalFileSystem(place.dir);

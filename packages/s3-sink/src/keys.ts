@@ -14,7 +14,8 @@ export const MAX_SEGMENT_BYTES = 255;
 export function keySegments(key: string): string[] {
   if (typeof key !== "string" || key.length === 0) throw new InvalidKeyError(String(key), "empty");
   if (key.includes("\0")) throw new InvalidKeyError(key, "contains NUL");
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most keys are short enough not to need counting.
+  if (key.length * 3 > MAX_KEY_BYTES && Buffer.byteLength(key) > MAX_KEY_BYTES) {
     throw new InvalidKeyError(key, `longer than ${MAX_KEY_BYTES} bytes (S3's limit)`);
   }
   if (key.includes("\\")) throw new InvalidKeyError(key, "contains a backslash");
@@ -23,7 +24,7 @@ export function keySegments(key: string): string[] {
   for (const segment of segments) {
     if (segment === "") throw new InvalidKeyError(key, "empty path segment");
     if (segment === "." || segment === "..") throw new InvalidKeyError(key, `"${segment}" segment`);
-    if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) {
+    if (segment.length * 3 > MAX_SEGMENT_BYTES && Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) {
       throw new InvalidKeyError(key, `a name longer than ${MAX_SEGMENT_BYTES} bytes (file systems' limit)`);
     }
   }

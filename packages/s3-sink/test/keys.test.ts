@@ -33,6 +33,36 @@ describe("keySegments", () => {
   });
 });
 
+describe("keySegments: byte limits (UTF-8, whatever the characters)", () => {
+  const segment = (unit: string, count: number) => unit.repeat(count);
+  test.each([
+    ["255 ASCII bytes", segment("a", 255)],
+    ["85 × é (170 bytes)", segment("é", 85)],
+    ["85 × € (255 bytes)", segment("€", 85)],
+    ["63 × 😀 (252 bytes)", segment("😀", 63)],
+  ])("a name of %s is accepted", (_case, name) => {
+    expect(keySegments(`v/${name}`)).toEqual(["v", name]);
+  });
+  test.each([
+    ["256 ASCII bytes", segment("a", 256)],
+    ["128 × é (256 bytes)", segment("é", 128)],
+    ["86 × € (258 bytes)", segment("€", 86)],
+    ["64 × 😀 (256 bytes)", segment("😀", 64)],
+  ])("a name of %s is refused", (_case, name) => {
+    expect(() => keySegments(`v/${name}`)).toThrow("a name longer than 255 bytes");
+  });
+  test("a key of 1,024 bytes is accepted, 1,025 refused (ASCII and €)", () => {
+    const ascii = `${segment("a", 255)}/${segment("b", 255)}/${segment("c", 255)}/${segment("d", 254)}/`;
+    expect(Buffer.byteLength(`${ascii}x`)).toBe(1024);
+    expect(keySegments(`${ascii}x`)).toHaveLength(5);
+    expect(() => keySegments(`${ascii}xy`)).toThrow("longer than 1024 bytes");
+    const euro = `${segment("€", 85)}/${segment("€", 85)}/${segment("€", 85)}/${segment("€", 84)}/`;
+    expect(Buffer.byteLength(`${euro}abc`)).toBe(1024);
+    expect(keySegments(`${euro}abc`)).toHaveLength(5);
+    expect(() => keySegments(`${euro}abcd`)).toThrow("longer than 1024 bytes");
+  });
+});
+
 describe("validateListPrefix", () => {
   test.each(["", "a", "a/", "a/b", "a/b/", "seg_0"])("accepts %j", (prefix) => {
     expect(validateListPrefix(prefix)).toBe(prefix);
