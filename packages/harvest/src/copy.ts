@@ -118,16 +118,22 @@ export async function copyObjects(
           : options.journal?.trusted(resource.key, presentSize);
       if (presentSize !== undefined && journaled !== undefined) {
         // Written and checksummed by an earlier run of this job: neither the origin nor the object is read again.
-        return { ...resource, size: presentSize, checksum: journaled, outcome: "present" };
+        return {
+          url: resource.url,
+          key: resource.key,
+          size: presentSize,
+          checksum: journaled,
+          outcome: "present",
+        };
       }
       // Anything else present is replaced: its size may match while its bytes do not.
       const replace = overwrite || presentSize !== undefined;
       const manifest = manifests.get(resource.key);
-      const written =
+      const { size, checksum } =
         manifest !== undefined
           ? await putManifest(context, manifest, replace)
           : await copyResource(context, resource, replace);
-      return { ...resource, ...written, outcome: "copied" };
+      return { url: resource.url, key: resource.key, size, checksum, outcome: "copied" };
     };
 
     // The entry waits until everything else is stored: a partial copy never plays from its entry.

@@ -104,10 +104,11 @@ export class ResponseBody extends Readable {
     this.#settleFill = undefined;
     this.#target = undefined;
     settle?.(error === undefined ? { bytes: this.#filled } : { bytes: this.#filled, error });
-    // A fill reader never reads the stream: end it so that it closes like any other body.
+    // A fill reader never reads the stream: end it so that it closes like any other body. read(0) ends it at once;
+    // resume() went through the flowing machinery first (twice the time per body).
     if (error === undefined && !this.destroyed) {
       this.push(null);
-      this.resume();
+      this.read(0);
     }
   }
 
