@@ -178,9 +178,10 @@ export class H1Connection {
         if (this.#body === body) this.fail(reason);
       },
       spill: () => {
-        this.#spill ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
+        this.#spill ??= Buffer.allocUnsafe(2 * READ_BUFFER_BYTES);
         return this.#spill;
       },
+      readBytes: READ_BUFFER_BYTES,
       release: () => {
         if (!this.#held) return;
         this.#held = false;

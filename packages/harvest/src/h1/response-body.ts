@@ -8,8 +8,13 @@ export interface BodySource {
   resume(): void;
   /** The reader gave up before the end: the connection cannot carry another request. */
   abort(reason: Error): void;
-  /** The connection's spare buffer, for bytes that arrive before the body has a reader. */
+  /**
+   * The connection's spare buffer, for bytes that arrive before the body has a reader. It holds at least two reads
+   * (see `readBytes`), so a body of up to one read's size is received whole without stopping the socket.
+   */
   spill(): Buffer;
+  /** The most bytes one socket read delivers. */
+  readonly readBytes: number;
   /** The body no longer needs the spare buffer: the connection may serve its next request. */
   release(): void;
 }
@@ -55,12 +60,13 @@ export class ResponseBody extends Readable {
         return;
       }
       case "waiting": {
-        // At most one read's bytes (the connection stops reading after it), and the spare buffer holds a read.
+        // The connection stops reading once the spare buffer might not hold one more read: a body of a read's
+        // size or less (most segments) arrives whole without the socket stopping and starting again.
         const spill = this.#source.spill();
         if (this.#waiting + end - start > spill.length)
-          throw new Error("more bytes than one read before a reader came");
+          throw new Error("more bytes than the spare buffer holds before a reader came");
         this.#waiting += buffer.copy(spill, this.#waiting, start, end);
-        this.#source.pause();
+        if (spill.length - this.#waiting < this.#source.readBytes) this.#source.pause();
         return;
       }
     }
