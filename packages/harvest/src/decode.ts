@@ -3,14 +3,15 @@
  * compresses manifests): decoded as they stream, so the stored object is exactly what a player decodes.
  */
 import { PassThrough, pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { OriginEncodingError, OriginNetworkError, TruncatedBodyError } from "./errors.js";
 
+// zlib is loaded when a body needs it, which an origin doing as asked never does (it cost every start 5 ms).
+const zlib = () => process.getBuiltinModule("node:zlib");
 const DECODERS: Record<string, () => Transform> = {
-  gzip: createGunzip,
-  "x-gzip": createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
+  gzip: () => zlib().createGunzip(),
+  "x-gzip": () => zlib().createGunzip(),
+  deflate: () => zlib().createInflate(),
+  br: () => zlib().createBrotliDecompress(),
 };
 
 /**

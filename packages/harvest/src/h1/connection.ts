@@ -3,7 +3,6 @@
  * read buffer the connection reuses (the socket's `onread`), so receiving costs no allocation per read.
  */
 import { connect as connectTcp, isIP, type LookupFunction, type Socket } from "node:net";
-import { connect as connectTls } from "node:tls";
 import { HttpConnectionError } from "../errors.js";
 import type { OriginExchange } from "../origin-exchange.js";
 import { ResponseBody } from "./response-body.js";
@@ -75,7 +74,8 @@ export class H1Connection {
     const common = { host: target.hostname, port: target.port, onread, noDelay: true };
     const lookup = target.lookup === undefined ? {} : { lookup: target.lookup };
     this.#socket = target.secure
-      ? connectTls({
+      ? // tls is loaded for an https origin only (it cost every start 10 ms).
+        process.getBuiltinModule("node:tls").connect({
           ...common,
           ...lookup,
           ...(isIP(target.hostname) === 0 ? { servername: target.hostname } : {}),
