@@ -21,6 +21,8 @@ export function directoryOf(path: string): string {
 export function commonDirectory(paths: Iterable<string>): string {
   let root: string | undefined;
   for (const path of paths) {
+    // Under the common directory so far (which ends in `/`): it stays as it is.
+    if (root !== undefined && path.startsWith(root)) continue;
     const dir = directoryOf(path);
     if (root === undefined) {
       root = dir;
@@ -83,15 +85,16 @@ export function assignKeys(
   policy: OriginPolicy,
 ): { root: string; resources: Resource[] } {
   const onOrigin = items.map((item) => checkReference(item.url, policy));
-  const rootPath = commonDirectory(
-    items.filter((_, index) => onOrigin[index]).map((item) => item.url.pathname),
-  );
+  // Read once: each read of a URL's pathname makes a new string.
+  const pathnames = items.map((item) => item.url.pathname);
+  const rootPath = commonDirectory(pathnames.filter((_, index) => onOrigin[index]));
   const urlByKey = new Map<string, string>();
   const resources = items.map((item, index): Resource => {
     const href = resourceHref(item.url);
+    const pathname = pathnames[index] as string;
     const encoded = onOrigin[index]
-      ? item.url.pathname.slice(rootPath.length)
-      : `${EXTERNAL_PREFIX}${item.url.host}${item.url.pathname}`;
+      ? pathname.slice(rootPath.length)
+      : `${EXTERNAL_PREFIX}${item.url.host}${pathname}`;
     const key = decodeKey(encoded, href);
     const previous = urlByKey.get(key);
     if (previous !== undefined && previous !== href) throw new KeyCollisionError(key, previous, href);

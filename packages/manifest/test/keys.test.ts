@@ -15,6 +15,8 @@ describe("commonDirectory", () => {
     [["/a/b/c.m3u8", "/a/x.ts"], "/a/"],
     [["/a/bc/x.ts", "/a/bd/y.ts"], "/a/"],
     [["/index.m3u8", "/seg.ts"], "/"],
+    [["/a/b/c.ts", "/a/b/d.ts", "/a/bc/e.ts"], "/a/"],
+    [["/a/b/c/d.ts", "/a/b/x.ts", "/a/b/c/e.ts", "/a/b/c/f/g.ts"], "/a/b/"],
     [[], "/"],
   ])("%j → %s", (paths, root) => {
     expect(commonDirectory(paths)).toBe(root);

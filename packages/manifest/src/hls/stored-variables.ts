@@ -1,7 +1,7 @@
 import { ManifestParseError } from "../errors.js";
 import type { HlsVariables } from "../types.js";
 import { attributeSpans } from "./attribute-list.js";
-import { isDefineLine, NOT_IN_QUOTED_STRING } from "./variables.js";
+import { DEFINE_TAG, isDefineLine, NOT_IN_QUOTED_STRING } from "./variables.js";
 
 /** Replace `[start, end)` of a text with `text`. */
 export interface TextEdit {
@@ -18,6 +18,8 @@ export interface TextEdit {
  */
 export function queryParamDefinitionEdits(text: string, variables: HlsVariables | undefined): TextEdit[] {
   const edits: TextEdit[] = [];
+  // Most playlists define nothing: no line-by-line scan (a match per line) for them.
+  if (!text.includes(DEFINE_TAG)) return edits;
   const lines = /[^\r\n]+/g;
   for (let line = lines.exec(text); line; line = lines.exec(text)) {
     const content = line[0];

@@ -10,7 +10,7 @@ import { type AttributeList, attributeSpans, parseAttributeList } from "./attrib
 const VARIABLE_NAME = /^[A-Za-z0-9_-]+$/;
 /** `{$name}`. Global: only used through String.replace, which restarts it on every call. */
 const VARIABLE_REFERENCE = /\{\$([A-Za-z0-9_-]+)\}/g;
-const DEFINE_TAG = "#EXT-X-DEFINE:";
+export const DEFINE_TAG = "#EXT-X-DEFINE:";
 /** Tag lines whose value is not an attribute list (EXTINF's title is free text) or is never substituted. */
 const NOT_SUBSTITUTED_TAG = /^#(?:EXTINF|EXT-X-DEFINE)(?![\w-])/;
 const HEXADECIMAL_SEQUENCE = /^0[xX]/;
