@@ -56,7 +56,7 @@ export const lstatSizes: SizeReader = (paths) =>
 /** The size of each entry that is still a regular file (undefined for one deleted or replaced meanwhile). */
 export async function sizedFiles(
   entries: readonly FileEntry[],
-  readSizes: SizeReader = lstatSizes,
+  readSizes: SizeReader,
 ): Promise<(ObjectInfo | undefined)[]> {
   const sizes = await readSizes(entries.map((entry) => entry.path));
   return entries.map((entry, index) => {

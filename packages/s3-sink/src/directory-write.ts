@@ -105,8 +105,9 @@ export async function isLocalFileSystem(dir: string): Promise<boolean> {
 
 /**
  * Stores a small body of a known size (`expectedSize`) under `finalPath` through a new temp file: the body is read
- * first into one buffer (counted, size-checked, checksummed), then the writer thread writes and links it in one synchronous run, so the file
- * appears under its final name complete or not at all, and a kill leaves at most the temp file. Without
+ * first into one buffer (counted, size-checked), then the writer thread checksums, writes and links it in one
+ * synchronous run, so the file appears under its final name complete or not at all, and a kill leaves at most the
+ * temp file. Without
  * `overwrite`, an existing final file is left alone ("exists"). The temp file is gone afterwards whatever happened,
  * unless creating it failed with EEXIST (another writer's name).
  */
@@ -155,7 +156,9 @@ async function fill(body: Readable & FillableBody, target: Buffer, spec: NewFile
 async function writeStreamed(fd: number, source: Readable, spec: NewFileSpec): Promise<WrittenFile> {
   let batch: Buffer[] = [];
   let batchBytes = 0;
-  const written = await consume(source, spec, async (chunk) => {
+  const hasher = new ChecksumHasher();
+  const size = await consume(source, spec, async (chunk) => {
+    hasher.update(chunk);
     batch.push(chunk);
     batchBytes += chunk.length;
     if (batchBytes >= WRITE_BATCH_BYTES) {
@@ -165,12 +168,13 @@ async function writeStreamed(fd: number, source: Readable, spec: NewFileSpec): P
     }
   });
   await writeAll(fd, batch, spec.target);
-  return written;
+  return { size, checksum: hasher.digest() };
 }
 
 /**
  * The one pass over a body: counts, checks against the expected size (too many: at once; too few: at the end),
- * checksums, and hands each chunk on; an asynchronous `onChunk` pauses the body until it is done. Errors:
+ * and hands each chunk on; the caller checksums what it keeps (for small files the file writer thread does). An
+ * asynchronous `onChunk` pauses the body until it is done. Resolves with the byte count. Errors:
  * SizeMismatchError, BodyStreamError, or the caller's own; on any of them the body is destroyed. Events rather
  * than `for await`: the iterator's promise per chunk cost a tenth of the main thread on small objects.
  */
@@ -178,14 +182,13 @@ function consume(
   source: Readable,
   spec: NewFileSpec,
   onChunk: (chunk: Buffer) => void | Promise<void>,
-): Promise<WrittenFile> {
+): Promise<number> {
   const { key, expectedSize, signal } = spec;
-  return new Promise<WrittenFile>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     let bytes = 0;
     let settled = false;
     /** The asynchronous onChunk running, if any: 'end' can come while it does and must wait for it. */
     let inFlight: Promise<void> | undefined;
-    const hasher = new ChecksumHasher();
     const settle = (error: unknown) => {
       if (settled) return;
       settled = true;
@@ -195,7 +198,7 @@ function consume(
       source.off("close", onClose);
       signal?.removeEventListener("abort", onAbort);
       if (error === undefined) {
-        resolve({ size: bytes, checksum: hasher.digest() });
+        resolve(bytes);
         return;
       }
       if (!source.destroyed) source.destroy();
@@ -208,7 +211,6 @@ function consume(
         settle(new SizeMismatchError(key, expectedSize, bytes));
         return;
       }
-      hasher.update(chunk);
       let pending: void | Promise<void>;
       try {
         pending = onChunk(chunk);
