@@ -6,6 +6,7 @@ import {
   type OriginPolicy,
   UnsafeReferenceError,
 } from "@vod-harvest/manifest";
+import type { BodyMemory } from "@vod-harvest/s3-sink/base";
 import { contentEncodings, decodeBody } from "./decode.js";
 import { safeLookup } from "./dns.js";
 import {
@@ -62,15 +63,20 @@ export interface OriginResponse {
   /** From Content-Length, when the origin sent one. */
   readonly contentLength: number | undefined;
   readonly contentType: string | undefined;
-  readonly body: Readable;
+  /** The body to read, or the whole body already in memory the caller offered (see `open`). */
+  readonly body: Readable | Buffer;
 }
 
 export interface OriginClient {
   readonly retryPolicy: RetryPolicy;
   /** A manifest's text, with retries; refused above the size limit or when not UTF-8. */
   getText(url: URL, policy: OriginPolicy, signal?: AbortSignal): Promise<string>;
-  /** One GET attempt (redirects followed): the caller retries, because the body is consumed elsewhere. */
-  open(url: URL, policy: OriginPolicy, signal?: AbortSignal): Promise<OriginResponse>;
+  /**
+   * One GET attempt (redirects followed): the caller retries, because the body is consumed elsewhere. With
+   * `memory`, a small unencoded body may come back whole in it (OriginTransport.get), a cut one as
+   * TruncatedBodyError.
+   */
+  open(url: URL, policy: OriginPolicy, signal?: AbortSignal, memory?: BodyMemory): Promise<OriginResponse>;
   /** Runs an operation with this client's retry policy (attempts, backoff, Retry-After). */
   retry<T>(operation: (attempt: number) => Promise<T>, hooks?: RetryHooks): Promise<T>;
   close(): Promise<void>;
@@ -101,7 +107,7 @@ function unsafeCause(error: unknown): UnsafeReferenceError | undefined {
 /** Maps a failure of the exchange to a typed error: abort, refused address, or a retryable network error. */
 function networkError(url: string, error: unknown, signal: AbortSignal | undefined): Error {
   if (signal?.aborted) return abortError(signal);
-  if (error instanceof HarvestAbortedError) return error;
+  if (error instanceof HarvestAbortedError || error instanceof TruncatedBodyError) return error;
   return unsafeCause(error) ?? new OriginNetworkError(url, { cause: error });
 }
 
@@ -113,7 +119,8 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 }
 
 /** Drops a body we will not read. Destroying a body may emit an abort error: keep it from going uncaught. */
-export function discard(body: Readable): void {
+export function discard(body: Readable | Buffer): void {
+  if (Buffer.isBuffer(body)) return;
   body.on("error", () => {});
   body.destroy();
 }
@@ -128,7 +135,7 @@ async function readText(response: OriginResponse, maxBytes: number): Promise<str
   const chunks: Buffer[] = [];
   let received = 0;
   try {
-    for await (const chunk of body) {
+    for await (const chunk of Buffer.isBuffer(body) ? [body] : body) {
       received += (chunk as Buffer).length;
       if (received > maxBytes) {
         discard(body);
@@ -195,18 +202,28 @@ export function createOriginClient(options: OriginClientOptions = {}): OriginCli
           lookup: safeLookup,
         });
 
-  async function get(url: URL, policy: OriginPolicy, signal?: AbortSignal) {
+  async function get(
+    url: URL,
+    policy: OriginPolicy,
+    signal?: AbortSignal,
+    memory?: BodyMemory,
+  ): Promise<OriginResponse> {
     let current = url;
     for (let hop = 0; ; hop++) {
       checkReference(current, policy);
       await limiter?.take(signal);
       let response: OriginExchange;
       try {
-        response = await transport.get(current, headers, signal);
+        response = await transport.get(current, headers, signal, memory);
       } catch (error) {
         throw networkError(current.href, error, signal);
       }
       const { statusCode, headers: responseHeaders, body } = response;
+      if (Buffer.isBuffer(body)) {
+        // Received whole into `memory`: a 200 without content coding, its length the Content-Length.
+        const contentType = headerValue(responseHeaders["content-type"]);
+        return { url: current.href, contentLength: body.length, contentType, body };
+      }
       const location = headerValue(responseHeaders.location);
       if (REDIRECT_STATUSES.has(statusCode) && location !== undefined) {
         await drain(body); // the redirect's own body is of no use

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import type { Agent, Dispatcher } from "undici";
-import type { OriginExchange, OriginTransport } from "./origin-exchange.js";
+import type { OriginTransport, StreamedExchange } from "./origin-exchange.js";
 
 /**
  * A response body fed by the dispatcher: pushes what arrives, pauses the connection when the reader falls behind
@@ -38,7 +38,7 @@ class ResponseBody extends Readable {
  * promise rejects with the signal's reason) or within the body (the body errors with it).
  */
 class GetHandler implements Dispatcher.DispatchHandler {
-  readonly #resolve: (exchange: OriginExchange) => void;
+  readonly #resolve: (exchange: StreamedExchange) => void;
   readonly #reject: (error: unknown) => void;
   readonly #signal: AbortSignal | undefined;
   #controller: Dispatcher.DispatchController | undefined;
@@ -47,7 +47,7 @@ class GetHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     signal: AbortSignal | undefined,
-    resolve: (exchange: OriginExchange) => void,
+    resolve: (exchange: StreamedExchange) => void,
     reject: (error: unknown) => void,
   ) {
     this.#signal = signal;
@@ -121,9 +121,9 @@ function dispatchGet(
   url: URL,
   headers: Readonly<Record<string, string>>,
   signal: AbortSignal | undefined,
-): Promise<OriginExchange> {
+): Promise<StreamedExchange> {
   if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise<OriginExchange>((resolve, reject) => {
+  return new Promise<StreamedExchange>((resolve, reject) => {
     const handler = new GetHandler(signal, resolve, reject);
     try {
       dispatcher.dispatch(

@@ -112,11 +112,17 @@ export async function copyResource(
   let replace = overwrite;
   return context.client.retry(
     async () => {
-      const response = await context.client.open(url, context.policy, context.signal);
-      const body: Readable = response.body;
+      // A small body comes back whole in the sink's own memory, which a put takes without a copy.
+      const response = await context.client.open(
+        url,
+        context.policy,
+        context.signal,
+        context.sink.bodyMemory,
+      );
+      const body: Readable | Buffer = response.body;
       // The sink may not read yet (it prepares its write first): a connection reset meanwhile is reported to it by
       // the stream's stored error, not as an unhandled 'error' event.
-      body.on("error", () => {});
+      if (!Buffer.isBuffer(body)) body.on("error", () => {});
       let stored: WrittenObject;
       try {
         // Straight into the sink: it counts, size-checks against Content-Length and checksums the bytes once.

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { createOriginPolicy, UnsafeReferenceError } from "@vod-harvest/manifest";
 import { startTestOrigin, type TestOrigin } from "@vod-harvest/testing/test-origin";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
@@ -10,6 +11,10 @@ import {
 } from "../src/errors.js";
 import { createOriginClient, type OriginClient } from "../src/http.js";
 
+const SEGMENT = Buffer.from(Array.from({ length: 3000 }, (_, index) => index % 251));
+/** Memory as a sink offers it for small bodies. */
+const MEMORY = { maxBytes: 64 * 1024, allocate: (size: number) => Buffer.alloc(size) };
+
 let origin: TestOrigin;
 let client: OriginClient;
 const policy = () => createOriginPolicy(new URL(origin.url));
@@ -20,6 +25,7 @@ beforeEach(async () => {
       "/a/index.m3u8": "#EXTM3U\n",
       "/a/big.m3u8": "#EXTM3U\n".padEnd(5000, "#"),
       "/a/bad.m3u8": Buffer.from([0x23, 0xff, 0xfe]),
+      "/a/seg.ts": SEGMENT,
     },
     requireHeaders: { Authorization: "Bearer x" },
     redirects: {
@@ -27,6 +33,7 @@ beforeEach(async () => {
       "/r/metadata": "http://169.254.169.254/latest/meta-data/",
       "/r/foreign": "http://localhost:1/a/index.m3u8",
       "/r/loop": "/r/loop",
+      "/r/seg": "/a/seg.ts",
     },
   });
 });
@@ -99,6 +106,31 @@ describe.each(["h1", "undici"] as const)("origin client over %s", (transport) =>
     expect(error).toBeInstanceOf(OriginHttpError);
     expect((error as OriginHttpError).status).toBe(status);
     expect(origin.count("/a/index.m3u8")).toBe(tries);
+  });
+
+  test("open with memory: after a redirect, a small body whole in it (h1) or as a stream (undici)", async () => {
+    const response = await client.open(new URL(origin.urlOf("/r/seg")), policy(), undefined, MEMORY);
+    expect(response).toMatchObject({ url: origin.urlOf("/a/seg.ts"), contentLength: SEGMENT.length });
+    const { body } = response;
+    expect(Buffer.isBuffer(body)).toBe(transport === "h1");
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.concat(await body.toArray());
+    expect(bytes.equals(SEGMENT)).toBe(true);
+  });
+
+  test("open with memory: a body cut short is a retryable TruncatedBodyError (h1), not a network error", async () => {
+    origin.addFault("/a/seg.ts", { kind: "truncate", afterBytes: 1000 });
+    const opened = client.open(new URL(origin.urlOf("/a/seg.ts")), policy(), undefined, MEMORY);
+    if (transport === "undici") {
+      const { body } = await opened; // a stream: the cut shows when it is read
+      await expect(body instanceof Readable ? body.toArray() : Promise.resolve()).rejects.toThrow();
+      return;
+    }
+    await expect(opened).rejects.toMatchObject({
+      name: "TruncatedBodyError",
+      expected: SEGMENT.length,
+      received: 1000,
+      retryable: true,
+    });
   });
 
   test("a header value HTTP cannot carry is refused when the client is made, naming the header only", () => {

@@ -34,7 +34,7 @@ import {
 } from "./errors.js";
 import { fileWriterThread } from "./file-writer-thread.js";
 import { isValidKey, keySegments, validateListPrefix } from "./keys.js";
-import type { ObjectInfo, ObjectRange, ObjectSink, PutOptions, PutResult } from "./types.js";
+import type { BodyMemory, ObjectInfo, ObjectRange, ObjectSink, PutOptions, PutResult } from "./types.js";
 
 export interface DirectorySink extends ObjectSink {
   /** The root's absolute path as given (resolved against the working directory). */
@@ -188,9 +188,17 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
 
   /**
    * Whether small puts and listings go to the file writer thread (directory-write.ts), asked once, of the first
-   * put's or listing's directory.
+   * put's or listing's directory; `local` holds the answer once it came.
    */
   let localFileSystem: Promise<boolean> | undefined;
+  let local: boolean | undefined;
+  const isLocal = (dir: string) => {
+    localFileSystem ??= isLocalFileSystem(dir).then((answer) => {
+      local = answer;
+      return answer;
+    });
+    return localFileSystem;
+  };
 
   async function* list(prefix = "", signal?: AbortSignal): AsyncIterable<ObjectInfo> {
     validateListPrefix(prefix);
@@ -206,11 +214,11 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     const startKey = dirSegments.length === 0 ? "" : `${dirSegments.join("/")}/`;
     try {
       // Many files on a local file system: sized by the file writer thread, a large batch per message.
-      localFileSystem ??= isLocalFileSystem(start);
-      const local = await localFileSystem;
-      const batchSize = local ? THREAD_LIST_BATCH : LIST_BATCH;
+      const onThread = await isLocal(start);
+      const batchSize = onThread ? THREAD_LIST_BATCH : LIST_BATCH;
       const sizesOf = (batch: readonly FileEntry[]) => {
-        const reader: SizeReader = local && batch.length > LIST_BATCH ? fileWriterThread().sizes : lstatSizes;
+        const reader: SizeReader =
+          onThread && batch.length > LIST_BATCH ? fileWriterThread().sizes : lstatSizes;
         return sizedFiles(batch, reader);
       };
       let batch: FileEntry[] = [];
@@ -252,12 +260,11 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
       tempPath = childPath(place.dir, nextTempName(place.name));
       const spec = { key, target, expectedSize, sync: syncEachPut, signal };
       const knownSize = buffered?.length ?? expectedSize;
-      localFileSystem ??= isLocalFileSystem(place.dir);
       if (
         !syncEachPut &&
         knownSize !== undefined &&
         knownSize <= SMALL_OBJECT_BYTES &&
-        (await localFileSystem)
+        (await isLocal(place.dir))
       ) {
         const storing = tempPath;
         tempPath = undefined; // storeSmallFile removes its temp file whatever happens
@@ -345,6 +352,15 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     fileWriterThread();
   };
 
+  // Small bodies received into the writer thread's memory move to it when stored (no copy); until the first put
+  // has told whether the file system is local, and off it, plain memory.
+  const bodyMemory: BodyMemory | undefined = syncEachPut
+    ? undefined
+    : {
+        maxBytes: SMALL_OBJECT_BYTES,
+        allocate: (size) => (local === true ? fileWriterThread().allocate(size) : Buffer.allocUnsafe(size)),
+      };
+
   return {
     location,
     root,
@@ -357,6 +373,7 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     flush,
     check,
     prepareWrites,
+    ...(bodyMemory === undefined ? {} : { bodyMemory }),
   };
 }
 

@@ -36,6 +36,17 @@ export interface PutResult {
 }
 
 /**
+ * Memory a sink stores from without copying it first: a small body received straight into it and put as a Buffer
+ * moves to the sink's writer as it is (the directory sink's file writer thread).
+ */
+export interface BodyMemory {
+  /** Largest body worth receiving this way; larger ones are streamed. */
+  readonly maxBytes: number;
+  /** `size` bytes (≤ maxBytes) to fill and put; their contents are undefined until filled. */
+  allocate(size: number): Buffer;
+}
+
+/**
  * Where harvested objects go. Keys are `/`-separated, relative to the sink's root, never empty, never with
  * `.`/`..` segments. A put is atomic: either the whole body is stored under the key or nothing is.
  */
@@ -62,4 +73,6 @@ export interface ObjectSink {
    * directory that cannot hold files; S3 without a region or credentials), naming what to fix.
    */
   check?(): Promise<void>;
+  /** Memory for small bodies that a put takes without a copy (see BodyMemory); absent when every body is streamed. */
+  readonly bodyMemory?: BodyMemory;
 }

@@ -190,3 +190,32 @@ describe("small objects on a local file system: gathered, then stored by the fil
     expect(await readdir(join(base.path, "root", "v"))).toEqual(["seg.ts"]);
   });
 });
+
+describe("directory sink: memory for small bodies (bodyMemory)", () => {
+  const base = tempDirEach("dir-memory-");
+
+  test("offered up to the small-object size; none when every put is synced on its own", () => {
+    expect(createDirectorySink(base.path).bodyMemory?.maxBytes).toBe(SMALL_OBJECT_BYTES);
+    expect(createDirectorySink(base.path, { sync: "flush" }).bodyMemory?.maxBytes).toBe(SMALL_OBJECT_BYTES);
+    expect(createDirectorySink(base.path, { sync: "put" }).bodyMemory).toBeUndefined();
+  });
+
+  test("filled and put as a Buffer, it is stored byte for byte and moves to the writer (no copy)", async () => {
+    const sink = createDirectorySink(join(base.path, "root"));
+    const memory = sink.bodyMemory;
+    if (memory === undefined) throw new Error("no body memory");
+    // Before the first put the sink does not know its file system yet: plain memory, stored all the same.
+    const first = memory.allocate(5);
+    first.write("first");
+    expect(await sink.put("a/first.ts", first, { expectedSize: 5 })).toMatchObject({ size: 5 });
+    const payload = patternBuffer(70_000);
+    const second = memory.allocate(payload.length);
+    payload.copy(second);
+    const stored = await sink.put("a/second.ts", second, { expectedSize: payload.length });
+    expect(stored.size).toBe(payload.length);
+    expect(second.buffer.byteLength).toBe(0); // the writer thread's memory: moved with the store, detached here
+    expect((await readFile(join(base.path, "root", "a", "second.ts"))).equals(payload)).toBe(true);
+    expect(await readFile(join(base.path, "root", "a", "first.ts"), "utf8")).toBe("first");
+    expect((await readdir(join(base.path, "root", "a"))).sort()).toEqual(["first.ts", "second.ts"]);
+  });
+});

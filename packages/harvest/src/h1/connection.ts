@@ -3,6 +3,7 @@
  * read buffer the connection reuses (the socket's `onread`), so receiving costs no allocation per read.
  */
 import { connect as connectTcp, isIP, type LookupFunction, type Socket } from "node:net";
+import type { BodyMemory } from "@vod-harvest/s3-sink/base";
 import { HttpConnectionError } from "../errors.js";
 import type { OriginExchange } from "../origin-exchange.js";
 import { ResponseBody } from "./response-body.js";
@@ -21,13 +22,39 @@ export interface ConnectionTarget {
   readonly ca: string | Buffer | undefined;
 }
 
+/** How far a body being received into memory had come when its exchange failed. */
+interface CutBody {
+  readonly expected: number;
+  readonly received: number;
+}
+
 /** A request handed to a connection. */
 export interface ExchangeRequest {
   /** The request's bytes: request line and header fields, ended by the empty line. */
   readonly head: string;
+  /** Memory to receive a small 200 body into before resolving (see OriginTransport.get). */
+  readonly memory: BodyMemory | undefined;
   readonly resolve: (exchange: OriginExchange) => void;
-  /** Rejects the request; `retryable` says a fresh connection may succeed where a reused one went stale. */
-  readonly reject: (error: unknown, staleConnection: boolean) => void;
+  /**
+   * Rejects the request; `staleConnection` says a fresh connection may succeed where a reused one went stale, `cut`
+   * that the body was being received into memory and broke off.
+   */
+  readonly reject: (error: unknown, staleConnection: boolean, cut?: CutBody) => void;
+}
+
+/** A body being received into memory: the response's head, and the memory with what has arrived so far. */
+interface Filling {
+  readonly head: ResponseHead;
+  readonly target: Buffer;
+  filled: number;
+}
+
+/** The body's length when the response qualifies for `memory`: a 200 with a Content-Length in range, not encoded. */
+function fillLength(head: ResponseHead, memory: BodyMemory | undefined): number | undefined {
+  if (memory === undefined || head.statusCode !== 200 || head.framing.kind !== "length") return undefined;
+  const coding = head.headers["content-encoding"];
+  if (coding !== undefined && coding !== "identity") return undefined;
+  return head.framing.length <= memory.maxBytes ? head.framing.length : undefined;
 }
 
 export interface ConnectionEvents {
@@ -47,6 +74,8 @@ export class H1Connection {
   #request: ExchangeRequest | undefined;
   #parser: ResponseParser | undefined;
   #body: ResponseBody | undefined;
+  /** The body being received into the request's memory (the request stays pending until it is in). */
+  #filling: Filling | undefined;
   #reusable = true;
   #served = 0;
   #gone = false;
@@ -101,7 +130,11 @@ export class H1Connection {
     this.#readAgain();
     this.#parser = new ResponseParser({
       onHead: (head) => this.#onHead(head),
-      onBody: (buffer, start, end) => this.#body?.deliver(buffer, start, end),
+      onBody: (buffer, start, end) => {
+        const filling = this.#filling;
+        if (filling !== undefined) filling.filled += buffer.copy(filling.target, filling.filled, start, end);
+        else this.#body?.deliver(buffer, start, end);
+      },
       onEnd: () => this.#onEnd(),
     });
     this.#socket.write(request.head, "latin1");
@@ -165,10 +198,16 @@ export class H1Connection {
 
   #onHead(head: ResponseHead): void {
     const request = this.#request as ExchangeRequest;
-    this.#request = undefined;
     this.#reusable = head.keepAlive;
     this.#idleLimitMs = keepAliveHintMs(head.headers["keep-alive"]);
     this.#phase = "body";
+    const length = fillLength(head, request.memory);
+    if (length !== undefined) {
+      // No body object: the bytes go straight into the caller's memory (most segments take one or two reads).
+      this.#filling = { head, target: (request.memory as BodyMemory).allocate(length), filled: 0 };
+      return;
+    }
+    this.#request = undefined;
     const body = new ResponseBody({
       pause: () => {
         this.#paused = true;
@@ -193,6 +232,10 @@ export class H1Connection {
   }
 
   #onEnd(): void {
+    const filling = this.#filling;
+    const request = this.#request;
+    this.#filling = undefined;
+    this.#request = undefined;
     const body = this.#body;
     this.#body = undefined;
     this.#parser = undefined;
@@ -200,6 +243,10 @@ export class H1Connection {
     this.#served++;
     this.#idleSince = this.#now();
     this.#paused = false; // the body holds the rest; the connection is free of its reader
+    if (filling !== undefined && request !== undefined) {
+      const { statusCode, headers } = filling.head;
+      request.resolve({ statusCode, headers, body: filling.target });
+    }
     this.#held = body?.complete() ?? false;
     if (this.#feeding)
       this.#endedInFeed = true; // #onRead frees it once the rest of the read is checked
@@ -247,11 +294,14 @@ export class H1Connection {
   #failExchange(error: Error, staleConnection: boolean): void {
     const request = this.#request;
     const body = this.#body;
+    const filling = this.#filling;
     this.#request = undefined;
     this.#body = undefined;
+    this.#filling = undefined;
     this.#parser = undefined;
     this.#phase = "idle";
-    request?.reject(error, staleConnection);
+    const cut = filling && { expected: filling.target.length, received: filling.filled };
+    request?.reject(error, staleConnection, cut);
     if (body !== undefined && !body.destroyed) body.fail(error);
   }
 

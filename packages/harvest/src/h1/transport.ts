@@ -6,7 +6,8 @@
  */
 import type { LookupFunction } from "node:net";
 import type { Readable } from "node:stream";
-import { InvalidHarvestOptionsError } from "../errors.js";
+import type { BodyMemory } from "@vod-harvest/s3-sink/base";
+import { InvalidHarvestOptionsError, TruncatedBodyError } from "../errors.js";
 import type { OriginExchange, OriginTransport } from "../origin-exchange.js";
 import { type ConnectionTarget, type ExchangeRequest, H1Connection } from "./connection.js";
 
@@ -49,6 +50,7 @@ export function headerFieldsText(headers: Readonly<Record<string, string>>): str
 interface Waiting {
   readonly url: URL;
   readonly fields: string;
+  readonly memory: BodyMemory | undefined;
   readonly signal: AbortSignal | undefined;
   readonly resolve: (exchange: OriginExchange) => void;
   readonly reject: (error: unknown) => void;
@@ -146,12 +148,17 @@ export function createH1Transport(options: H1TransportOptions): OriginTransport 
     };
     const request: ExchangeRequest = {
       head: `GET ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n${waiting.fields}\r\n`,
+      memory: waiting.memory,
       resolve: (exchange) => {
-        body = exchange.body;
-        if (signal !== undefined) body.once("close", waiting.detach);
+        if (Buffer.isBuffer(exchange.body)) {
+          waiting.detach(); // received whole: nothing left to abort
+        } else {
+          body = exchange.body;
+          if (signal !== undefined) body.once("close", waiting.detach);
+        }
         waiting.resolve(exchange);
       },
-      reject: (error, staleConnection) => {
+      reject: (error, staleConnection, cut) => {
         if (staleConnection && !waiting.retried && !signal?.aborted) {
           waiting.retried = true; // a GET that never reached the server: send it again on a fresh connection
           waiting.started = false;
@@ -160,7 +167,11 @@ export function createH1Transport(options: H1TransportOptions): OriginTransport 
           return; // the connection's onGone makes room and serves the queue
         }
         waiting.detach();
-        waiting.reject(error);
+        waiting.reject(
+          cut === undefined
+            ? error
+            : new TruncatedBodyError(url.href, cut.expected, cut.received, { cause: error }),
+        );
       },
     };
     connection.send(request);
@@ -203,46 +214,55 @@ export function createH1Transport(options: H1TransportOptions): OriginTransport 
     serve(pool);
   }
 
-  return {
-    get(url, headers, signal) {
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      if (closed) return Promise.reject(new Error("the origin client is closed"));
-      let fields = fieldsCache.get(headers);
-      if (fields === undefined) {
-        try {
-          fields = headerFieldsText(headers);
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        fieldsCache.set(headers, fields);
+  function get(
+    url: URL,
+    headers: Readonly<Record<string, string>>,
+    signal: AbortSignal | undefined,
+    memory?: BodyMemory,
+  ): Promise<OriginExchange> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (closed) return Promise.reject(new Error("the origin client is closed"));
+    let fields = fieldsCache.get(headers);
+    if (fields === undefined) {
+      try {
+        fields = headerFieldsText(headers);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      return new Promise<OriginExchange>((resolve, reject) => {
-        const pool = poolFor(url);
-        const dequeue = () => {
-          const at = pool.queue.indexOf(waiting);
-          if (at >= 0) pool.queue.splice(at, 1);
-          reject(signal?.reason);
-        };
-        const detach = () => {
-          if (signal !== undefined) watched.get(signal)?.delete(waiting);
-        };
-        const waiting: Waiting = {
-          url,
-          fields,
-          signal,
-          resolve,
-          reject,
-          retried: false,
-          started: false,
-          dequeue,
-          detach,
-          onAbort: dequeue,
-        };
-        if (signal !== undefined) watch(signal, waiting);
-        pool.queue.push(waiting);
-        serve(pool);
-      });
-    },
+      fieldsCache.set(headers, fields);
+    }
+    return new Promise<OriginExchange>((resolve, reject) => {
+      const pool = poolFor(url);
+      const dequeue = () => {
+        const at = pool.queue.indexOf(waiting);
+        if (at >= 0) pool.queue.splice(at, 1);
+        reject(signal?.reason);
+      };
+      const detach = () => {
+        if (signal !== undefined) watched.get(signal)?.delete(waiting);
+      };
+      const waiting: Waiting = {
+        url,
+        fields,
+        memory,
+        signal,
+        resolve,
+        reject,
+        retried: false,
+        started: false,
+        dequeue,
+        detach,
+        onAbort: dequeue,
+      };
+      if (signal !== undefined) watch(signal, waiting);
+      pool.queue.push(waiting);
+      serve(pool);
+    });
+  }
+
+  return {
+    // A body comes back in memory only when memory was offered: the overload without it gets a stream.
+    get: get as OriginTransport["get"],
     async close() {
       closed = true;
       for (const pool of pools.values()) {
