@@ -45,34 +45,48 @@ function protocolError(message: string): HttpConnectionError {
   return new HttpConnectionError("BAD_RESPONSE", message);
 }
 
-/** Splits a head's text into status line and header fields; obsolete line folding is joined with a space. */
+/**
+ * The prototype of header field objects: empty and without Object's own properties, so a field named `constructor`
+ * or `__proto__` is a field like any other. Objects made from it keep V8's fast property layout, where
+ * `Object.create(null)` made a hash table per response (a fifth of the bytes allocated per object in a copy).
+ */
+const FIELDS: object = Object.create(null);
+
+/** Reads a head's text: status line and header fields (lower-case names); obsolete line folding is joined with a space. */
 export function parseHeadText(text: string): {
   statusCode: number;
   minor: number;
   headers: Record<string, string | string[]>;
 } {
-  const lines = text.split("\r\n");
-  const status = STATUS_LINE.exec(lines[0] ?? "");
+  // Line by line with indexOf: splitting the head first made an array and a string per line.
+  let end = text.indexOf("\r\n");
+  if (end < 0) end = text.length;
+  const statusLine = text.slice(0, end);
+  const status = STATUS_LINE.exec(statusLine);
   if (status === null)
-    throw protocolError(`not an HTTP/1.x status line: ${JSON.stringify((lines[0] ?? "").slice(0, 64))}`);
-  // No prototype: a field named `constructor` or `__proto__` is a field like any other.
-  const headers: Record<string, string | string[]> = Object.create(null);
+    throw protocolError(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 64))}`);
+  const headers = Object.create(FIELDS) as Record<string, string | string[]>;
   let last: string | undefined;
-  for (let index = 1; index < lines.length; index++) {
-    const line = lines[index] as string;
-    if (line === "") continue;
-    if ((line[0] === " " || line[0] === "\t") && last !== undefined) {
+  for (let start = end + 2; start < text.length; start = end + 2) {
+    end = text.indexOf("\r\n", start);
+    if (end < 0) end = text.length;
+    if (end === start) continue;
+    const first = text.charCodeAt(start);
+    if ((first === 0x20 || first === 0x09) && last !== undefined) {
       const previous = headers[last] as string | string[];
-      const joined = `${Array.isArray(previous) ? previous.at(-1) : previous} ${line.trim()}`;
+      const joined = `${Array.isArray(previous) ? previous.at(-1) : previous} ${text.slice(start, end).trim()}`;
       if (Array.isArray(previous)) previous[previous.length - 1] = joined;
       else headers[last] = joined;
       continue;
     }
-    const colon = line.indexOf(":");
-    const name = colon > 0 ? line.slice(0, colon) : "";
-    if (!TOKEN.test(name)) throw protocolError(`malformed header line: ${JSON.stringify(line.slice(0, 64))}`);
+    const colon = text.indexOf(":", start);
+    const name = colon > start && colon < end ? text.slice(start, colon) : "";
+    if (!TOKEN.test(name))
+      throw protocolError(
+        `malformed header line: ${JSON.stringify(text.slice(start, Math.min(end, start + 64)))}`,
+      );
     const key = name.toLowerCase();
-    const value = line.slice(colon + 1).trim();
+    const value = text.slice(colon + 1, end).trim();
     const existing = headers[key];
     if (existing === undefined) headers[key] = value;
     else if (Array.isArray(existing)) existing.push(value);
