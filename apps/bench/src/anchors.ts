@@ -16,7 +16,8 @@ import type { JobReport } from "./child.js";
 import { statCpuSeconds } from "./processes.js";
 
 const CLI_DIR = fileURLToPath(new URL("../../cli/", import.meta.url));
-const BUILT_CLI = join(CLI_DIR, "dist", "vod-harvest.mjs");
+/** The installed command (`node_modules/.bin/vod-harvest` points here): the built code, started as users start it. */
+const CLI_BIN = join(CLI_DIR, "bin", "vod-harvest.js");
 
 function onPath(name: string, extra: readonly string[] = []): string | undefined {
   for (const dir of [...(process.env.PATH ?? "").split(delimiter), ...extra]) {
@@ -177,7 +178,7 @@ export async function runCliCopy(
   const entry = new URL(asset.entryPath, nginx.url).href;
   const command = [
     process.execPath,
-    BUILT_CLI,
+    CLI_BIN,
     "copy",
     entry,
     destination,

@@ -1,8 +1,21 @@
-import { crc32c } from "@node-rs/crc32";
+import { createRequire } from "node:module";
 import type { Checksum } from "./checksum-shape.js";
 
 // The shape lives apart (no native code); re-exported for the modules that also compute checksums.
 export { CHECKSUM_ALGORITHM, type Checksum, isChecksum } from "./checksum-shape.js";
+
+type Crc32c = (data: Uint8Array, initial?: number) => number;
+let native: Crc32c | undefined;
+
+/**
+ * The native CRC32C, loaded on first use: a directory copy's files are checksummed on the file writer thread, so a
+ * run may never need it here, and loading it (a CommonJS loader probing for its platform's binary) cost every
+ * start ~12 ms.
+ */
+function crc32c(data: Uint8Array, initial?: number): number {
+  native ??= (createRequire(import.meta.url)("@node-rs/crc32") as { crc32c: Crc32c }).crc32c;
+  return native(data, initial);
+}
 
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
