@@ -8,17 +8,30 @@ export interface VerifyProblem {
   readonly detail: string;
 }
 
+/** The stored sizes of `keys`, asked of a sink that reads them directly (see ObjectSink.sizes). */
+async function sizesOf(sink: ObjectSink, keys: readonly string[], signal?: AbortSignal) {
+  const sizes = (await sink.sizes?.(keys, signal)) ?? [];
+  const present = new Map<string, number>();
+  keys.forEach((key, index) => {
+    const size = sizes[index];
+    if (size !== undefined) present.set(key, size);
+  });
+  return present;
+}
+
 /**
- * Lists where the planned keys live (in parallel, see listPresent) and checks every planned key is there with its
- * expected size. Only a run whose verification finds nothing may write the completion record; `verify` starts
- * from it too.
+ * Reads the stored sizes of the planned keys (directly where the sink can, else by listing where they live, in
+ * parallel: see listPresent) and checks every planned key is there with its expected size. Only a run whose
+ * verification finds nothing may write the completion record; `verify` starts from it too.
  */
 export async function verifyStored(
   sink: ObjectSink,
   expected: ReadonlyMap<string, number>,
   signal?: AbortSignal,
 ): Promise<VerifyProblem[]> {
-  const present = await listPresent(sink, [...expected.keys()], signal);
+  const keys = [...expected.keys()];
+  const present =
+    sink.sizes === undefined ? await listPresent(sink, keys, signal) : await sizesOf(sink, keys, signal);
   const problems: VerifyProblem[] = [];
   for (const [key, size] of expected) {
     const found = present.get(key);

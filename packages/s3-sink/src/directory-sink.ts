@@ -14,6 +14,7 @@ import {
   syncDirectory,
   throwIfAborted,
 } from "./directory-paths.js";
+import { sizesNow } from "./directory-sizes.js";
 import {
   type FileEntry,
   LIST_BATCH,
@@ -302,6 +303,43 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     }
   }
 
+  async function sizes(keys: readonly string[], signal?: AbortSignal): Promise<(number | undefined)[]> {
+    const what = `sizes in ${location}`;
+    throwIfAborted(signal, what);
+    try {
+      const base = await existingRoot();
+      if (base === undefined) return keys.map(() => undefined);
+      // Each key's directory is walked again (links checked as they are now, not from the puts' cache).
+      const dirs = new Map<string, string | undefined>();
+      const paths: string[] = [];
+      for (const key of keys) {
+        const segments = isValidKey(key) ? keySegments(key) : [];
+        const name = segments.at(-1);
+        if (name === undefined || isTempName(name)) {
+          paths.push("");
+          continue;
+        }
+        const dirKey = key.slice(0, Math.max(0, key.length - name.length - 1));
+        if (!dirs.has(dirKey)) {
+          const dir = await resolveDirectory(base, segments.slice(0, -1), key, false).catch(
+            (error: unknown) => {
+              // A link on the way out of the root: nothing of this sink is there.
+              if (error instanceof InvalidKeyError) return undefined;
+              throw error;
+            },
+          );
+          dirs.set(dirKey, dir);
+        }
+        const dir = dirs.get(dirKey);
+        paths.push(dir === undefined ? "" : childPath(dir, name));
+      }
+      const found = await sizesNow(paths, await isLocal(base));
+      return found.map((size, index) => (paths[index] !== "" && size >= 0 ? size : undefined));
+    } catch (error) {
+      throw toSinkError(error, false, what);
+    }
+  }
+
   async function remove(key: string, signal?: AbortSignal): Promise<void> {
     throwIfAborted(signal, `delete ${location}${key}`);
     try {
@@ -368,6 +406,7 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     list,
     put,
     read,
+    sizes,
     delete: remove,
     cleanupPartials,
     flush,

@@ -73,6 +73,11 @@ export interface ObjectSink {
    * directory that cannot hold files; S3 without a region or credentials), naming what to fix.
    */
   check?(): Promise<void>;
+  /**
+   * The size of each key's object as stored now (undefined where there is none), read where that beats listing
+   * (the directory sink: a file system call per key, no directory walk). Absent: list instead.
+   */
+  sizes?(keys: readonly string[], signal?: AbortSignal): Promise<(number | undefined)[]>;
   /** Memory for small bodies that a put takes without a copy (see BodyMemory); absent when every body is streamed. */
   readonly bodyMemory?: BodyMemory;
 }
