@@ -2,12 +2,12 @@ import { setMaxListeners } from "node:events";
 import type { OriginPolicy, Resource } from "@vod-harvest/manifest";
 import type { Checksum, ObjectSink } from "@vod-harvest/s3-sink";
 import { describeError, InvalidHarvestOptionsError, SinkUnavailableError, SinkWriteError } from "./errors.js";
-import type { OriginClient } from "./http.js";
+import type { OriginClient, OriginResponse } from "./http.js";
 import type { ChecksumJournal } from "./journal.js";
-import { runPool } from "./pool.js";
+import { type LaneControl, runLanesAhead } from "./lanes.js";
 import { listPresent } from "./present.js";
 import { classifySinkError } from "./sink.js";
-import { copyResource, putManifest, type TransferContext } from "./transfer.js";
+import { copyResource, dropAhead, openAhead, putManifest, type TransferContext } from "./transfer.js";
 import type { CopyOptions, FailedResource, HarvestPlan, PlannedManifest, ProgressEvent } from "./types.js";
 
 export const DEFAULT_CONCURRENCY = 32;
@@ -110,12 +110,23 @@ export async function copyObjects(
       onRetry: (key, attempt, error) => emit({ type: "retry", key, attempt, error: describeError(error) }),
     };
 
-    const store = async (resource: Resource): Promise<StoredObject> => {
+    /** The journaled checksum of an object present as an earlier run of this job wrote it (never fetched again). */
+    const trustedPresent = (resource: Resource) => {
       const presentSize = present.get(resource.key);
-      const journaled =
-        overwrite || presentSize === undefined
-          ? undefined
-          : options.journal?.trusted(resource.key, presentSize);
+      return overwrite || presentSize === undefined
+        ? undefined
+        : options.journal?.trusted(resource.key, presentSize);
+    };
+    const fetched = (resource: Resource) =>
+      !manifests.has(resource.key) && trustedPresent(resource) === undefined;
+
+    const store = async (
+      resource: Resource,
+      opened?: Promise<OriginResponse>,
+      lane?: LaneControl,
+    ): Promise<StoredObject> => {
+      const presentSize = present.get(resource.key);
+      const journaled = trustedPresent(resource);
       if (presentSize !== undefined && journaled !== undefined) {
         // Written and checksummed by an earlier run of this job: neither the origin nor the object is read again.
         return {
@@ -132,7 +143,7 @@ export async function copyObjects(
       const { size, checksum } =
         manifest !== undefined
           ? await putManifest(context, manifest, replace)
-          : await copyResource(context, resource, replace);
+          : await copyResource(context, resource, replace, opened, lane);
       return { url: resource.url, key: resource.key, size, checksum, outcome: "copied" };
     };
 
@@ -148,9 +159,9 @@ export async function copyObjects(
     }
 
     let sinkFailuresInARow = 0;
-    const storeOne = async (resource: Resource) => {
+    const storeOne = async (resource: Resource, opened?: Promise<OriginResponse>, lane?: LaneControl) => {
       try {
-        const object = await store(resource);
+        const object = await store(resource, opened, lane);
         sinkFailuresInARow = 0;
         stored.set(object.key, object);
         const { key, size, checksum, outcome } = object;
@@ -176,7 +187,13 @@ export async function copyObjects(
         emit({ type: "failed", ...failure });
       }
     };
-    await runPool(work(), concurrency, storeOne);
+    // Each lane starts its next GET once its current body is in memory, while that one is stored: the network and
+    // the file writer work at once instead of in turns. Still at most `concurrency` puts and GETs in flight.
+    await runLanesAhead(work(), concurrency, {
+      prepare: (resource) => (fetched(resource) ? openAhead(context, resource) : undefined),
+      release: dropAhead,
+      work: storeOne,
+    });
     if (failed.length === 0 && fatal === undefined && !signal.aborted) {
       for (const resource of entryResources) await storeOne(resource);
     }

@@ -2,7 +2,8 @@ import type { Readable } from "node:stream";
 import { detectFormat, type OriginPolicy, type Resource } from "@vod-harvest/manifest";
 import type { BodyStreamError, Checksum, ObjectSink, SizeMismatchError } from "@vod-harvest/s3-sink";
 import { HarvestError, OriginNetworkError, SinkWriteError, TruncatedBodyError } from "./errors.js";
-import { discard, type OriginClient } from "./http.js";
+import { discard, type OriginClient, type OriginResponse } from "./http.js";
+import type { LaneControl } from "./lanes.js";
 import { abortError, type RetryHooks } from "./retry.js";
 import { classifySinkError } from "./sink.js";
 import type { PlannedManifest } from "./types.js";
@@ -99,49 +100,78 @@ function transferFailure(resource: Resource, error: unknown, contentLength: numb
   return sinkFailure(resource.key, error);
 }
 
+/** The GET of a resource, started before its turn (see copyResource's `opened`). */
+export function openAhead(context: TransferContext, resource: Resource): Promise<OriginResponse> {
+  let opened: Promise<OriginResponse>;
+  try {
+    // A small body comes back whole in the sink's own memory, which a put takes without a copy.
+    const url = new URL(resource.url);
+    opened = context.client.open(url, context.policy, context.signal, context.sink.bodyMemory);
+  } catch (error) {
+    opened = Promise.reject(error);
+  }
+  opened.catch(() => {}); // its failure is the first attempt's, seen when that attempt awaits it
+  return opened;
+}
+
+/** Gives up a GET opened ahead and not used: a body still to be read is dropped with its connection. */
+export function dropAhead(opened: Promise<OriginResponse>): void {
+  opened.then(
+    (response) => discard(response.body),
+    () => {},
+  );
+}
+
 /**
  * Streams one resource from the origin into the sink, which checksums it on the way; the whole exchange
- * (GET + put) is retried on origin faults, truncated bodies and transient sink failures. Memory: a few chunks.
+ * (GET + put) is retried on origin faults, truncated bodies and transient sink failures. Memory: a few chunks, or
+ * the body when it is small. `opened`: the first attempt's GET, started ahead (it is used or dropped). `lane`: once
+ * the body is in memory the lane may start its next item's GET while this one is stored; a GET sent again first
+ * drops that one, so a lane never waits for a connection while holding one for later.
  */
 export async function copyResource(
   context: TransferContext,
   resource: Resource,
   overwrite: boolean,
+  opened?: Promise<OriginResponse>,
+  lane?: LaneControl,
 ): Promise<WrittenObject> {
-  const url = new URL(resource.url);
   let replace = overwrite;
-  return context.client.retry(
-    async () => {
-      // A small body comes back whole in the sink's own memory, which a put takes without a copy.
-      const response = await context.client.open(
-        url,
-        context.policy,
-        context.signal,
-        context.sink.bodyMemory,
-      );
-      const body: Readable | Buffer = response.body;
-      // The sink may not read yet (it prepares its write first): a connection reset meanwhile is reported to it by
-      // the stream's stored error, not as an unhandled 'error' event.
-      if (!Buffer.isBuffer(body)) body.on("error", () => {});
-      let stored: WrittenObject;
-      try {
-        // Straight into the sink: it counts, size-checks against Content-Length and checksums the bytes once.
-        stored = await context.sink.put(resource.key, body, {
-          overwrite: replace,
-          signal: context.signal,
-          ...(response.contentLength !== undefined ? { expectedSize: response.contentLength } : {}),
-        });
-      } catch (error) {
-        discard(body);
-        if (context.signal.aborted) throw abortError(context.signal);
-        if (classifySinkError(error) === "exists") {
-          replace = true; // appeared since the listing: replace it with what the origin serves now
-          throw new SinkWriteError(resource.key, { cause: error });
+  let ahead = opened;
+  try {
+    return await context.client.retry(
+      async (attempt) => {
+        if (attempt > 1) lane?.dropNext();
+        const opening = ahead ?? openAhead(context, resource);
+        ahead = undefined;
+        const response = await opening;
+        const body: Readable | Buffer = response.body;
+        if (Buffer.isBuffer(body)) lane?.takeNext();
+        // The sink may not read yet (it prepares its write first): a connection reset meanwhile is reported to it by
+        // the stream's stored error, not as an unhandled 'error' event.
+        else body.on("error", () => {});
+        let stored: WrittenObject;
+        try {
+          // Straight into the sink: it counts, size-checks against Content-Length and checksums the bytes once.
+          stored = await context.sink.put(resource.key, body, {
+            overwrite: replace,
+            signal: context.signal,
+            ...(response.contentLength !== undefined ? { expectedSize: response.contentLength } : {}),
+          });
+        } catch (error) {
+          discard(body);
+          if (context.signal.aborted) throw abortError(context.signal);
+          if (classifySinkError(error) === "exists") {
+            replace = true; // appeared since the listing: replace it with what the origin serves now
+            throw new SinkWriteError(resource.key, { cause: error });
+          }
+          throw transferFailure(resource, error, response.contentLength);
         }
-        throw transferFailure(resource, error, response.contentLength);
-      }
-      return { size: stored.size, checksum: stored.checksum };
-    },
-    hooksFor(context, resource.key),
-  );
+        return { size: stored.size, checksum: stored.checksum };
+      },
+      hooksFor(context, resource.key),
+    );
+  } finally {
+    if (ahead !== undefined) dropAhead(ahead); // stopped before the first attempt
+  }
 }

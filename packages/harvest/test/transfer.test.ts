@@ -90,3 +90,89 @@ describe("copyResource", () => {
     },
   );
 });
+
+describe("copyResource in a lane that looks ahead", () => {
+  /** Serves a body in memory; two attempts; records the lane calls and opens in order. */
+  function memoryClient(events: string[]): OriginClient {
+    return {
+      retryPolicy: { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
+      getText: async () => "",
+      open: async () => {
+        events.push("open");
+        return { status: 200, contentLength: 5, contentType: "video/mp2t", body: Buffer.from("hello") };
+      },
+      retry: async <T>(operation: (attempt: number) => Promise<T>) => {
+        try {
+          return await operation(1);
+        } catch {
+          return operation(2);
+        }
+      },
+      close: async () => {},
+    } as unknown as OriginClient;
+  }
+
+  test("a body in memory lets the lane take its next item; a GET sent again drops the one opened ahead first", async () => {
+    const events: string[] = [];
+    const sink = createDirectorySink(root);
+    let puts = 0;
+    const flaky = {
+      ...sink,
+      put: async (...args: Parameters<typeof sink.put>) => {
+        events.push("put");
+        if (++puts === 1)
+          throw Object.assign(new Error("disk hiccup"), { name: "SinkIoError", code: "WRITE_FAILED" });
+        return sink.put(...args);
+      },
+    };
+    const lane = { takeNext: () => events.push("takeNext"), dropNext: () => events.push("dropNext") };
+    const context = {
+      client: memoryClient(events),
+      policy: {} as never,
+      sink: flaky,
+      signal: new AbortController().signal,
+    };
+    const stored = await copyResource(context, resource, false, undefined, lane);
+    expect(stored.size).toBe(5);
+    expect(events).toEqual(["open", "takeNext", "put", "dropNext", "open", "takeNext", "put"]);
+  });
+
+  test("a GET opened ahead is the first attempt's; one never used (stopped first) is dropped", async () => {
+    const events: string[] = [];
+    const client = memoryClient(events);
+    const sink = createDirectorySink(root);
+    const opened = client.open(new URL(URL_OF), {} as never);
+    const used = await copyResource(
+      { client, policy: {} as never, sink, signal: new AbortController().signal },
+      resource,
+      false,
+      opened,
+    );
+    expect(used.size).toBe(5);
+    expect(events).toEqual(["open"]); // no second GET
+    const stopped = new AbortController();
+    stopped.abort(new Error("stop"));
+    let dropped = false;
+    const body = new Readable({ read() {} });
+    body.on("close", () => {
+      dropped = true;
+    });
+    const ahead = Promise.resolve({ url: URL_OF, contentLength: 5, contentType: undefined, body });
+    const abortingClient = {
+      ...client,
+      retry: async () => {
+        throw new Error("aborted before the first attempt");
+      },
+    } as OriginClient;
+    await expect(
+      copyResource(
+        { client: abortingClient, policy: {} as never, sink, signal: stopped.signal },
+        resource,
+        false,
+        ahead,
+      ),
+    ).rejects.toThrow("aborted before the first attempt");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(dropped).toBe(true); // the stream opened ahead was destroyed, its connection with it
+  });
+});
