@@ -1,13 +1,11 @@
-import { once } from "node:events";
-import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { RequestListener } from "node:http";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import type { BodyMemory } from "@vod-harvest/s3-sink/base";
 import { afterEach, describe, expect, test } from "vitest";
 import { createH1Transport } from "../src/h1/transport.js";
 import type { OriginTransport } from "../src/origin-exchange.js";
-import { OPTIONS, patterned, rawServer, readAll } from "./h1-support.js";
+import { httpServer, OPTIONS, patterned, rawServer, readAll } from "./h1-support.js";
 
 const GZIPPED = gzipSync(patterned(1200));
 
@@ -31,17 +29,7 @@ describe("the h1 transport: small bodies received into the caller's memory", () 
     await transport?.close();
     for (const close of closers.splice(0)) await close();
   });
-
-  async function httpServer(handler: RequestListener): Promise<string> {
-    const server: Server = createHttpServer(handler);
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    closers.push(async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    });
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
+  const serve = (handler: RequestListener) => httpServer(handler, closers);
 
   test.each([
     ["in one write", 1000, false],
@@ -49,7 +37,7 @@ describe("the h1 transport: small bodies received into the caller's memory", () 
     ["exactly the memory's limit", 65_536, false],
   ])("a 200 with Content-Length (%s) comes back whole, byte for byte", async (_name, size, pieces) => {
     const payload = patterned(size);
-    const base = await httpServer((_request, response) => {
+    const base = await serve((_request, response) => {
       response.setHeader("Content-Length", payload.length);
       if (!pieces) return response.end(payload);
       response.write(payload.subarray(0, 5000));
@@ -85,7 +73,7 @@ describe("the h1 transport: small bodies received into the caller's memory", () 
   test.each(notInMemory)(
     "a response %s comes back as a stream, nothing allocated",
     async (_name, handler, size) => {
-      const base = await httpServer(handler);
+      const base = await serve(handler);
       transport = createH1Transport(OPTIONS);
       const offered = memory(5000);
       const { body } = await transport.get(new URL(`${base}/x`), {}, undefined, offered);

@@ -1,5 +1,6 @@
 /** Test support for the h1 transport's suites: options, a raw-socket server, bodies. */
 import { once } from "node:events";
+import { createServer as createHttpServer, type RequestListener } from "node:http";
 import {
   type AddressInfo,
   createServer as createNetServer,
@@ -56,4 +57,19 @@ export async function rawServer(answer: (request: string, socket: Socket, connec
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** node's HTTP server on 127.0.0.1 answering with `handler`; its closing is added to `closers`. Returns its base URL. */
+export async function httpServer(
+  handler: RequestListener,
+  closers: (() => Promise<unknown>)[],
+): Promise<string> {
+  const server = createHttpServer(handler);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  closers.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

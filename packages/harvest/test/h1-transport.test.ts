@@ -1,12 +1,10 @@
-import { once } from "node:events";
-import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { RequestListener } from "node:http";
 import { finished } from "node:stream/promises";
 import { fillBuffer, isFillable } from "@vod-harvest/s3-sink/base";
 import { afterEach, describe, expect, test } from "vitest";
 import { createH1Transport, headerFieldsText } from "../src/h1/transport.js";
 import type { OriginTransport } from "../src/origin-exchange.js";
-import { OPTIONS, patterned, rawServer, readAll } from "./h1-support.js";
+import { httpServer, OPTIONS, patterned, rawServer, readAll } from "./h1-support.js";
 
 describe("the client's own HTTP/1.1 transport", () => {
   let transport: OriginTransport | undefined;
@@ -15,17 +13,7 @@ describe("the client's own HTTP/1.1 transport", () => {
     await transport?.close();
     for (const close of closers.splice(0)) await close();
   });
-
-  async function httpServer(handler: RequestListener): Promise<string> {
-    const server: Server = createHttpServer(handler);
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    closers.push(async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    });
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
+  const serve = (handler: RequestListener) => httpServer(handler, closers);
 
   test.each([
     ["Content-Length", false, 300_000],
@@ -33,7 +21,7 @@ describe("the client's own HTTP/1.1 transport", () => {
     ["Content-Length, smaller than one read", false, 1000],
   ])("a %s body filled straight into the reader's memory, byte for byte", async (_name, chunked, size) => {
     const payload = patterned(size);
-    const base = await httpServer((_request, response) => {
+    const base = await serve((_request, response) => {
       if (!chunked) response.setHeader("Content-Length", payload.length);
       // In pieces, so the body arrives over several reads (and for chunked, as several chunks).
       response.write(payload.subarray(0, 5000));
@@ -59,7 +47,7 @@ describe("the client's own HTTP/1.1 transport", () => {
     async (mode, size) => {
       const payload = patterned(size);
       let sent: Promise<void> | undefined;
-      const base = await httpServer((_request, response) => {
+      const base = await serve((_request, response) => {
         response.setHeader("Content-Length", payload.length);
         sent = new Promise((resolve) => response.end(payload, resolve));
       });
@@ -81,7 +69,7 @@ describe("the client's own HTTP/1.1 transport", () => {
   );
 
   test("a body longer than the reader's memory: every byte counted, none written past its end", async () => {
-    const base = await httpServer((_request, response) => response.end(patterned(10_000)));
+    const base = await serve((_request, response) => response.end(patterned(10_000)));
     transport = createH1Transport(OPTIONS);
     const { body } = await transport.get(new URL(`${base}/x`), {}, undefined);
     const target = Buffer.alloc(4001);
