@@ -33,6 +33,11 @@ export function createTempNamer(): (name: string) => string {
   };
 }
 
+/** `name` (one checked key segment) in the directory `dir` (an absolute, normalized path). */
+export function childPath(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
 export function errnoOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;

@@ -5,6 +5,7 @@ import { bufferedBody, type PutBody } from "./body.js";
 import { PendingSyncs } from "./directory-flush.js";
 import {
   checkDestination,
+  childPath,
   createTempNamer,
   errnoOf,
   isTempName,
@@ -14,7 +15,7 @@ import {
   syncDirectory,
   throwIfAborted,
 } from "./directory-paths.js";
-import { sizesNow } from "./directory-sizes.js";
+import { keyPaths, sizesNow } from "./directory-sizes.js";
 import {
   type FileEntry,
   LIST_BATCH,
@@ -75,11 +76,6 @@ export type DirectorySyncMode = "none" | "flush" | "put";
 
 export interface DirectorySinkOptions {
   readonly sync?: DirectorySyncMode;
-}
-
-/** `name` (one checked key segment) in the directory `dir` (an absolute, normalized path). */
-function childPath(dir: string, name: string): string {
-  return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
 /**
@@ -309,30 +305,7 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     try {
       const base = await existingRoot();
       if (base === undefined) return keys.map(() => undefined);
-      // Each key's directory is walked again (links checked as they are now, not from the puts' cache).
-      const dirs = new Map<string, string | undefined>();
-      const paths: string[] = [];
-      for (const key of keys) {
-        const segments = isValidKey(key) ? keySegments(key) : [];
-        const name = segments.at(-1);
-        if (name === undefined || isTempName(name)) {
-          paths.push("");
-          continue;
-        }
-        const dirKey = key.slice(0, Math.max(0, key.length - name.length - 1));
-        if (!dirs.has(dirKey)) {
-          const dir = await resolveDirectory(base, segments.slice(0, -1), key, false).catch(
-            (error: unknown) => {
-              // A link on the way out of the root: nothing of this sink is there.
-              if (error instanceof InvalidKeyError) return undefined;
-              throw error;
-            },
-          );
-          dirs.set(dirKey, dir);
-        }
-        const dir = dirs.get(dirKey);
-        paths.push(dir === undefined ? "" : childPath(dir, name));
-      }
+      const paths = await keyPaths(base, keys);
       const found = await sizesNow(paths, await isLocal(base));
       return found.map((size, index) => (paths[index] !== "" && size >= 0 ? size : undefined));
     } catch (error) {
