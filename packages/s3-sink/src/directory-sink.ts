@@ -16,15 +16,7 @@ import {
   throwIfAborted,
 } from "./directory-paths.js";
 import { keyPaths, sizesNow } from "./directory-sizes.js";
-import {
-  type FileEntry,
-  LIST_BATCH,
-  lstatSizes,
-  type SizeReader,
-  sizedFiles,
-  THREAD_LIST_BATCH,
-  walkFiles,
-} from "./directory-walk.js";
+import { type FileEntry, LIST_BATCH, sizedFiles, THREAD_LIST_BATCH, walkFiles } from "./directory-walk.js";
 import { isLocalFileSystem, SMALL_OBJECT_BYTES, storeSmallFile, writeNewFile } from "./directory-write.js";
 import {
   InvalidDestinationError,
@@ -210,14 +202,10 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     if (start === undefined) return;
     const startKey = dirSegments.length === 0 ? "" : `${dirSegments.join("/")}/`;
     try {
-      // Many files on a local file system: sized by the file writer thread, a large batch per message.
-      const onThread = await isLocal(start);
-      const batchSize = onThread ? THREAD_LIST_BATCH : LIST_BATCH;
-      const sizesOf = (batch: readonly FileEntry[]) => {
-        const reader: SizeReader =
-          onThread && batch.length > LIST_BATCH ? fileWriterThread().sizes : lstatSizes;
-        return sizedFiles(batch, reader);
-      };
+      // On a local file system large batches, sized as `sizes` sizes them (the writer thread and this one at once).
+      const local = await isLocal(start);
+      const batchSize = local ? THREAD_LIST_BATCH : LIST_BATCH;
+      const sizesOf = (batch: readonly FileEntry[]) => sizedFiles(batch, (paths) => sizesNow(paths, local));
       let batch: FileEntry[] = [];
       for await (const entry of walkFiles(start, startKey, signal)) {
         if (isTempName(entry.name) || !entry.key.startsWith(prefix) || !isValidKey(entry.key)) continue;

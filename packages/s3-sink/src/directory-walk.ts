@@ -5,7 +5,10 @@ import type { ObjectInfo } from "./types.js";
 
 /** Files sized at once while listing, one lstat each through the thread pool. */
 export const LIST_BATCH = 32;
-/** Files sized at once while listing, by the file writer thread (local file systems, more than LIST_BATCH files). */
+/**
+ * Files sized at once while listing a local file system (half by the file writer thread, half meanwhile by the
+ * main thread: directory-sizes.ts).
+ */
 export const THREAD_LIST_BATCH = 2048;
 
 /** The size of each path that is a regular file, else -1 (missing, a link, a directory, unreadable). */
