@@ -31,11 +31,10 @@ export function resolveReferences(parsed: ParsedManifest, manifestUrl: URL | str
     const url = toUrl(raw.uri, baseFor(raw.bases), "reference");
     // Only the reference itself can carry a fragment; clearing it unconditionally costs a setter per segment.
     if (raw.uri.includes("#")) url.hash = "";
-    return {
-      url,
-      kind: raw.kind,
-      ...(raw.byteRange ? { byteRange: raw.byteRange } : {}),
-      ...(raw.role ? { role: raw.role } : {}),
-    };
+    // Fields set one by one, not spread: two objects fewer per reference, thousands of references.
+    const reference: { -readonly [K in keyof Reference]: Reference[K] } = { url, kind: raw.kind };
+    if (raw.byteRange) reference.byteRange = raw.byteRange;
+    if (raw.role) reference.role = raw.role;
+    return reference;
   });
 }

@@ -102,26 +102,59 @@ function trimmedSpan(
   return { start: start + lead, end: end - trail, value: decode(inner) };
 }
 
-/** HLS: every URI line, and every `URI="…"` attribute of a tag line. */
+/** Whether a character is certainly not one `String.prototype.trim` removes (printable ASCII). */
+function printable(code: number): boolean {
+  return code > 32 && code < 127;
+}
+
+/** A URI line's span: `[start, end)` trimmed as trimmedSpan trims, with one slice when nothing needs trimming. */
+function uriLineSpan(text: string, start: number, end: number): ReferenceSpan | undefined {
+  if (printable(text.charCodeAt(start)) && printable(text.charCodeAt(end - 1))) {
+    return { start, end, value: text.slice(start, end) };
+  }
+  const span = trimmedSpan(text, start, end, (raw) => raw);
+  return span.value === "" ? undefined : span;
+}
+
+/**
+ * HLS: every URI line, and every `URI="…"` attribute of a tag line. Lines are scanned with indexOf (a line is a run
+ * of characters without CR or LF); a tag line's attributes are read only when it holds `URI` at all: a playlist is
+ * mostly `#EXTINF` and segment lines, thousands of them.
+ */
 export function hlsReferenceSpans(text: string): ReferenceSpan[] {
   const spans: ReferenceSpan[] = [];
-  const lines = /[^\r\n]+/g;
-  for (let line = lines.exec(text); line; line = lines.exec(text)) {
-    const start = line.index;
-    const content = line[0];
-    if (content.trim() === "") continue;
-    if (!content.startsWith("#")) {
-      spans.push(trimmedSpan(text, start, start + content.length, (raw) => raw));
-      continue;
+  const { length } = text;
+  // The next LF, CR and `URI` at or after the current line's start (-1: none left); each found once.
+  let nextLf = text.indexOf("\n");
+  let nextCr = text.indexOf("\r");
+  let nextUri = text.indexOf("URI");
+  for (let start = 0; start < length; ) {
+    if (nextLf !== -1 && nextLf < start) nextLf = text.indexOf("\n", start);
+    if (nextCr !== -1 && nextCr < start) nextCr = text.indexOf("\r", start);
+    const end = Math.min(nextLf === -1 ? length : nextLf, nextCr === -1 ? length : nextCr);
+    if (end > start) {
+      if (text.charCodeAt(start) !== 0x23 /* # */) {
+        const span = uriLineSpan(text, start, end);
+        if (span !== undefined) spans.push(span);
+      } else {
+        if (nextUri !== -1 && nextUri < start) nextUri = text.indexOf("URI", start);
+        // A comment, a tag without attributes, or one without a URI attribute: nothing to read.
+        if (nextUri !== -1 && nextUri < end && text.startsWith("#EXT", start)) {
+          const content = text.slice(start, end);
+          const colon = content.indexOf(":");
+          // The parser's own attribute scanner: a `URI="…"` inside another attribute's quoted value is not a URI.
+          if (colon >= 0) {
+            for (const attribute of attributeSpans(content, colon + 1)) {
+              if (attribute.name !== "URI" || !attribute.quoted) continue;
+              spans.push(
+                trimmedSpan(text, start + attribute.valueStart, start + attribute.valueEnd, (raw) => raw),
+              );
+            }
+          }
+        }
+      }
     }
-    if (!content.startsWith("#EXT")) continue; // a comment
-    const colon = content.indexOf(":");
-    if (colon < 0) continue; // a tag without attributes
-    // The parser's own attribute scanner: a `URI="…"` inside another attribute's quoted value is not a URI.
-    for (const attribute of attributeSpans(content, colon + 1)) {
-      if (attribute.name !== "URI" || !attribute.quoted) continue;
-      spans.push(trimmedSpan(text, start + attribute.valueStart, start + attribute.valueEnd, (raw) => raw));
-    }
+    start = end + 1;
   }
   return spans;
 }
@@ -247,10 +280,16 @@ export function rewriteManifest(text: string, options: RewriteOptions): RewriteR
   const format = detectFormat(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const root = new URL(options.root);
   const fromPath = storagePath(options.manifestUrl, root);
-  const { exact, chains } = parsedTargets(options.parsed, options.manifestUrl);
+  // Read only when a reference turns out absolute: most manifests have none, and thousands of references.
+  let targets: ReturnType<typeof parsedTargets> | undefined;
+  const targetsOf = () => {
+    targets ??= parsedTargets(options.parsed, options.manifestUrl);
+    return targets;
+  };
   const encode = format === "hls" ? (value: string) => value : encodeXmlText;
 
   const replacementFor = (value: string): string | undefined => {
+    const { exact, chains } = targetsOf();
     const target = exact.get(value);
     if (target !== undefined) return relativeReference(fromPath, storagePath(target, root));
     const marker = templateMarker(format, value);

@@ -115,13 +115,24 @@ export function createOriginPolicy(entry: URL, allowHosts: readonly string[] = [
  * (false: an allowed external host). Call it before fetching anything, the entry included.
  */
 export function checkReference(url: URL, policy: OriginPolicy): boolean {
+  const { href } = url;
+  // The authority judged last, as its href begins (`http://host:port/`): a serialized http(s) URL starting so has
+  // that scheme and host and no userinfo. References come in runs on one host; no string is built for them.
+  const recent = recentVerdicts.get(policy);
+  if (recent !== undefined && href.startsWith(recent.prefix)) return recent.onOrigin;
   const authority = `${url.protocol}//${url.host}`;
-  const known = policy.verdicts.get(authority);
-  if (known !== undefined) return known;
-  const onOrigin = judgeReference(url, policy);
-  policy.verdicts.set(authority, onOrigin);
+  let onOrigin = policy.verdicts.get(authority);
+  if (onOrigin === undefined) {
+    onOrigin = judgeReference(url, policy);
+    policy.verdicts.set(authority, onOrigin);
+  }
+  if (url.protocol === "http:" || url.protocol === "https:")
+    recentVerdicts.set(policy, { prefix: `${authority}/`, onOrigin });
   return onOrigin;
 }
+
+/** Each policy's last verdict, by the href prefix it holds for (see checkReference). */
+const recentVerdicts = new WeakMap<OriginPolicy, { readonly prefix: string; readonly onOrigin: boolean }>();
 
 function judgeReference(url: URL, policy: OriginPolicy): boolean {
   if (url.protocol !== "http:" && url.protocol !== "https:") {

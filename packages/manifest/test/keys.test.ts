@@ -127,6 +127,39 @@ describe("checkReference", () => {
   ])("%s is refused with %s", (href, code) => {
     expect(() => checkReference(new URL(href), policy)).toThrow(expect.objectContaining({ code, url: href }));
   });
+  test("a run of references on one host and the next one elsewhere: each judged as alone", () => {
+    const fresh = createOriginPolicy(new URL("https://cdn.example.com/a/index.m3u8"), ["media.example.net"]);
+    const verdicts = [
+      "https://cdn.example.com/a/1.ts",
+      "https://cdn.example.com/a/2.ts",
+      "https://cdn.example.com.evil.org/a/3.ts", // the last host's href as its prefix, another host
+      "https://cdn.example.com:8443/a/4.ts",
+      "http://cdn.example.com/a/5.ts",
+      "https://media.example.net/k.key",
+      "https://media.example.net/k2.key",
+      "https://user@cdn.example.com/a/6.ts",
+      "https://cdn.example.com/a/7.ts",
+      "http://169.254.169.254/a/8.ts",
+    ].map((href) => {
+      try {
+        return checkReference(new URL(href), fresh);
+      } catch (error) {
+        return (error as { code: string }).code;
+      }
+    });
+    expect(verdicts).toEqual([
+      true,
+      true,
+      "FOREIGN_ORIGIN",
+      "FOREIGN_ORIGIN",
+      "FOREIGN_ORIGIN",
+      false,
+      false,
+      true,
+      true,
+      "FORBIDDEN_ADDRESS",
+    ]);
+  });
 });
 
 describe("assignKeys", () => {

@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { ManifestParseError, UnsafeReferenceError } from "../src/errors.js";
+import { attributeSpans } from "../src/hls/attribute-list.js";
 import { parseManifest } from "../src/parse.js";
 import {
   dashReferenceSpans,
@@ -64,12 +66,88 @@ describe("storagePath", () => {
   });
 });
 
+/** The spans as the first version read them (a regular expression per line, every tag line's attributes): the oracle. */
+function regexHlsSpans(text: string): Array<{ start: number; end: number; value: string }> {
+  const spans: Array<{ start: number; end: number; value: string }> = [];
+  const trimmed = (start: number, end: number) => {
+    const raw = text.slice(start, end);
+    const lead = raw.length - raw.trimStart().length;
+    const trail = raw.length - raw.trimEnd().length;
+    return { start: start + lead, end: end - trail, value: text.slice(start + lead, end - trail) };
+  };
+  const lines = /[^\r\n]+/g;
+  for (let line = lines.exec(text); line; line = lines.exec(text)) {
+    const start = line.index;
+    const content = line[0];
+    if (content.trim() === "") continue;
+    if (!content.startsWith("#")) {
+      spans.push(trimmed(start, start + content.length));
+      continue;
+    }
+    if (!content.startsWith("#EXT")) continue;
+    const colon = content.indexOf(":");
+    if (colon < 0) continue;
+    for (const attribute of attributeSpans(content, colon + 1)) {
+      if (attribute.name === "URI" && attribute.quoted)
+        spans.push(trimmed(start + attribute.valueStart, start + attribute.valueEnd));
+    }
+  }
+  return spans;
+}
+
 describe("HLS reference spans", () => {
   test("only real URI attributes: a `URI=` inside another attribute's quoted value is text", () => {
     const text = '#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,NAME="see,URI=",URI="audio.m3u8"\nvideo.m3u8\n';
     const spans = hlsReferenceSpans(text);
     expect(spans.map((span) => span.value)).toEqual(["audio.m3u8", "video.m3u8"]);
     for (const span of spans) expect(text.slice(span.start, span.end)).toBe(span.value);
+  });
+
+  test.each([
+    ["LF", "#EXTM3U\n#EXTINF:4,\nseg1.ts\n#EXTINF:4,\nseg2.ts\n"],
+    ["CRLF, no final newline", "#EXTM3U\r\n#EXTINF:4,\r\nseg1.ts\r\n#EXTINF:4,\r\nseg2.ts"],
+    ["CR only", '#EXTM3U\r#EXT-X-MAP:URI="init.mp4"\r#EXTINF:4,\rseg1.m4s\r'],
+    ["blank and blank-looking lines", "#EXTM3U\n\n   \n\t\n\u00a0\nseg.ts\n\n"],
+    ["blanks around a URI line", "#EXTM3U\n  seg 1.ts\t\n\u00a0seg2.ts\u00a0\n\ufeffseg3.ts\n"],
+    ["a tag line indented: a URI line", "#EXTM3U\n  #EXTINF:4,\nseg.ts\n"],
+    ["comments and tags without attributes", '#EXTM3U\n# a URI="no.ts" comment\n#EXT-X-ENDLIST\n#EXTURI\n'],
+    [
+      "URI in a segment name, then a key",
+      '#EXTM3U\n#EXTINF:4,\nURI.ts\n#EXT-X-KEY:METHOD=AES-128,URI=" k.key "\nseg.ts\n',
+    ],
+    [
+      "unquoted and unterminated URI attributes",
+      '#EXT-X-MAP:URI=init.mp4\n#EXT-X-KEY:URI="k\n#EXT-X-MEDIA:URI="a.m3u8",URI="b.m3u8"\n',
+    ],
+  ])("the same spans as the first version: %s", (_, text) => {
+    expect(hlsReferenceSpans(text)).toEqual(regexHlsSpans(text));
+  });
+
+  test("the same spans as the first version for any text of playlist characters", () => {
+    const piece = fc.constantFrom(
+      "#EXT",
+      "#EXTINF:4,",
+      "-X-KEY:",
+      "URI=",
+      '"',
+      ",",
+      "seg.ts",
+      "a",
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      "\u00a0",
+      ":",
+      "#",
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join("");
+        expect(hlsReferenceSpans(text)).toEqual(regexHlsSpans(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
