@@ -113,6 +113,8 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
    * (see `forget`) and the next call walks again.
    */
   const directories = new Map<string, string>();
+  /** Walks under way, by key directory: the first puts of a copy, all in one directory, share one walk. */
+  const walking = new Map<string, Promise<string | undefined>>();
 
   interface Place {
     readonly dir: string;
@@ -132,13 +134,34 @@ export function createDirectorySink(rootDir: string, options: DirectorySinkOptio
     const dirKey = key.slice(0, Math.max(0, key.length - name.length - 1));
     const known = directories.get(dirKey);
     if (known !== undefined) return { dir: known, name, dirKey };
-    const dirSegments = segments.slice(0, -1);
+    // A walk that may create only joins one that may create: a lookup's walk finds nothing where a put makes it.
+    const walkKey = `${create ? "+" : "-"}${dirKey}`;
+    const own = () => walkTo(key, dirKey, segments.slice(0, -1), create);
+    const shared = walking.get(walkKey);
+    let dir: string | undefined;
+    if (shared !== undefined) {
+      // Its error names another key: a failed walk is walked again for this one (errors are rare, names matter).
+      dir = await shared.catch(own);
+    } else {
+      const walk = own().finally(() => walking.delete(walkKey));
+      walking.set(walkKey, walk);
+      dir = await walk;
+    }
+    return dir === undefined ? undefined : { dir, name, dirKey };
+  }
+
+  /** The real path of a key's directory (made when `create`), remembered once found. */
+  async function walkTo(
+    key: string,
+    dirKey: string,
+    dirSegments: readonly string[],
+    create: boolean,
+  ): Promise<string | undefined> {
     const base = create ? await ready() : await existingRoot();
     if (base === undefined) return undefined;
     const dir = await resolveDirectory(base, dirSegments, key, create);
-    if (dir === undefined) return undefined;
-    directories.set(dirKey, dir);
-    return { dir, name, dirKey };
+    if (dir !== undefined) directories.set(dirKey, dir);
+    return dir;
   }
 
   /** After a failure under a directory: it may have gone or changed, so the next call walks it again. */

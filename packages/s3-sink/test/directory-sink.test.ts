@@ -293,6 +293,20 @@ describe("directory sink: never writes outside its root", () => {
     expect(await collect(sink.list())).toEqual([]);
   });
 
+  test("concurrent puts into one new directory: all stored; refused through a link, each refusal names its key", async () => {
+    const keys = Array.from({ length: 32 }, (_, index) => `new/deep/seg${index}.ts`);
+    await Promise.all(keys.map((key) => sink.put(key, key)));
+    for (const key of keys) expect(await readFile(join(root, key), "utf8")).toBe(key);
+    const outside = join(base, "outside");
+    await mkdir(outside);
+    await symlink(outside, join(root, "away"));
+    const refused = await Promise.allSettled(keys.map((key) => sink.put(key.replace("new/", "away/"), "x")));
+    expect(refused.map((result) => (result.status === "rejected" ? result.reason.key : "stored"))).toEqual(
+      keys.map((key) => key.replace("new/", "away/")),
+    );
+    expect(await readdir(outside)).toEqual([]);
+  });
+
   test("follows a symbolic link that stays inside the root", async () => {
     await mkdir(join(root, "real"), { recursive: true });
     await symlink(join(root, "real"), join(root, "alias"));
