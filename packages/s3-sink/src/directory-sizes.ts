@@ -57,13 +57,11 @@ function sizeNow(path: string): number {
  * The size of each path that is a regular file, else -1. On a local file system the file writer thread reads the
  * first half while this thread reads the second with synchronous calls (a few microseconds each: the event loop
  * waits for half the batch at most), so the batch takes half the time one thread would; elsewhere one lstat each
- * through the thread pool. While the writer thread is storing (sizes asked during a copy) this thread reads them
- * all: the writer is the copy's bottleneck, and through the thread pool each lstat cost three times the CPU
- * (4,005 files: ~170 ms of main and pool threads against ~30 ms here), on a machine whose cores the copy keeps busy.
+ * through the thread pool. So too while the writer thread is storing (sizes asked during a copy): it is the
+ * copy's bottleneck then, and the main thread has the sockets to serve.
  */
 export async function sizesNow(paths: readonly string[], local: boolean): Promise<number[]> {
-  if (local && writerThreadBusy()) return paths.map(sizeNow);
-  if (!local || paths.length <= LIST_BATCH) return [...(await lstatSizes(paths))];
+  if (!local || paths.length <= LIST_BATCH || writerThreadBusy()) return [...(await lstatSizes(paths))];
   const half = Math.ceil(paths.length / 2);
   const fromThread = fileWriterThread().sizes(paths.slice(0, half));
   const here = paths.slice(half).map(sizeNow);
