@@ -45,8 +45,6 @@ export interface CopyObjectsOptions extends CopyOptions {
    * trusted: a file of the right size may hold other bytes (another asset, another tool, a torn write).
    */
   readonly journal?: ChecksumJournal;
-  /** Told of each object this run stores, once its put has returned, with the size the put returned. */
-  readonly onStored?: (key: string, size: number) => void;
 }
 
 export function resolveConcurrency(concurrency: number | undefined): number {
@@ -167,10 +165,7 @@ export async function copyObjects(
         sinkFailuresInARow = 0;
         stored.set(object.key, object);
         const { key, size, checksum, outcome } = object;
-        if (outcome === "copied") {
-          options.journal?.learn({ key, size, checksum });
-          options.onStored?.(key, size);
-        }
+        if (outcome === "copied") options.journal?.learn({ key, size, checksum });
         bytesDone += object.size;
         emit({ type: "object", key: object.key, bytes: object.size, outcome: object.outcome });
         emit({ type: "progress", objectsDone: stored.size, objectsTotal: plan.resources.length, bytesDone });

@@ -16,7 +16,7 @@ import {
   type HarvestResult,
   type OriginRequest,
 } from "./types.js";
-import { createStoredCheck, type VerifyProblem } from "./verify.js";
+import { verifyStored } from "./verify.js";
 
 export interface CopyPlanOptions extends CopyOptions {
   /** The origin client; by default one is made from `headers` and the options, and closed at the end. */
@@ -122,15 +122,12 @@ async function copyVerifyChecksum(
   const stopped = () => signal?.aborted ?? false;
   // Every concurrent read of the checksum phase listens on it.
   if (signal) setMaxListeners(concurrency * 4 + 16, signal);
-  // Objects are checked as they are stored: only the last few are left after the copy.
-  const check = createStoredCheck(sink, signal);
   const copied = await copyObjects(plan, sink, {
     ...options,
     signal,
     client,
     policy,
     journal,
-    onStored: check.stored,
   });
   const incomplete = (failed: readonly FailedResource[], stoppedEarly: boolean): Checked => ({
     incomplete: {
@@ -146,9 +143,9 @@ async function copyVerifyChecksum(
   const expected = new Map(
     plan.resources.map((resource) => [resource.key, copied.stored.get(resource.key)?.size ?? -1]),
   );
-  let problems: VerifyProblem[];
+  let problems: Awaited<ReturnType<typeof verifyStored>>;
   try {
-    problems = await check.verify(expected);
+    problems = await verifyStored(sink, expected, signal);
   } catch (error) {
     if (stopped()) return incomplete([], true);
     throw error;

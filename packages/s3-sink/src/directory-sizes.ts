@@ -2,7 +2,7 @@ import { lstatSync } from "node:fs";
 import { childPath, isTempName, resolveDirectory } from "./directory-paths.js";
 import { LIST_BATCH, lstatSizes } from "./directory-walk.js";
 import { InvalidKeyError } from "./errors.js";
-import { fileWriterThread, writerThreadBusy } from "./file-writer-thread.js";
+import { fileWriterThread } from "./file-writer-thread.js";
 import { keySegments } from "./keys.js";
 
 /** A key's path segments, or none when the key is not valid (nothing of this sink can be stored under it). */
@@ -57,11 +57,10 @@ function sizeNow(path: string): number {
  * The size of each path that is a regular file, else -1. On a local file system the file writer thread reads the
  * first half while this thread reads the second with synchronous calls (a few microseconds each: the event loop
  * waits for half the batch at most), so the batch takes half the time one thread would; elsewhere one lstat each
- * through the thread pool. So too while the writer thread is storing (sizes asked during a copy): it is the
- * copy's bottleneck then, and the main thread has the sockets to serve.
+ * through the thread pool.
  */
 export async function sizesNow(paths: readonly string[], local: boolean): Promise<number[]> {
-  if (!local || paths.length <= LIST_BATCH || writerThreadBusy()) return [...(await lstatSizes(paths))];
+  if (!local || paths.length <= LIST_BATCH) return [...(await lstatSizes(paths))];
   const half = Math.ceil(paths.length / 2);
   const fromThread = fileWriterThread().sizes(paths.slice(0, half));
   const here = paths.slice(half).map(sizeNow);

@@ -142,8 +142,6 @@ export interface FileWriterThread {
    * on the thread in one synchronous run: one lstat each through the thread pool cost 0.3 s per 16,000 files.
    */
   sizes(paths: readonly string[]): Promise<readonly number[]>;
-  /** Whether jobs are waiting for the thread (a copy is storing through it). */
-  busy(): boolean;
 }
 
 /** Granularity of lent buffers: one class per 64 KiB of size. */
@@ -259,16 +257,10 @@ function startWriterThread(onGone: () => void): FileWriterThread {
         return { ...job, id, moved };
       }),
     sizes: (paths) => send<readonly number[]>((id) => ({ id, sizesOf: paths })),
-    busy: () => pending.size > 0,
   };
 }
 
 let shared: FileWriterThread | undefined;
-
-/** Whether the file writer thread has jobs waiting (false when it was never started). */
-export function writerThreadBusy(): boolean {
-  return shared?.busy() ?? false;
-}
 
 /** The process's file writer thread, started on first use (and again if it ever died). */
 export function fileWriterThread(): FileWriterThread {

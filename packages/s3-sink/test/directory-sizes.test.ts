@@ -1,9 +1,7 @@
 import { lstat, mkdir, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createDirectorySink } from "../src/directory-sink.js";
-import { sizesNow } from "../src/directory-sizes.js";
-import { fileWriterThread, writerThreadBusy } from "../src/file-writer-thread.js";
 import { tempDirEach } from "./helpers/temp-dir.js";
 
 describe("directory sink: sizes of keys, read directly", () => {
@@ -77,33 +75,5 @@ describe("directory sink: sizes of keys, read directly", () => {
       return 100 + Number(/seg(\d+)/.exec(key)?.[1]);
     });
     expect(await createDirectorySink(root).sizes?.(keys)).toEqual(expected);
-  });
-
-  test("while the writer thread stores, a batch is read without it (the copy's bottleneck is left alone)", async () => {
-    const root = join(base.path, "root");
-    await mkdir(join(root, "v0"), { recursive: true });
-    const paths = Array.from({ length: 100 }, (_, index) => join(root, "v0", `seg${index}.ts`));
-    for (const [index, path] of paths.entries()) await writeFile(path, Buffer.alloc(index));
-    const writer = fileWriterThread();
-    const askedWriter = vi.spyOn(writer, "sizes");
-    try {
-      const storing = writer.store({
-        tempPath: join(root, ".pending.tmp"),
-        finalPath: join(root, "pending.ts"),
-        data: Buffer.from("x"),
-        overwrite: false,
-      });
-      // Asked in the same turn: the store's answer cannot have come yet.
-      expect(writerThreadBusy()).toBe(true);
-      const whileStoring = sizesNow(paths, true);
-      await storing;
-      expect(await whileStoring).toEqual(paths.map((_, index) => index));
-      expect(askedWriter).not.toHaveBeenCalled();
-      expect(writerThreadBusy()).toBe(false);
-      expect(await sizesNow(paths, true)).toEqual(paths.map((_, index) => index));
-      expect(askedWriter).toHaveBeenCalledTimes(1);
-    } finally {
-      askedWriter.mockRestore();
-    }
   });
 });
