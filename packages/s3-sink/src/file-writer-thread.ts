@@ -213,6 +213,7 @@ function startWriterThread(onGone: () => void): FileWriterThread {
   let queued: Job[] = [];
   let moving: ArrayBuffer[] = [];
   const post = () => {
+    if (queued.length === 0) return; // sent already (see send's `now`)
     const jobs = queued;
     const transfer = moving;
     queued = [];
@@ -236,16 +237,22 @@ function startWriterThread(onGone: () => void): FileWriterThread {
   };
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`the file writer thread exited (code ${code})`)));
-  /** Queues a job for this turn's message; the promise settles with the thread's answer to it. */
-  function send<Answer>(job: (id: number) => Job): Promise<Answer> {
+  /**
+   * Queues a job for this turn's message; the promise settles with the thread's answer to it. `now`: the message goes
+   * at once, with whatever is queued: the caller is about to keep this thread busy (sizes read on both threads at
+   * once: sent at the end of the turn, the thread's half waited for this thread's, 25 ms of 4,005 files).
+   */
+  function send<Answer>(job: (id: number) => Job, now = false): Promise<Answer> {
     if (gone !== undefined) return Promise.reject(gone);
     const id = nextId++;
-    return new Promise<Answer>((resolve, reject) => {
+    const answer = new Promise<Answer>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       if (pending.size === 1) worker.ref();
       queued.push(job(id));
-      if (queued.length === 1) setImmediate(post);
+      if (queued.length === 1 && !now) setImmediate(post);
     });
+    if (now) post();
+    return answer;
   }
   return {
     allocate: (size) => pool.allocate(size),
@@ -256,7 +263,7 @@ function startWriterThread(onGone: () => void): FileWriterThread {
         if (moved) moving.push(job.data.buffer as ArrayBuffer);
         return { ...job, id, moved };
       }),
-    sizes: (paths) => send<readonly number[]>((id) => ({ id, sizesOf: paths })),
+    sizes: (paths) => send<readonly number[]>((id) => ({ id, sizesOf: paths }), true),
   };
 }
 
