@@ -144,6 +144,13 @@ export interface FileWriterThread {
   sizes(paths: readonly string[]): Promise<readonly number[]>;
 }
 
+/**
+ * Jobs queued in one turn of the event loop before they go without waiting for its end. Measured from nginx,
+ * alternated runs (median): 4,005 x 64 KiB 1.66 -> 1.44 s and 1.62 -> 1.53 s, 16,005 x 16 KiB 2.73 -> 2.32 s;
+ * at 8 the messages cost more CPU than they saved, at 32 it waited as before.
+ */
+const POST_EVERY = 16;
+
 /** Granularity of lent buffers: one class per 64 KiB of size. */
 const CLASS_BYTES = 64 * 1024;
 /** Most memory kept for lending between stores. */
@@ -209,7 +216,8 @@ function startWriterThread(onGone: () => void): FileWriterThread {
     if (pending.size === 0) worker.unref();
   });
   // Jobs stored in one turn of the event loop go in one message: each message wakes the thread (a message per
-  // file cost 157 ms of main-thread CPU per 4,000 files).
+  // file cost 157 ms of main-thread CPU per 4,000 files). A busy turn (32 responses read at once) sends every
+  // POST_EVERY jobs instead of making the thread wait for the turn's end.
   let queued: Job[] = [];
   let moving: ArrayBuffer[] = [];
   const post = () => {
@@ -251,7 +259,7 @@ function startWriterThread(onGone: () => void): FileWriterThread {
       queued.push(job(id));
       if (queued.length === 1 && !now) setImmediate(post);
     });
-    if (now) post();
+    if (now || queued.length >= POST_EVERY) post();
     return answer;
   }
   return {

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,8 +20,36 @@ function owned(text: string): Buffer {
   return bytes;
 }
 
+/** Waits on this thread, without returning to the event loop, until `path` exists (or `capMs` passes: a failure). */
+function blockUntilExists(path: string, capMs: number): boolean {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + capMs;
+  while (Date.now() < deadline) {
+    if (existsSync(path)) return true;
+    Atomics.wait(pause, 0, 0, 5);
+  }
+  return false;
+}
+
 describe("file writer thread", () => {
   const dir = tempDirEach("writer-thread-");
+
+  test("a busy turn's jobs go to the thread every 16, not only when the turn ends", async () => {
+    const writer = fileWriterThread();
+    const stores = Array.from({ length: 40 }, (_, index) =>
+      writer.store({
+        tempPath: join(dir.path, `.${index}.tmp`),
+        finalPath: join(dir.path, `${index}.ts`),
+        data: owned(`object ${index}`),
+        overwrite: false,
+      }),
+    );
+    // This turn has not ended: the first 32 were sent as they were queued, the last 8 wait for it to end.
+    expect(blockUntilExists(join(dir.path, "31.ts"), 20_000)).toBe(true);
+    expect(existsSync(join(dir.path, "32.ts"))).toBe(false);
+    await Promise.all(stores);
+    expect((await readdir(dir.path)).length).toBe(40);
+  }, 60_000);
 
   test("stores the bytes under the final name and leaves no temp file; the buffer moves to the thread", async () => {
     const data = owned("segment bytes");
