@@ -100,6 +100,8 @@ export interface OriginPolicy {
   readonly allowHosts: ReadonlySet<string>;
   /** Verdicts by `protocol//host`: an asset has a handful of hosts and up to millions of references. */
   readonly verdicts: Map<string, boolean>;
+  /** The authority judged last, as its hrefs begin (`http://host:port/`), and its verdict (see checkReference). */
+  readonly recent: { prefix: string | undefined; onOrigin: boolean };
 }
 
 export function createOriginPolicy(entry: URL, allowHosts: readonly string[] = []): OriginPolicy {
@@ -107,6 +109,7 @@ export function createOriginPolicy(entry: URL, allowHosts: readonly string[] = [
     origin: entry.origin,
     allowHosts: new Set(allowHosts.map((host) => host.toLowerCase())),
     verdicts: new Map(),
+    recent: { prefix: undefined, onOrigin: false },
   };
 }
 
@@ -118,21 +121,20 @@ export function checkReference(url: URL, policy: OriginPolicy): boolean {
   const { href } = url;
   // The authority judged last, as its href begins (`http://host:port/`): a serialized http(s) URL starting so has
   // that scheme and host and no userinfo. References come in runs on one host; no string is built for them.
-  const recent = recentVerdicts.get(policy);
-  if (recent !== undefined && href.startsWith(recent.prefix)) return recent.onOrigin;
+  const { recent } = policy;
+  if (recent.prefix !== undefined && href.startsWith(recent.prefix)) return recent.onOrigin;
   const authority = `${url.protocol}//${url.host}`;
   let onOrigin = policy.verdicts.get(authority);
   if (onOrigin === undefined) {
     onOrigin = judgeReference(url, policy);
     policy.verdicts.set(authority, onOrigin);
   }
-  if (url.protocol === "http:" || url.protocol === "https:")
-    recentVerdicts.set(policy, { prefix: `${authority}/`, onOrigin });
+  if (url.protocol === "http:" || url.protocol === "https:") {
+    recent.prefix = `${authority}/`;
+    recent.onOrigin = onOrigin;
+  }
   return onOrigin;
 }
-
-/** Each policy's last verdict, by the href prefix it holds for (see checkReference). */
-const recentVerdicts = new WeakMap<OriginPolicy, { readonly prefix: string; readonly onOrigin: boolean }>();
 
 function judgeReference(url: URL, policy: OriginPolicy): boolean {
   if (url.protocol !== "http:" && url.protocol !== "https:") {

@@ -1,6 +1,6 @@
 import { isTempName, resolveDirectory } from "./directory-paths.js";
 import { InvalidKeyError, ObjectExistsError } from "./errors.js";
-import { keySegments } from "./keys.js";
+import { keyDirectory, keySegments } from "./keys.js";
 
 /** Where a key's file lives: its directory's real path and its name. */
 export interface Place {
@@ -35,8 +35,7 @@ export function createDirectoryPlaces(
   ): Promise<Place | undefined> {
     const name = segments.at(-1) as string;
     if (isTempName(name)) throw new InvalidKeyError(key, "the name of a temp file of this sink");
-    // The directory part of the key as written (the key is valid: segments joined by single slashes).
-    const dirKey = key.slice(0, Math.max(0, key.length - name.length - 1));
+    const dirKey = keyDirectory(key, name);
     const known = directories.get(dirKey);
     if (known !== undefined) return { dir: known, name, dirKey };
     // A walk that may create only joins one that may create: a lookup's walk finds nothing where a put makes it.

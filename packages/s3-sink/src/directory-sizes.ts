@@ -3,7 +3,7 @@ import { childPath, isTempName, resolveDirectory } from "./directory-paths.js";
 import { LIST_BATCH, lstatSizes } from "./directory-walk.js";
 import { InvalidKeyError } from "./errors.js";
 import { fileWriterThread } from "./file-writer-thread.js";
-import { keySegments } from "./keys.js";
+import { keyDirectory, keySegments } from "./keys.js";
 
 /** A key's path segments, or none when the key is not valid (nothing of this sink can be stored under it). */
 function segmentsOf(key: string): string[] {
@@ -29,7 +29,7 @@ export async function keyPaths(base: string, keys: readonly string[]): Promise<s
       paths.push("");
       continue;
     }
-    const dirKey = key.slice(0, Math.max(0, key.length - name.length - 1));
+    const dirKey = keyDirectory(key, name);
     if (!dirs.has(dirKey)) {
       const dir = await resolveDirectory(base, segments.slice(0, -1), key, false).catch((error: unknown) => {
         if (error instanceof InvalidKeyError) return undefined; // a link leading out of the root

@@ -54,3 +54,8 @@ export function validateListPrefix(prefix: string): string {
   keySegments(prefix.endsWith("/") ? prefix.slice(0, -1) : prefix);
   return prefix;
 }
+
+/** The directory part of a valid key whose last segment is `name` ("" at the root): the key as written, no split. */
+export function keyDirectory(key: string, name: string): string {
+  return key.slice(0, Math.max(0, key.length - name.length - 1));
+}
