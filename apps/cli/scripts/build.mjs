@@ -1,10 +1,11 @@
 // `pnpm build`: the `vod-harvest` command as plain JavaScript in dist/ (no TypeScript compiled at run time).
 // ESM with code splitting: what only `copy … s3://` or `start` needs (the AWS SDK) sits in chunks loaded on demand,
 // so `--help`, `plan` and a directory copy never load it. Plain .mjs so that building needs no TypeScript loader.
-import { rm } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { readBuiltinsDirectly } from "./builtin-imports.mjs";
 import { pageBuildOptions } from "./page-build.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -12,7 +13,7 @@ const dist = join(root, "dist");
 
 /** Bundled CommonJS dependencies (cli-progress, parts of the SDK) call require(): give ESM one. */
 const REQUIRE_BANNER =
-  "import { createRequire as __vhCreateRequire } from 'node:module'; const require = __vhCreateRequire(import.meta.url);";
+  'const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);';
 
 /**
  * m3u8-parser imports `global/window`, a CommonJS module whose export is the global object. Bundled as CommonJS,
@@ -34,7 +35,7 @@ const globalObjectShim = {
 };
 
 await rm(dist, { recursive: true, force: true });
-await build({
+const bundle = await build({
   entryPoints: { "vod-harvest": join(root, "src", "main.ts") },
   outdir: dist,
   outExtension: { ".js": ".mjs" },
@@ -54,7 +55,12 @@ await build({
   plugins: [globalObjectShim],
   legalComments: "none",
   logLevel: "warning",
+  write: false,
 });
+for (const file of bundle.outputFiles) {
+  await mkdir(dirname(file.path), { recursive: true });
+  await writeFile(file.path, file.path.endsWith(".mjs") ? readBuiltinsDirectly(file.text) : file.contents);
+}
 
 // The preview page's script (vod-harvest preview): the players and the page code, for the browser.
 await build({ ...pageBuildOptions(root), outdir: join(dist, "preview") });

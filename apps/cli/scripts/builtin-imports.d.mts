@@ -1,0 +1,2 @@
+/** See builtin-imports.mjs. */
+export declare function readBuiltinsDirectly(code: string): string;
