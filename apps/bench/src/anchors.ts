@@ -1,11 +1,11 @@
 /**
  * The wire's own speed as the anchor (issue 11): nginx serving the generated assets, and the same URL list
- * fetched by `curl --parallel`, beside `vod-harvest copy` run as a user runs it (the built command, one whole
- * process, start-up included) against the same nginx. Both timed as whole processes: wall time, and the CPU the
+ * fetched by `curl --parallel`, beside `vod-harvest copy` run as a user runs it (the built command with the Node
+ * options its first line gives, one whole process, start-up included) against the same nginx. Both timed as whole processes: wall time, and the CPU the
  * process used (its children's times, read by the shell that waited for it).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,6 +18,17 @@ import { statCpuSeconds } from "./processes.js";
 const CLI_DIR = fileURLToPath(new URL("../../cli/", import.meta.url));
 /** The installed command (`node_modules/.bin/vod-harvest` points here): the built code, started as users start it. */
 const CLI_BIN = join(CLI_DIR, "bin", "vod-harvest.js");
+
+/**
+ * The Node options on the command's first line (`#!/usr/bin/env -S node --max-semi-space-size=2`): pnpm's and npm's
+ * shims start it with them, and so does the kernel when the file is run itself. Started as `node <bin>` it would
+ * run without them.
+ */
+function shebangNodeOptions(firstLine: string): string[] {
+  const match = /^#!\s*(?:\/usr\/bin\/env\s+(?:-S\s+)?)?node((?:\s+\S+)*)\s*$/.exec(firstLine);
+  if (match === null) throw new Error(`not a Node.js command: ${JSON.stringify(firstLine)}`);
+  return (match[1] ?? "").split(/\s+/).filter((option) => option !== "");
+}
 
 function onPath(name: string, extra: readonly string[] = []): string | undefined {
   for (const dir of [...(process.env.PATH ?? "").split(delimiter), ...extra]) {
@@ -178,6 +189,7 @@ export async function runCliCopy(
   const entry = new URL(asset.entryPath, nginx.url).href;
   const command = [
     process.execPath,
+    ...shebangNodeOptions(readFileSync(CLI_BIN, "utf8").split("\n", 1)[0] ?? ""),
     CLI_BIN,
     "copy",
     entry,
