@@ -1,8 +1,8 @@
 /**
  * The wire's own speed as the anchor (issue 11): nginx serving the generated assets, and the same URL list
  * fetched by `curl --parallel`, beside `vod-harvest copy` run as a user runs it (the built command with the Node
- * options its first line gives, one whole process, start-up included) against the same nginx. Both timed as whole processes: wall time, and the CPU the
- * process used (its children's times, read by the shell that waited for it).
+ * options its first line gives, one whole process, start-up included) against the same nginx. Both timed as whole
+ * processes: wall time, and the CPU the process used (its children's times, read by the shell that waited for it).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";

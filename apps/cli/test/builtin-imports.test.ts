@@ -25,6 +25,11 @@ describe("readBuiltinsDirectly (the build's rewrite of imports of Node's built-i
       'const { finished } = process.getBuiltinModule("node:stream/promises");',
     ],
     [
+      "renamed with a dollar sign",
+      'import { join as join$1, sep as $sep } from "node:path";',
+      'const { join: join$1, sep: $sep } = process.getBuiltinModule("node:path");',
+    ],
+    [
       "over lines",
       'import {\n  link,\n  lstat as lstat3\n} from "node:fs/promises";',
       'const {\n  link,\n  lstat: lstat3\n} = process.getBuiltinModule("node:fs/promises");',
@@ -38,6 +43,10 @@ describe("readBuiltinsDirectly (the build's rewrite of imports of Node's built-i
     ["a package", 'import { build } from "esbuild";'],
     ["an import for its effect", 'import "node:fs";'],
     ["a namespace import (its object has a default)", 'import * as zlib from "node:zlib";'],
+    [
+      "a default named in braces (no such property on the module)",
+      'import { default as fs, readFileSync } from "node:fs";',
+    ],
     ["a dynamic import", 'const tls = await import("node:tls");'],
     ["an import inside a line", "const text = 'import { x } from \"node:fs\";';"],
   ])("leaves %s as it is", (_name, statement) => {
